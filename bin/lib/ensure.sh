@@ -1,0 +1,28 @@
+# Shared set-up for bin/ scripts: install what a fresh Debian machine lacks.
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  echo "installing $* through apt..." >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_java_and_maven() {
+  command -v java >/dev/null || apt_install openjdk-17-jdk-headless
+  command -v mvn >/dev/null || apt_install maven
+}
+
+# redis-server on PATH: the tests and the demo start their own instances from it.
+ensure_redis_binary() {
+  if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+    if command -v apt-get >/dev/null; then
+      apt_install redis-server redis-tools
+    else
+      echo "redis-server is missing and apt-get is not available: install Redis 7, or set FLAGSTORE_TEST_REDIS_URL" >&2
+      return 1
+    fi
+  fi
+}

@@ -1,0 +1,17 @@
+package io.flagstore.core.model;
+
+import java.util.Objects;
+
+/**
+ * This flag is on only while flag {@code flagKey} serves {@code variant}; otherwise the flag serves
+ * its off variant.
+ *
+ * @param flagKey the prerequisite flag
+ * @param variant the variant the prerequisite must serve
+ */
+public record Prerequisite(String flagKey, String variant) {
+    public Prerequisite {
+        Objects.requireNonNull(flagKey, "flagKey");
+        Objects.requireNonNull(variant, "variant");
+    }
+}

@@ -1,0 +1,20 @@
+package io.flagstore.core.model;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An ordered targeting rule: when all clauses match, serve {@code serve}.
+ *
+ * @param id a stable id unique within the flag (reported in evaluation details)
+ * @param description free text, or {@code null}
+ * @param clauses the conditions, all of which must match
+ * @param serve what the rule serves
+ */
+public record Rule(String id, String description, List<Clause> clauses, Serve serve) {
+    public Rule {
+        Objects.requireNonNull(id, "id");
+        clauses = List.copyOf(clauses);
+        Objects.requireNonNull(serve, "serve");
+    }
+}
