@@ -43,7 +43,7 @@ final class ConnectionOptions {
             throw new CliException(
                     ExitCodes.USAGE,
                     Redaction.scrub(e.getMessage(), redis),
-                    "--redis takes redis://[[user]:password@]host[:port][/db]; --namespace matches [a-z0-9][a-z0-9._-]{0,63}");
+                    "--redis takes a redis:// or rediss:// URL (user and password optional); --namespace matches [a-z0-9][a-z0-9._-]{0,63}");
         }
     }
 

@@ -66,10 +66,16 @@ final class CreateCommand extends WriteCommand {
     @Option(names = "--from-file", paramLabel = "FILE", description = "The definition as JSON (one flag).")
     Path fromFile;
 
+    private Flag flag;
+
+    @Override
+    void validate() {
+        flag = fromFile != null ? fromFile() : fromOptions();
+        key = flag.key();
+    }
+
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
-        Flag flag = fromFile != null ? fromFile() : fromOptions();
-        key = flag.key();
         return admin.create(flag, writeOptions);
     }
 

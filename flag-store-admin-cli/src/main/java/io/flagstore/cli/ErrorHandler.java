@@ -79,6 +79,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof InvalidFlagException invalid) {
             return "invalid definition: " + String.join("; ", invalid.problems());
         }
+        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
+            return ex.getMessage();
+        }
         if (unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
         }
@@ -102,6 +105,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         }
         if (ex instanceof InvalidFlagException) {
             return "nothing was written; see docs/flag-format.md for the definition format";
+        }
+        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
+            return "the Redis user lacks a permission or the password is wrong: see the ACLs in docs/operations.md";
         }
         if (unreachable(ex)) {
             String cause = rootMessage(ex);

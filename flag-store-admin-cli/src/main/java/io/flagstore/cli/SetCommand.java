@@ -73,7 +73,7 @@ final class SetCommand extends WriteCommand {
     String fallthrough;
 
     @Override
-    WriteResult write(FlagAdmin admin, WriteOptions ignored) {
+    void validate() {
         if (description == null
                 && owner == null
                 && tags == null
@@ -86,6 +86,13 @@ final class SetCommand extends WriteCommand {
                 && fallthrough == null) {
             throw new ParameterException(spec.commandLine(), "nothing to set: give at least one field option");
         }
+        if (expires != null && !expires.equalsIgnoreCase("none")) {
+            parsed(() -> Values.instant(expires));
+        }
+    }
+
+    @Override
+    WriteResult write(FlagAdmin admin, WriteOptions ignored) {
         Flag flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
         Flag.Builder b = flag.toBuilder();
         if (description != null) {

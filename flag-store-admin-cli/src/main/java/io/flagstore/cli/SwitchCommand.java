@@ -22,10 +22,14 @@ abstract class SwitchCommand extends WriteCommand {
     abstract boolean enabled();
 
     @Override
-    WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
+    void validate() {
         if ((key == null) == (tag == null)) {
             throw new ParameterException(spec.commandLine(), "give either a flag KEY or --tag TAG");
         }
+    }
+
+    @Override
+    WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
         if (key != null) {
             return enabled() ? admin.enable(key, writeOptions) : admin.disable(key, writeOptions);
         }

@@ -58,8 +58,12 @@ abstract class WriteCommand implements Callable<Integer> {
         return spec.commandLine().getOut();
     }
 
+    /** Checks the arguments before connecting, so usage errors never need Redis. */
+    void validate() {}
+
     @Override
     public Integer call() {
+        validate();
         try (FlagAdmin admin = connection.connect()) {
             WriteResult result = write(admin, options.writeOptions());
             if (result == null) {
