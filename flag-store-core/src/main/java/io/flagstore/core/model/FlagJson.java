@@ -40,8 +40,8 @@ import java.util.Objects;
  * notIn, ...)}.
  *
  * <p>Writing is canonical: the same definition always gives the same bytes (properties in a fixed
- * order, declared order of variants, targets and rules kept, optional parts omitted when null or
- * empty, instants in UTC ISO-8601, LF line ends). Writing does not validate. {@code write*} methods
+ * order, declared order of variants, targets and rules kept, optional parts omitted when null
+ * or empty, instants in UTC ISO-8601, LF line ends). Writing does not validate. {@code write*} methods
  * pretty-print for people and diffs; {@code toTree(flag).toString()} is the compact form.
  *
  * <p>All methods are static and thread-safe; arguments must not be null.
@@ -407,7 +407,7 @@ public final class FlagJson {
     }
 
     private static void putText(ObjectNode n, String name, String value) {
-        if (value != null && !value.isEmpty()) {
+        if (value != null) {
             n.put(name, value);
         }
     }
