@@ -524,15 +524,16 @@ public final class FlagValidator {
         if (!Double.isFinite(weight)) {
             return "not a finite number";
         }
+        String text = BigDecimal.valueOf(weight).stripTrailingZeros().toPlainString();
         if (weight < 0) {
-            return weight + " is negative";
+            return text + " is negative";
         }
         if (weight > 100) {
-            return weight + " is over 100";
+            return text + " is over 100";
         }
         double scaled = weight * 1000;
         if (Math.abs(scaled - Math.rint(scaled)) > 1e-6) {
-            return weight + " has more than 3 decimals";
+            return text + " has more than 3 decimals";
         }
         return null;
     }
