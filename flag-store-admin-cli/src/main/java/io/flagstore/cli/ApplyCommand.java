@@ -43,6 +43,15 @@ final class ApplyCommand extends WriteCommand {
     private List<Diff.Change> plan = List.of();
 
     @Override
+    void validate() {
+        if (options.expectVersion != null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--expect-version does not apply to apply: each key is checked against the version the plan was made from");
+        }
+    }
+
+    @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
         FlagDocument doc = FlagJson.readDocument(Files.read(file));
         plan = new ArrayList<>();
@@ -71,23 +80,29 @@ final class ApplyCommand extends WriteCommand {
             }
             return null;
         }
+        // Each item is compare-and-set against the version the plan was made from (0: must not
+        // exist), so what is written is exactly what was shown.
         Batch.Builder batch = Batch.builder();
         for (Flag f : doc.flags()) {
-            if (changed("flag", f.key())) {
-                batch.upsert(f);
+            Diff.Change c = change("flag", f.key());
+            if (c.action() != Diff.Action.UNCHANGED) {
+                batch.put(f.toBuilder().version(0).build(), c.currentVersion());
             }
         }
         for (Segment s : doc.segments()) {
-            if (changed("segment", s.key())) {
-                batch.upsertSegment(s);
+            Diff.Change c = change("segment", s.key());
+            if (c.action() != Diff.Action.UNCHANGED) {
+                batch.putSegment(s.withVersion(0, s.updatedAt()), c.currentVersion());
             }
         }
         return admin.apply(batch.build(), writeOptions);
     }
 
-    private boolean changed(String kind, String key) {
+    private Diff.Change change(String kind, String key) {
         return plan.stream()
-                .anyMatch(c -> c.kind().equals(kind) && c.key().equals(key) && c.action() != Diff.Action.UNCHANGED);
+                .filter(c -> c.kind().equals(kind) && c.key().equals(key))
+                .findFirst()
+                .orElseThrow();
     }
 
     private void printPlan(PrintWriter out) {

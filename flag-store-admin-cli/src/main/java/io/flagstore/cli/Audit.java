@@ -16,12 +16,16 @@ final class Audit {
         node.set("keys", Json.strings(e.keys()));
         node.put("actor", e.actor());
         node.put("reason", e.reason());
-        Json.putInstant(node, "time", e.ts());
+        Json.putInstant(node, "time", e.writtenAt());
         if (withDefinitions) {
             ArrayNode before = node.putArray("before");
             e.before().forEach(f -> before.add(FlagJson.toTree(f)));
             ArrayNode after = node.putArray("after");
             e.after().forEach(f -> after.add(FlagJson.toTree(f)));
+            ArrayNode segmentsBefore = node.putArray("segmentsBefore");
+            e.segmentsBefore().forEach(s -> segmentsBefore.add(FlagJson.segmentToTree(s)));
+            ArrayNode segmentsAfter = node.putArray("segmentsAfter");
+            e.segmentsAfter().forEach(s -> segmentsAfter.add(FlagJson.segmentToTree(s)));
         }
         return node;
     }

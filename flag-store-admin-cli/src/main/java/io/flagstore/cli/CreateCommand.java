@@ -1,5 +1,6 @@
 package io.flagstore.cli;
 
+import io.flagstore.core.VersionConflictException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagType;
@@ -76,7 +77,15 @@ final class CreateCommand extends WriteCommand {
 
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
-        return admin.create(flag, writeOptions);
+        try {
+            return admin.create(flag, writeOptions);
+        } catch (VersionConflictException e) {
+            throw new CliException(
+                    ExitCodes.CONFLICT,
+                    "flag '" + key + "' already exists (version " + e.actualVersion() + ")",
+                    "change it with '" + spec.root().name() + " set " + key
+                            + "' or make a file the truth with 'apply -f'");
+        }
     }
 
     private Flag fromFile() {

@@ -80,7 +80,7 @@ final class GetCommand extends ReadCommand {
             fields.row(
                     "last change",
                     "v" + change.version() + " " + change.op() + " by " + change.actor() + " at "
-                            + Formats.time(change.ts())
+                            + Formats.time(change.writtenAt())
                             + (change.reason() == null || change.reason().isEmpty() ? "" : ": " + change.reason()));
         }
         fields.print(out);

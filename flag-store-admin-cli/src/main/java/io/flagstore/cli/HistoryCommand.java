@@ -46,7 +46,13 @@ final class HistoryCommand extends ReadCommand {
         }
         Table table = new Table("VERSION", "TIME", "OP", "ACTOR", "KEYS", "REASON");
         for (AuditEntry e : entries) {
-            table.row(e.version(), Formats.time(e.ts()), e.op(), e.actor(), String.join(",", e.keys()), e.reason());
+            table.row(
+                    e.version(),
+                    Formats.time(e.writtenAt()),
+                    e.op(),
+                    e.actor(),
+                    String.join(",", e.keys()),
+                    e.reason());
         }
         table.print(out());
         return ExitCodes.OK;

@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
         aliases = "edit",
         mixinStandardHelpOptions = true,
         description = {
-            "Change fields of a flag in one write. Read-modify-write with compare-and-set:",
-            "a concurrent change is a conflict (exit 4), never a lost update."
+            "Change fields of a flag in one write. A concurrent change to other fields is merged (re-read",
+            "and retried); with --expect-version V it is a conflict (exit 4) instead. Never a lost update."
         })
 final class SetCommand extends WriteCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The flag.")
@@ -92,8 +92,23 @@ final class SetCommand extends WriteCommand {
     }
 
     @Override
-    WriteResult write(FlagAdmin admin, WriteOptions ignored) {
+    WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
         Flag flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
+        if (edit(flag).equals(flag)) {
+            if (!options.json) {
+                out().println("nothing to change: " + key + " already has those values (version " + flag.version()
+                        + ")");
+                out().flush();
+            }
+            return null;
+        }
+        // Re-reads and retries on a concurrent write to other fields; with --expect-version a
+        // concurrent write is a conflict instead.
+        return admin.modify(key, this::edit, writeOptions);
+    }
+
+    /** The flag with the requested fields changed; no side effects (modify may call it again). */
+    private Flag edit(Flag flag) {
         Flag.Builder b = flag.toBuilder();
         if (description != null) {
             b.description(description.isEmpty() ? null : description);
@@ -110,7 +125,7 @@ final class SetCommand extends WriteCommand {
             b.temporary(temporary);
         }
         if (expires != null) {
-            b.expiresAt(expires.equalsIgnoreCase("none") ? null : parsed(() -> Values.instant(expires)));
+            b.expiresAt(expires.equalsIgnoreCase("none") ? null : Values.instant(expires));
         }
         for (String v : variants) {
             Values.Pair p = parsed(() -> Values.pair(v, "a variant: use NAME=VALUE"));
@@ -122,16 +137,7 @@ final class SetCommand extends WriteCommand {
         if (fallthrough != null) {
             b.fallthrough(Serve.variant(fallthrough));
         }
-        Flag updated = b.build();
-        if (updated.equals(flag)) {
-            if (!options.json) {
-                out().println("nothing to change: " + key + " already has those values (version " + flag.version()
-                        + ")");
-                out().flush();
-            }
-            return null;
-        }
-        return admin.update(updated, options.writeOptionsExpecting(flag.version()));
+        return b.build();
     }
 
     @Override

@@ -48,7 +48,7 @@ final class StatusCommand extends ReadCommand {
             ObjectNode node = Json.object();
             node.put("redis", connection.displayUri());
             node.put("reachable", true);
-            node.put("serverVersion", info.serverVersion());
+            node.put("serverVersion", info.redisVersion());
             node.put("namespace", connection.namespace);
             node.put("version", info.version());
             node.put("epoch", info.epoch());
@@ -64,7 +64,7 @@ final class StatusCommand extends ReadCommand {
             return ExitCodes.OK;
         }
         PrintWriter out = out();
-        out.println("redis        " + connection.displayUri() + " (reachable, Redis " + info.serverVersion() + ")");
+        out.println("redis        " + connection.displayUri() + " (reachable, Redis " + info.redisVersion() + ")");
         out.println("namespace    " + connection.namespace + ": version " + info.version() + ", "
                 + Formats.plural(info.flagCount(), "flag") + ", epoch " + info.epoch());
         out.println("subscribers  " + info.subscribers() + " on the change channel");

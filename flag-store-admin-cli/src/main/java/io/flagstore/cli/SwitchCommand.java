@@ -1,5 +1,6 @@
 package io.flagstore.cli;
 
+import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
@@ -26,6 +27,9 @@ abstract class SwitchCommand extends WriteCommand {
         if ((key == null) == (tag == null)) {
             throw new ParameterException(spec.commandLine(), "give either a flag KEY or --tag TAG");
         }
+        if (tag != null && options.expectVersion != null) {
+            throw new ParameterException(spec.commandLine(), "--expect-version takes one flag KEY, not --tag");
+        }
     }
 
     @Override
@@ -33,7 +37,14 @@ abstract class SwitchCommand extends WriteCommand {
         if (key != null) {
             return enabled() ? admin.enable(key, writeOptions) : admin.disable(key, writeOptions);
         }
-        return admin.setEnabledByTag(tag, enabled(), writeOptions);
+        try {
+            return admin.setEnabledByTag(tag, enabled(), writeOptions);
+        } catch (FlagNotFoundException e) {
+            throw new CliException(
+                    ExitCodes.NOT_FOUND,
+                    "no flag has the tag '" + tag + "'",
+                    "'" + spec.root().name() + " list' shows the flags and their tags");
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.flagstore.demo;
 
 import io.flagstore.core.EvaluationContext;
+import io.flagstore.core.FlagChangeEvent;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.RedisFlagSource;
@@ -90,7 +91,7 @@ public final class DemoService implements AutoCloseable {
                 .startTimeout(Duration.ofSeconds(10))
                 .build();
         DemoService demo = new DemoService(service, instance, client, log);
-        client.onChange(event -> demo.applied(event.key()));
+        client.onChange(demo::applied);
         demo.line("READY", "version=" + client.health().appliedVersion());
         demo.scheduler.scheduleWithFixedDelay(demo::checkout, 0, 100, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::countRollout, 0, 1, TimeUnit.SECONDS);
@@ -148,11 +149,12 @@ public final class DemoService implements AutoCloseable {
                         + jobRuns.get());
     }
 
-    private void applied(String key) {
+    /** Logs one applied change with its lag: now (just after the apply) minus the write time. */
+    private void applied(FlagChangeEvent event) {
         Instant now = Instant.now();
-        Flag flag = client.snapshot().flag(key);
+        Flag flag = event.newDefinition();
         if (flag == null) {
-            line("APPLIED", "flag=" + key + " deleted=true");
+            line("APPLIED", "flag=" + event.key() + " deleted=true version=" + event.version() + " at=" + now);
             return;
         }
         String lag = flag.updatedAt() == null
@@ -163,8 +165,8 @@ public final class DemoService implements AutoCloseable {
                         Duration.between(flag.updatedAt(), now).toNanos() / 1e6);
         line(
                 "APPLIED",
-                "flag=" + key + " enabled=" + flag.enabled() + " version=" + flag.version() + " lag_ms=" + lag + " at="
-                        + now);
+                "flag=" + event.key() + " enabled=" + flag.enabled() + " version=" + flag.version() + " lag_ms=" + lag
+                        + " at=" + now);
     }
 
     private void line(String event, String fields) {
