@@ -88,10 +88,19 @@ public final class Flagctl implements Callable<Integer> {
             // Lettuce and Netty log reconnect noise through JUL; the CLI reports errors itself.
             Logger.getLogger("").setLevel(Level.OFF);
         }
-        int code = commandLine(System.getenv(), Prompt.console())
-                .setOut(new PrintWriter(System.out, true))
-                .setErr(new PrintWriter(System.err, true))
-                .execute(args);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code;
+        try {
+            code = commandLine(System.getenv(), Prompt.console())
+                    .setOut(new PrintWriter(System.out, true))
+                    .setErr(err)
+                    .execute(args);
+        } catch (LinkageError | VirtualMachineError e) {
+            // picocli hands only Exceptions to the handler; still no stack trace for the operator
+            ErrorHandler.print(
+                    err, "internal error: " + e, "the flagctl jar may be broken: rebuild it with 'mvn package'");
+            code = ExitCodes.ERROR;
+        }
         System.exit(code);
     }
 
