@@ -25,9 +25,10 @@ import picocli.CommandLine.Option;
         name = "apply",
         mixinStandardHelpOptions = true,
         description = {
-            "Make the flags and segments in FILE ({\"flags\":[...],\"segments\":[...]}, as written by export)",
-            "the truth for the keys it names, in one atomic write (one version). Keys not in the file are left",
-            "alone. Prints the plan first (create / update with the changed fields / unchanged)."
+            "Make a file the truth for the flags and segments it names, in one atomic write.",
+            "FILE is {\"flags\":[...],\"segments\":[...]} as written by export; keys not in it are left alone.",
+            "Prints the plan first (create / update with the changed fields / unchanged); --dry-run stops there.",
+            "Each key is compare-and-set against the version the plan was made from."
         })
 final class ApplyCommand extends WriteCommand {
     @Option(

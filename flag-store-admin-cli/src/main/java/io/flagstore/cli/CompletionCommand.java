@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
         name = "completion",
         mixinStandardHelpOptions = true,
         description = {
-            "Print a bash/zsh completion script. Install it with:",
+            "Print the bash/zsh completion script.",
+            "Install it with:",
             "  source <(flagctl completion)        # this shell",
             "  flagctl completion > /etc/bash_completion.d/flagctl"
         })

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
         aliases = "edit",
         mixinStandardHelpOptions = true,
         description = {
-            "Change fields of a flag in one write. A concurrent change to other fields is merged (re-read",
-            "and retried); with --expect-version V it is a conflict (exit 4) instead. Never a lost update."
+            "Change fields of a flag (description, owner, tags, expiry, variants...) in one write.",
+            "A concurrent change to other fields is merged (re-read and retried); with --expect-version V",
+            "it is a conflict (exit 4) instead. Never a lost update."
         })
 final class SetCommand extends WriteCommand {
     @Parameters(index = "0", paramLabel = "KEY", description = "The flag.")

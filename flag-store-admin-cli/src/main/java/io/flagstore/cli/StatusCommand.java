@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         name = "status",
         mixinStandardHelpOptions = true,
         description = {
+            "Show Redis, the namespace version and the live service instances with their lag.",
             "Redis reachability and server version, the namespace version and flag count, and every live",
             "service instance with the version it applied and how far it is behind. Exit 5 if Redis is unreachable."
         })
