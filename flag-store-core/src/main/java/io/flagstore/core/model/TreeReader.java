@@ -148,7 +148,7 @@ final class TreeReader {
                             + kind(t));
             return targets;
         }
-        t.fields().forEachRemaining(e -> {
+        t.properties().forEach(e -> {
             List<String> keys = strings(e.getValue(), member(path, e.getKey()));
             if (!keys.isEmpty()) {
                 targets.put(e.getKey(), keys);
