@@ -123,8 +123,7 @@ final class TreeReader {
                 variants.put(Flag.OFF, BooleanNode.FALSE);
             }
         } else if (v.isObject()) {
-            v.fields()
-                    .forEachRemaining(e -> variants.put(e.getKey(), e.getValue().deepCopy()));
+            v.properties().forEach(e -> variants.put(e.getKey(), e.getValue().deepCopy()));
         } else {
             problems.parse(
                     field(base, "variants"),
