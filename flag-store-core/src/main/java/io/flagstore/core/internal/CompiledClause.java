@@ -49,7 +49,9 @@ final class CompiledClause {
      * @throws MalformedException if a value cannot be used with the operator, or a segment is broken
      */
     CompiledClause(Clause clause, Map<String, CompiledSegment> segmentsByKey) {
-        this.attribute = clause.attribute();
+        // Interned so that the context's lookup usually succeeds on identity: attribute names in
+        // application code are literals, which are interned too.
+        this.attribute = clause.attribute().intern();
         this.op = clause.op();
         this.invert = clause.negate() != (op == Operator.NOT_IN);
         List<JsonNode> values = clause.values();
@@ -173,7 +175,9 @@ final class CompiledClause {
             return false;
         }
         int outcome;
-        if (value instanceof List<?> list) {
+        if (value instanceof String) {
+            outcome = compare(value); // the common case, tested first: an exact class check is cheapest
+        } else if (value instanceof List<?> list) {
             int size = list.size();
             outcome = size == 0 ? NO_MATCH : NOT_COMPARABLE;
             for (int i = 0; i < size; i++) {
