@@ -39,6 +39,7 @@ final class CompiledClause {
     private final boolean matchesFalse;
     private final String[] texts;
     private final Pattern[] patterns;
+    private final SemVer[] semvers;
     private final double[] bounds;
     private final Instant[] instants;
     private final CompiledSegment[] segments;
@@ -61,6 +62,7 @@ final class CompiledClause {
         boolean f = false;
         String[] textArray = null;
         Pattern[] patternArray = null;
+        SemVer[] semverArray = null;
         double[] boundArray = null;
         Instant[] instantArray = null;
         CompiledSegment[] segmentArray = null;
@@ -94,8 +96,17 @@ final class CompiledClause {
                     }
                 }
             }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> throw new MalformedException(
-                    "semver operators are not supported yet");
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                String[] versions = texts(values);
+                semverArray = new SemVer[versions.length];
+                for (int i = 0; i < versions.length; i++) {
+                    try {
+                        semverArray[i] = SemVer.parse(versions[i]);
+                    } catch (IllegalArgumentException e) {
+                        throw new MalformedException("clause on '" + attribute + "': " + e.getMessage());
+                    }
+                }
+            }
             case LT, LTE, GT, GTE -> {
                 boundArray = new double[values.size()];
                 for (int i = 0; i < boundArray.length; i++) {
@@ -138,6 +149,7 @@ final class CompiledClause {
         this.matchesFalse = f;
         this.texts = textArray;
         this.patterns = patternArray;
+        this.semvers = semverArray;
         this.bounds = boundArray;
         this.instants = instantArray;
         this.segments = segmentArray;
@@ -231,6 +243,19 @@ final class CompiledClause {
                 }
                 for (Pattern pattern : patterns) {
                     if (pattern.matcher(s).find()) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                SemVer version = value instanceof String s ? SemVer.tryParse(s) : null;
+                if (version == null) {
+                    return NOT_COMPARABLE;
+                }
+                for (SemVer bound : semvers) {
+                    int c = version.compareTo(bound);
+                    if (op == Operator.SEMVER_EQ ? c == 0 : op == Operator.SEMVER_LT ? c < 0 : c > 0) {
                         return MATCH;
                     }
                 }
