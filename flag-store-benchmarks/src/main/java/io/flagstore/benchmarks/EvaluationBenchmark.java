@@ -2,7 +2,8 @@ package io.flagstore.benchmarks;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.EvaluationContext;
-import io.flagstore.core.internal.CompiledSnapshot;
+import io.flagstore.core.FlagClient;
+import io.flagstore.core.InMemoryFlagSource;
 import io.flagstore.core.model.Clause;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Operator;
@@ -10,9 +11,8 @@ import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
-import io.flagstore.core.spi.FlagData;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,14 +21,18 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Flag evaluation cost (issue 2, item 11): (a) a boolean flag without rules, (b) a flag whose rule
- * has three clauses and serves a 50/50 rollout, over 1024 pre-built varying contexts.
+ * has three clauses and serves a 50/50 rollout, over 1024 pre-built varying contexts; each through
+ * the public entry point {@link FlagClient#boolValue}, with metrics off and on (a {@link
+ * SimpleMeterRegistry}).
  *
  * <p>Run: {@code java -jar flag-store-benchmarks/target/benchmarks.jar EvaluationBenchmark -prof gc}.
  */
@@ -43,7 +47,11 @@ public class EvaluationBenchmark {
     static final String TARGETED = "checkout-experiment";
     private static final int CONTEXTS = 1024;
 
-    private CompiledSnapshot snapshot;
+    /** Whether the client records evaluation metrics. */
+    @Param({"false", "true"})
+    public boolean metrics;
+
+    private FlagClient client;
     private EvaluationContext[] contexts;
     private int next;
 
@@ -63,7 +71,11 @@ public class EvaluationBenchmark {
                         Serve.rollout(new Rollout(
                                 List.of(new WeightedVariant(Flag.ON, 50), new WeightedVariant(Flag.OFF, 50)), null))))
                 .build();
-        snapshot = CompiledSnapshot.of(new FlagData(1, Map.of(SIMPLE, simple, TARGETED, targeted), Map.of()));
+        FlagClient.Builder builder = FlagClient.builder().source(InMemoryFlagSource.of(simple, targeted));
+        if (metrics) {
+            builder.meterRegistry(new SimpleMeterRegistry());
+        }
+        client = builder.build();
         String[] countries = {"US", "CA", "DE", "GB", "FR"};
         String[] plans = {"pro", "enterprise", "pro", "free"};
         SplittableRandom random = new SplittableRandom(42);
@@ -79,6 +91,11 @@ public class EvaluationBenchmark {
         }
     }
 
+    @TearDown
+    public void tearDown() {
+        client.close();
+    }
+
     private static List<com.fasterxml.jackson.databind.JsonNode> texts(String... values) {
         return java.util.Arrays.stream(values)
                 .map(v -> (com.fasterxml.jackson.databind.JsonNode) TextNode.valueOf(v))
@@ -91,13 +108,13 @@ public class EvaluationBenchmark {
 
     /** (a) a boolean flag with no rules. */
     @Benchmark
-    public Object simpleFlag() {
-        return snapshot.evaluate(SIMPLE, nextContext()).value();
+    public boolean simpleFlag() {
+        return client.boolValue(SIMPLE, nextContext(), false);
     }
 
     /** (b) three clauses and a 50/50 rollout. */
     @Benchmark
-    public Object rulesAndRollout() {
-        return snapshot.evaluate(TARGETED, nextContext()).value();
+    public boolean rulesAndRollout() {
+        return client.boolValue(TARGETED, nextContext(), false);
     }
 }
