@@ -184,6 +184,10 @@ public final class FileFlagSource implements FlagSource {
             problem(detail, detail + "; keeping the last good flags", false);
             return;
         }
+        if (content.length == 0) {
+            lastAttributes = null; // most likely truncated for a rewrite: look again, do not report
+            return;
+        }
         if (Arrays.equals(content, lastContent)) {
             return;
         }
