@@ -1,0 +1,194 @@
+package io.flagstore.redis;
+
+import io.flagstore.redis.internal.KeySchema;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Where the flags live: the Redis URI, the namespace and timeouts. Taken by {@link FlagAdmin} and the
+ * Redis flag source.
+ *
+ * <pre>{@code
+ * RedisOptions options = RedisOptions.builder()
+ *         .uri("rediss://flags:s3cret@redis.internal:6380/0")
+ *         .namespace("prod")
+ *         .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} never shows the password.
+ */
+public final class RedisOptions {
+    /** Default URI: a local Redis on the standard port. */
+    public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
+    /** Default namespace ({@code flagstore:{default}:...}). */
+    public static final String DEFAULT_NAMESPACE = KeySchema.DEFAULT_NAMESPACE;
+    /** Default time a command may take before it fails. */
+    public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    /** Default time to establish a connection. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
+
+    private final String uri;
+    private final String namespace;
+    private final Duration commandTimeout;
+    private final Duration connectTimeout;
+
+    private RedisOptions(Builder b) {
+        this.uri = b.uri;
+        this.namespace = b.namespace;
+        this.commandTimeout = b.commandTimeout;
+        this.connectTimeout = b.connectTimeout;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options for {@code uri} with the default namespace and timeouts. */
+    public static RedisOptions of(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    /** A builder initialised with these options. */
+    public Builder toBuilder() {
+        return builder()
+                .uri(uri)
+                .namespace(namespace)
+                .commandTimeout(commandTimeout)
+                .connectTimeout(connectTimeout);
+    }
+
+    /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
+    public String uri() {
+        return uri;
+    }
+
+    /** The URI with the password replaced by {@code ***}, safe for logs and messages. */
+    public String redactedUri() {
+        return redact(uri);
+    }
+
+    /** The namespace; never null. */
+    public String namespace() {
+        return namespace;
+    }
+
+    /** How long one command may take; positive. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** How long connecting may take; positive. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** Replaces the password of a {@code redis://user:password@host} string with {@code ***}. */
+    static String redact(String uri) {
+        return USER_INFO.matcher(uri).replaceFirst("$1***@");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RedisOptions other
+                && uri.equals(other.uri)
+                && namespace.equals(other.namespace)
+                && commandTimeout.equals(other.commandTimeout)
+                && connectTimeout.equals(other.connectTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(uri, namespace, commandTimeout, connectTimeout);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
+                + ", connectTimeout=" + connectTimeout + "]";
+    }
+
+    /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
+    public static final class Builder {
+        private String uri = DEFAULT_URI;
+        private String namespace = DEFAULT_NAMESPACE;
+        private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+        private Builder() {}
+
+        /**
+         * Sets the Redis URI: {@code redis://[user[:password]@]host[:port][/database]}, or
+         * {@code rediss://} for TLS. Special characters in the password must be percent-encoded.
+         *
+         * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
+         */
+        public Builder uri(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            URI parsed;
+            try {
+                parsed = new URI(uri);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + e.getReason());
+            }
+            String scheme = parsed.getScheme();
+            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
+                        + "': the scheme must be redis:// or rediss:// (TLS), not " + scheme);
+            }
+            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        /**
+         * Sets the namespace (environment), {@code [a-z0-9][a-z0-9._-]{0,63}}.
+         *
+         * @throws IllegalArgumentException naming the value if invalid
+         */
+        public Builder namespace(String namespace) {
+            this.namespace = KeySchema.validateNamespace(namespace);
+            return this;
+        }
+
+        /**
+         * Sets how long one command may take before it fails with a {@code StoreUnavailableException}.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder commandTimeout(Duration commandTimeout) {
+            this.commandTimeout = positive(commandTimeout, "commandTimeout");
+            return this;
+        }
+
+        /**
+         * Sets how long connecting may take.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            this.connectTimeout = positive(connectTimeout, "connectTimeout");
+            return this;
+        }
+
+        /** Builds the options. */
+        public RedisOptions build() {
+            return new RedisOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package io.flagstore.redis.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One message on the {@code changes} channel: everything one write (or batch) changed, so a
+ * receiver holding version {@code v - 1} can apply it without reading Redis.
+ *
+ * <pre>{@code
+ * {"v":42,"epoch":"...","ts":1732540000123,"op":"update","actor":"alice",
+ *  "flags":[<tree>...],"deleted":["k"],"segments":[<tree>...],"deletedSegments":["s"]}
+ * }</pre>
+ *
+ * <p>The trees are the {@code FlagJson} tree forms; every item of the message has version {@code v}
+ * and updatedAt {@code ts}, which the receiver stamps (the trees may omit them). The write script
+ * assembles the text as {@link #header} + {@link #body}, so the Java encoder and the script agree by
+ * construction.
+ *
+ * @param version the namespace version of the write ({@code v})
+ * @param epoch the namespace epoch
+ * @param ts the write time, epoch milliseconds (Redis server clock)
+ * @param op the operation ({@code create}, {@code update}, {@code delete}, {@code batch}, ...)
+ * @param actor who wrote, or {@code null}
+ * @param flags trees of the flags created or changed
+ * @param deleted keys of the flags deleted
+ * @param segments trees of the segments created or changed
+ * @param deletedSegments keys of the segments deleted
+ */
+public record ChangeMessage(
+        long version,
+        String epoch,
+        long ts,
+        String op,
+        String actor,
+        List<ObjectNode> flags,
+        List<String> deleted,
+        List<ObjectNode> segments,
+        List<String> deletedSegments) {
+
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private static final int SNIPPET_LENGTH = 120;
+
+    public ChangeMessage {
+        Objects.requireNonNull(epoch, "epoch");
+        Objects.requireNonNull(op, "op");
+        flags = List.copyOf(flags);
+        deleted = List.copyOf(deleted);
+        segments = List.copyOf(segments);
+        deletedSegments = List.copyOf(deletedSegments);
+    }
+
+    /** The message text, exactly as the write script publishes it. */
+    public String encode() {
+        return header(version, epoch, ts) + body(op, actor, flags, deleted, segments, deletedSegments);
+    }
+
+    /** The start of a message: {@code {"v":..,"epoch":"..","ts":..,} (the script's part). */
+    public static String header(long version, String epoch, long ts) {
+        return "{\"v\":" + version + ",\"epoch\":" + quote(epoch) + ",\"ts\":" + ts + ",";
+    }
+
+    /** The rest of a message after {@link #header}, closing brace included (the caller's part). */
+    public static String body(
+            String op,
+            String actor,
+            List<? extends JsonNode> flags,
+            List<String> deleted,
+            List<? extends JsonNode> segments,
+            List<String> deletedSegments) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append("\"op\":").append(quote(op));
+        sb.append(",\"actor\":").append(actor == null ? "null" : quote(actor));
+        sb.append(",\"flags\":").append(toJson(flags));
+        sb.append(",\"deleted\":").append(toJson(deleted));
+        sb.append(",\"segments\":").append(toJson(segments));
+        sb.append(",\"deletedSegments\":").append(toJson(deletedSegments));
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Parses a message.
+     *
+     * @throws IllegalArgumentException naming what is wrong (not JSON, a missing or mistyped field,
+     *     a flag without a key...); the message must then be ignored and a catch-up done
+     */
+    public static ChangeMessage decode(String json) {
+        Objects.requireNonNull(json, "json");
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw malformed("not JSON (" + e.getOriginalMessage() + ")", json);
+        }
+        if (root == null || !root.isObject()) {
+            throw malformed("not a JSON object", json);
+        }
+        JsonNode v = root.get("v");
+        if (v == null || !v.canConvertToExactIntegral() || v.asLong() < 1) {
+            throw malformed("'v' must be a positive integer", json);
+        }
+        JsonNode epoch = root.get("epoch");
+        if (epoch == null || !epoch.isTextual() || epoch.asText().isEmpty()) {
+            throw malformed("'epoch' must be a non-empty string", json);
+        }
+        JsonNode ts = root.get("ts");
+        if (ts == null || !ts.canConvertToExactIntegral()) {
+            throw malformed("'ts' must be an integer (epoch milliseconds)", json);
+        }
+        JsonNode op = root.get("op");
+        if (op == null || !op.isTextual()) {
+            throw malformed("'op' must be a string", json);
+        }
+        JsonNode actor = root.get("actor");
+        if (actor != null && !actor.isNull() && !actor.isTextual()) {
+            throw malformed("'actor' must be a string or null", json);
+        }
+        return new ChangeMessage(
+                v.asLong(),
+                epoch.asText(),
+                ts.asLong(),
+                op.asText(),
+                actor == null || actor.isNull() ? null : actor.asText(),
+                trees(root, "flags", json),
+                strings(root, "deleted", json),
+                trees(root, "segments", json),
+                strings(root, "deletedSegments", json));
+    }
+
+    private static List<ObjectNode> trees(JsonNode root, String field, String json) {
+        List<ObjectNode> out = new ArrayList<>();
+        for (JsonNode item : array(root, field, json)) {
+            if (!item.isObject() || !item.path("key").isTextual()) {
+                throw malformed("every item of '" + field + "' must be an object with a string 'key'", json);
+            }
+            out.add((ObjectNode) item);
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode root, String field, String json) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : array(root, field, json)) {
+            if (!item.isTextual()) {
+                throw malformed("every item of '" + field + "' must be a string", json);
+            }
+            out.add(item.asText());
+        }
+        return out;
+    }
+
+    private static JsonNode array(JsonNode root, String field, String json) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return MAPPER.createArrayNode();
+        }
+        if (!node.isArray()) {
+            throw malformed("'" + field + "' must be an array", json);
+        }
+        return node;
+    }
+
+    private static IllegalArgumentException malformed(String what, String json) {
+        String snippet = json.length() <= SNIPPET_LENGTH ? json : json.substring(0, SNIPPET_LENGTH) + "...";
+        return new IllegalArgumentException("malformed change message: " + what + ": " + snippet);
+    }
+
+    private static String quote(String text) {
+        return toJson(text);
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + value, e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.flagstore.redis.internal;
+
+import io.flagstore.core.StoreUnavailableException;
+import io.flagstore.redis.AccessDeniedException;
+import io.flagstore.redis.RedisOptions;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+
+/** Lettuce plumbing shared by the admin and the source: URI, client options, error mapping. */
+public final class RedisSupport {
+    private RedisSupport() {}
+
+    /** The Lettuce URI for {@code options}, command timeout applied. */
+    public static RedisURI redisUri(RedisOptions options) {
+        RedisURI uri = RedisURI.create(options.uri());
+        uri.setTimeout(options.commandTimeout());
+        return uri;
+    }
+
+    /** Client options with the connect timeout applied; callers may customise further. */
+    public static ClientOptions.Builder clientOptions(RedisOptions options) {
+        return ClientOptions.builder()
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(options.connectTimeout())
+                        .build());
+    }
+
+    /**
+     * Maps a Lettuce failure to the flag-store hierarchy, keeping it as the cause; the message names
+     * the command and the redacted URI, never the password.
+     *
+     * @param role what the ACL user needs, named in permission errors ({@code "admin"} or {@code "reader"})
+     */
+    public static StoreUnavailableException translate(
+            RuntimeException e, String command, RedisOptions options, String role) {
+        String where = options.redactedUri();
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (detail.contains("NOPERM")) {
+            return new AccessDeniedException(
+                    "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
+                            + " role (see docs/operations.md): " + detail,
+                    e);
+        }
+        if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {
+            return new AccessDeniedException(
+                    "Redis at " + where + " refused the credentials (check the user and password in the URI): "
+                            + detail,
+                    e);
+        }
+        if (e instanceof RedisCommandTimeoutException) {
+            return new StoreUnavailableException(
+                    "Redis at " + where + " did not answer " + command + " within " + options.commandTimeout(), e);
+        }
+        if (e instanceof RedisConnectionException) {
+            return new StoreUnavailableException("cannot connect to Redis at " + where + ": " + detail, e);
+        }
+        return new StoreUnavailableException(command + " failed on Redis at " + where + ": " + detail, e);
+    }
+}

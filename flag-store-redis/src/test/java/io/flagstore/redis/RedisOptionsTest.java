@@ -1,0 +1,63 @@
+package io.flagstore.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class RedisOptionsTest {
+
+    @Test
+    void defaultsAreTheNamedConstants() {
+        RedisOptions options = RedisOptions.builder().build();
+        assertThat(options.uri()).isEqualTo(RedisOptions.DEFAULT_URI);
+        assertThat(options.namespace()).isEqualTo("default");
+        assertThat(options.commandTimeout()).isEqualTo(RedisOptions.DEFAULT_COMMAND_TIMEOUT);
+        assertThat(options.connectTimeout()).isEqualTo(RedisOptions.DEFAULT_CONNECT_TIMEOUT);
+    }
+
+    @Test
+    void toStringNeverShowsThePassword() {
+        RedisOptions options = RedisOptions.builder()
+                .uri("rediss://flags:s3cret@redis.internal:6380/2")
+                .namespace("prod")
+                .build();
+        assertThat(options.uri()).contains("s3cret");
+        assertThat(options.toString()).doesNotContain("s3cret").contains("rediss://flags:***@redis.internal:6380/2");
+        assertThat(RedisOptions.of("redis://:pw@h:1").redactedUri()).isEqualTo("redis://:***@h:1");
+        assertThat(RedisOptions.of("redis://h:1").redactedUri()).isEqualTo("redis://h:1");
+    }
+
+    @Test
+    void refusesBadValuesNamingThem() {
+        assertThatThrownBy(() -> RedisOptions.of("http://h:1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis:// or rediss://")
+                .hasMessageContaining("http");
+        assertThatThrownBy(() -> RedisOptions.of("redis://u:secret pw@h"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisOptions.of("redis:///0"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no host");
+        assertThatThrownBy(() -> RedisOptions.builder().namespace("Prod"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'Prod'");
+        assertThatThrownBy(() -> RedisOptions.builder().commandTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("commandTimeout")
+                .hasMessageContaining("PT0S");
+    }
+
+    @Test
+    void toBuilderKeepsEveryValue() {
+        RedisOptions options = RedisOptions.builder()
+                .uri("redis://h:1")
+                .namespace("x")
+                .commandTimeout(Duration.ofMillis(300))
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
+        assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+    }
+}

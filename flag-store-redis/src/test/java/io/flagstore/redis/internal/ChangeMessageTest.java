@@ -1,0 +1,79 @@
+package io.flagstore.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChangeMessageTest {
+
+    private static ObjectNode tree(String key) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("key", key);
+        node.put("enabled", true);
+        node.putObject("variants").put("on", true).put("off", false);
+        return node;
+    }
+
+    @Test
+    void encodeThenDecodeRoundTrips() {
+        ChangeMessage msg = new ChangeMessage(
+                42,
+                "3f2c",
+                1732540000123L,
+                "batch",
+                "alice \"the admin\"",
+                List.of(tree("a"), tree("b")),
+                List.of("gone"),
+                List.of(JsonNodeFactory.instance.objectNode().put("key", "staff")),
+                List.of("old-seg"));
+        assertThat(ChangeMessage.decode(msg.encode())).isEqualTo(msg);
+    }
+
+    @Test
+    void encodesInTheDocumentedShape() {
+        ChangeMessage msg =
+                new ChangeMessage(7, "e1", 5, "disable", "bob", List.of(tree("k")), List.of(), List.of(), List.of());
+        assertThat(msg.encode())
+                .isEqualTo("{\"v\":7,\"epoch\":\"e1\",\"ts\":5,\"op\":\"disable\",\"actor\":\"bob\","
+                        + "\"flags\":[{\"key\":\"k\",\"enabled\":true,\"variants\":{\"on\":true,\"off\":false}}],"
+                        + "\"deleted\":[],\"segments\":[],\"deletedSegments\":[]}");
+    }
+
+    @Test
+    void missingListsDecodeAsEmpty() {
+        ChangeMessage msg = ChangeMessage.decode("{\"v\":1,\"epoch\":\"e\",\"ts\":2,\"op\":\"create\"}");
+        assertThat(msg.flags()).isEmpty();
+        assertThat(msg.deletedSegments()).isEmpty();
+        assertThat(msg.actor()).isNull();
+    }
+
+    @Test
+    void rejectsGarbageWithAClearMessage() {
+        String ok = "\"epoch\":\"e\",\"ts\":2,\"op\":\"create\"";
+        String[][] cases = {
+            {"hello", "not JSON"},
+            {"[1,2]", "not a JSON object"},
+            {"{" + ok + "}", "'v' must be a positive integer"},
+            {"{\"v\":0," + ok + "}", "'v' must be a positive integer"},
+            {"{\"v\":\"3\"," + ok + "}", "'v' must be a positive integer"},
+            {"{\"v\":3,\"ts\":2,\"op\":\"create\"}", "'epoch'"},
+            {"{\"v\":3,\"epoch\":\"e\",\"op\":\"create\"}", "'ts'"},
+            {"{\"v\":3," + ok + ",\"flags\":{}}", "'flags' must be an array"},
+            {"{\"v\":3," + ok + ",\"flags\":[{\"nokey\":1}]}", "'key'"},
+            {"{\"v\":3," + ok + ",\"deleted\":[1]}", "'deleted' must be a string"},
+            {"{\"v\":3," + ok + "} trailing", "not JSON"},
+            {"{\"v\":3,\"v\":4," + ok + "}", "not JSON"},
+        };
+        for (String[] c : cases) {
+            assertThatThrownBy(() -> ChangeMessage.decode(c[0]))
+                    .as(c[0])
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("malformed change message")
+                    .hasMessageContaining(c[1]);
+        }
+    }
+}

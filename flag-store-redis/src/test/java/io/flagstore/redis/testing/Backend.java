@@ -1,0 +1,38 @@
+package io.flagstore.redis.testing;
+
+import java.io.IOException;
+
+/** Where a {@link RedisServer} runs: a local process, a container, or an external server. */
+interface Backend {
+    /** Starts the server (on the same port and data directory as before, when restarting). */
+    void start();
+
+    /** Stops the server; a no-op when it is not running. */
+    void stop();
+
+    /** Kills the server without a shutdown (SIGKILL), like a crash. */
+    void crash();
+
+    boolean running();
+
+    String host();
+
+    int port();
+
+    /** {@code redis://...} for clients, credentials included when the server needs them. */
+    String uri();
+
+    /** Whether {@link #start()}/{@link #stop()} are possible (not for an external server). */
+    boolean restartable();
+
+    /** Runs {@code redis-cli} against the server and returns its standard output. */
+    String redisCli(String... args) throws IOException, InterruptedException;
+
+    /** One command over a fresh connection. */
+    default Object call(String... args) throws IOException {
+        return Resp.call(host(), port(), null, null, args);
+    }
+
+    /** Releases everything (temporary files, containers); the backend is unusable afterwards. */
+    void close();
+}

@@ -1,0 +1,229 @@
+package io.flagstore.redis.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory. */
+final class LocalBackend implements Backend {
+    private static final long START_TIMEOUT_MS = 10_000;
+
+    private final Path binary;
+    private final boolean aof;
+    private Path dir;
+    private int port;
+    private Process process;
+
+    LocalBackend(Path binary, boolean aof) {
+        this.binary = binary;
+        this.aof = aof;
+    }
+
+    /** {@code redis-server} from PATH, or {@code null}. */
+    static Path findOnPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String entry : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(entry, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running()) {
+            return;
+        }
+        try {
+            if (dir == null) {
+                dir = Files.createTempDirectory("flagstore-redis-");
+            }
+            // A first start may lose the free port to another process between probe and bind: retry.
+            boolean firstStart = port == 0;
+            for (int attempt = 1; ; attempt++) {
+                if (firstStart) {
+                    port = freePort();
+                }
+                if (launch()) {
+                    return;
+                }
+                if (!firstStart || attempt == 3) {
+                    throw new IllegalStateException("redis-server did not start on 127.0.0.1:" + port + " (" + dir
+                            + "); log tail:\n" + logTail());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start redis-server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting redis-server", e);
+        }
+    }
+
+    private boolean launch() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                binary.toString(),
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                "redis.log",
+                "--daemonize",
+                "no",
+                "--save",
+                "",
+                "--appendonly",
+                aof ? "yes" : "no"));
+        if (aof) {
+            // Every acknowledged write is on disk before the reply, so a restart loses nothing.
+            cmd.addAll(List.of("--appendfsync", "always"));
+        }
+        process = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_TIMEOUT_MS);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                return false;
+            }
+            try {
+                if ("PONG".equals(call("PING"))) {
+                    return true;
+                }
+            } catch (IOException | Resp.ErrorReply e) {
+                // not accepting yet (or still loading the AOF): poll again
+            }
+            Thread.sleep(5);
+        }
+        destroy();
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    private String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("redis.log"), StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running()) {
+            return;
+        }
+        try {
+            call("SHUTDOWN", "NOSAVE");
+        } catch (IOException | Resp.ErrorReply e) {
+            // expected: the server closes the connection instead of replying
+        }
+        destroy();
+    }
+
+    @Override
+    public synchronized void crash() {
+        if (running()) {
+            process.destroyForcibly();
+            awaitExit(5);
+        }
+    }
+
+    private void destroy() {
+        if (!awaitExit(5)) {
+            process.destroy();
+            if (!awaitExit(2)) {
+                process.destroyForcibly();
+                awaitExit(5);
+            }
+        }
+    }
+
+    private boolean awaitExit(int seconds) {
+        try {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public synchronized int port() {
+        return port;
+    }
+
+    @Override
+    public String uri() {
+        return "redis://127.0.0.1:" + port();
+    }
+
+    @Override
+    public boolean restartable() {
+        return true;
+    }
+
+    @Override
+    public String redisCli(String... args) throws IOException, InterruptedException {
+        Path cli = findOnPath("redis-cli");
+        if (cli == null) {
+            throw new IllegalStateException("redis-cli not found on PATH; install it (apt-get install redis-tools)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(cli.toString(), "-h", host(), "-p", Integer.toString(port())));
+        cmd.addAll(List.of(args));
+        return CliRunner.run(cmd);
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a leftover temp directory is harmless
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "redis-server " + binary + " on 127.0.0.1:" + port + " in " + dir + (aof ? " (AOF)" : "");
+    }
+}
