@@ -40,6 +40,14 @@ record Change(
         return new Change(true, key, null, null, expected, explicit, true);
     }
 
+    Change withFlag(Flag newFlag) {
+        return new Change(segment, key, newFlag, newSegment, expected, explicit, mustExist);
+    }
+
+    Change withSegment(Segment replacement) {
+        return new Change(segment, key, flag, replacement, expected, explicit, mustExist);
+    }
+
     /** This change, failing with {@code FlagNotFoundException} when the key does not exist. */
     Change requiringExisting() {
         return new Change(segment, key, flag, newSegment, expected, explicit, true);

@@ -529,18 +529,18 @@ public final class FlagAdmin implements AutoCloseable {
         }
     }
 
-    private WriteResult execute(String op, List<Change> changes, WriteOptions options) {
-        validateItems(changes);
-        List<Stored> current = readCurrent(changes);
-        for (int i = 0; i < changes.size(); i++) {
-            if (changes.get(i).mustExist() && !current.get(i).exists) {
-                throw new FlagNotFoundException(changes.get(i).displayKey());
+    private WriteResult execute(String op, List<Change> planned, WriteOptions options) {
+        List<Stored> current = readCurrent(planned);
+        for (int i = 0; i < planned.size(); i++) {
+            if (planned.get(i).mustExist() && !current.get(i).exists) {
+                throw new FlagNotFoundException(planned.get(i).displayKey());
             }
         }
+        String actor = options.actor();
+        List<Change> changes = stamp(planned, current, actor);
+        validateItems(changes);
         validateSet(changes, current);
 
-        String actor = options.actor();
-        Instant now = Instant.now();
         ArrayNode before = JsonNodeFactory.instance.arrayNode();
         ArrayNode after = JsonNodeFactory.instance.arrayNode();
         ArrayNode segmentsBefore = JsonNodeFactory.instance.arrayNode();
@@ -565,7 +565,7 @@ public final class FlagAdmin implements AutoCloseable {
                 if (c.isDelete()) {
                     deletedSegments.add(c.key());
                 } else {
-                    tree = unversioned(FlagJson.segmentToTree(c.newSegment().withVersion(0, null)));
+                    tree = unversioned(FlagJson.segmentToTree(c.newSegment()));
                     segmentsAfter.add(tree);
                     segmentTrees.add(tree);
                 }
@@ -577,13 +577,7 @@ public final class FlagAdmin implements AutoCloseable {
                 if (c.isDelete()) {
                     deletedFlags.add(c.key());
                 } else {
-                    Instant createdAt = stored.flag != null && stored.flag.createdAt() != null
-                            ? stored.flag.createdAt()
-                            : c.flag().createdAt() != null ? c.flag().createdAt() : now;
-                    tree = unversioned(FlagJson.toTree(c.flag().toBuilder()
-                            .createdAt(createdAt)
-                            .updatedBy(actor)
-                            .build()));
+                    tree = unversioned(FlagJson.toTree(c.flag()));
                     after.add(tree);
                     flagTrees.add(tree);
                 }
@@ -651,6 +645,35 @@ public final class FlagAdmin implements AutoCloseable {
         } catch (RedisException e) {
             throw RedisSupport.translate(e, "EVALSHA write", options, ROLE);
         }
+    }
+
+    /**
+     * The changes as they will be stored: flags keep their creation time (the stored one, else the
+     * given one, else now) and carry the actor as updatedBy; version and updatedAt are the script's.
+     * Validation runs on this form, so nothing is stored that a reader would refuse.
+     */
+    private static List<Change> stamp(List<Change> changes, List<Stored> current, String actor) {
+        Instant now = Instant.now();
+        List<Change> out = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            Flag old = current.get(i).flag;
+            if (c.flag() != null) {
+                Instant createdAt = old != null && old.createdAt() != null
+                        ? old.createdAt()
+                        : c.flag().createdAt() != null ? c.flag().createdAt() : now;
+                c = c.withFlag(c.flag().toBuilder()
+                        .createdAt(createdAt)
+                        .updatedBy(actor)
+                        .updatedAt(null)
+                        .version(0)
+                        .build());
+            } else if (c.newSegment() != null) {
+                c = c.withSegment(c.newSegment().withVersion(0, null));
+            }
+            out.add(c);
+        }
+        return out;
     }
 
     private static ObjectNode unversioned(ObjectNode tree) {

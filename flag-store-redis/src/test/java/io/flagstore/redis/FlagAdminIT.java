@@ -122,6 +122,9 @@ class FlagAdminIT {
         assertThat(redis.execute("ZSCORE", keys.flags(), "new-checkout")).isEqualTo("1");
         assertThat(redis.execute("HGET", keys.meta(), "schemaVersion")).isEqualTo("1");
         assertThat((String) redis.execute("HGET", keys.meta(), "epoch")).hasSize(36);
+
+        admin.disable("new-checkout", by("bob"));
+        assertThat(admin.get("new-checkout").orElseThrow().createdAt()).isEqualTo(stored.createdAt());
     }
 
     @Test
