@@ -61,6 +61,7 @@ public final class DemoService implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong jobRuns = new AtomicLong();
+    // Touched only by the single work thread.
     private long requests;
     private Boolean jobRunning;
     private int lastNewPathCount = -1;
@@ -94,7 +95,7 @@ public final class DemoService implements AutoCloseable {
         client.onChange(demo::applied);
         demo.line("READY", "version=" + client.health().appliedVersion());
         demo.scheduler.scheduleWithFixedDelay(demo::checkout, 0, 100, TimeUnit.MILLISECONDS);
-        demo.scheduler.scheduleWithFixedDelay(demo::countRollout, 0, 1, TimeUnit.SECONDS);
+        demo.scheduler.scheduleWithFixedDelay(demo::logRollout, 0, 1, TimeUnit.SECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::backgroundJob, 0, 500, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::status, 5, 5, TimeUnit.SECONDS);
         return demo;
@@ -114,7 +115,7 @@ public final class DemoService implements AutoCloseable {
         }
     }
 
-    /** Percentage rollout: how many of the simulated users get the new path (logged when it changes). */
+    /** Percentage rollout: how many of the simulated users get the new code path right now. */
     int countRollout() {
         int newPath = 0;
         for (int i = 0; i < USERS; i++) {
@@ -122,11 +123,15 @@ public final class DemoService implements AutoCloseable {
                 newPath++;
             }
         }
+        return newPath;
+    }
+
+    private void logRollout() {
+        int newPath = countRollout();
         if (newPath != lastNewPathCount) {
             lastNewPathCount = newPath;
             line("ROLLOUT", "flag=" + ROLLOUT + " users=" + USERS + " new_path=" + newPath);
         }
-        return newPath;
     }
 
     /** Operational flag: the job runs only while {@value #OPS_FLAG} is on. */
