@@ -117,12 +117,7 @@ final class CreateCommand extends WriteCommand {
                                 + " flag needs at least one --variant NAME=VALUE");
             }
             b = Flag.builder(key, type);
-            String first = null;
-            for (String v : variants) {
-                Values.Pair p = parsed(() -> Values.pair(v, "a variant: use NAME=VALUE"));
-                b.variant(p.name(), parsed(() -> Values.variantValue(type, p.name(), p.value())));
-                first = first == null ? p.name() : first;
-            }
+            String first = putVariants(b, type, variants);
             b.offVariant(first).fallthrough(Serve.variant(first));
         }
         if (offVariant != null) {

@@ -128,10 +128,7 @@ final class SetCommand extends WriteCommand {
         if (expires != null) {
             b.expiresAt(expires.equalsIgnoreCase("none") ? null : Values.instant(expires));
         }
-        for (String v : variants) {
-            Values.Pair p = parsed(() -> Values.pair(v, "a variant: use NAME=VALUE"));
-            b.variant(p.name(), parsed(() -> Values.variantValue(flag.type(), p.name(), p.value())));
-        }
+        putVariants(b, flag.type(), variants);
         if (offVariant != null) {
             b.offVariant(offVariant);
         }

@@ -54,6 +54,23 @@ abstract class WriteCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Adds {@code NAME=VALUE} variants of {@code type} to {@code builder}; malformed ones are usage
+     * errors. Returns the first name, or {@code null} if there were none.
+     */
+    String putVariants(
+            io.flagstore.core.model.Flag.Builder builder,
+            io.flagstore.core.model.FlagType type,
+            java.util.List<String> variants) {
+        String first = null;
+        for (String v : variants) {
+            Values.Pair p = parsed(() -> Values.pair(v, "a variant: use NAME=VALUE"));
+            builder.variant(p.name(), parsed(() -> Values.variantValue(type, p.name(), p.value())));
+            first = first == null ? p.name() : first;
+        }
+        return first;
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
