@@ -95,7 +95,8 @@ final class WatchCommand extends ReadCommand {
                 }
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Interruption is how an embedding caller stops watch: handled here, by returning. Not
+            // re-asserted, so that closing the source and the admin connection still completes.
         } finally {
             source.close();
             try {

@@ -442,16 +442,18 @@ class FlagctlIT {
     @Test
     void watchStopsCleanlyWhenInterrupted() throws InterruptedException {
         java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
         AtomicReference<Integer> code = new AtomicReference<>();
         Thread watcher = new Thread(() -> code.set(Flagctl.commandLine(env, Cli.NO_TERMINAL)
                 .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(new java.io.StringWriter(), true))
+                .setErr(new PrintWriter(err, true))
                 .execute("watch")));
         watcher.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("watching namespace"));
         watcher.interrupt();
         watcher.join(10_000);
-        assertThat(code.get()).isZero();
+        assertThat(code.get()).as(err.toString()).isZero();
+        assertThat(err.toString()).isEmpty();
     }
 
     private RedisFlagSource startSource(String service, String instance) {
