@@ -133,7 +133,7 @@ final class WatchCommand extends ReadCommand {
             node.put("state", state.state().name());
             node.put("message", state.message());
             Json.printLine(out(), node);
-        } else if (state.state() != SourceState.VALID && state.state() != SourceState.INITIALIZING) {
+        } else if (state.state() == SourceState.STALE || state.state() == SourceState.NAMESPACE_RESET) {
             spec.commandLine()
                     .getErr()
                     .println("watch: " + state.state()
@@ -196,8 +196,10 @@ final class WatchCommand extends ReadCommand {
         for (Flag f : u.flags()) {
             line.append("  [")
                     .append(f.key())
-                    .append(" ")
-                    .append(Formats.serves(f))
+                    .append(" now ")
+                    .append(Formats.state(f))
+                    .append(", serving ")
+                    .append(f.enabled() ? Formats.serve(f.fallthrough()) : f.offVariant())
                     .append("]");
         }
         line.append("  by ").append(actor == null ? "?" : actor);
