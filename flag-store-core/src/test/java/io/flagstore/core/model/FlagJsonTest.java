@@ -272,6 +272,34 @@ class FlagJsonTest {
     }
 
     @Test
+    void problemsFromReadingAndValidationComeInDocumentOrder() {
+        InvalidFlagException e = catchThrowableOfType(
+                InvalidFlagException.class,
+                () -> FlagJson.read(
+                        """
+                        {"key": "geo", "targets": {"on": ["u", "u"]},
+                         "rules": [{"id": "eu", "clauses": [
+                           {"op": "in", "values": ["NL"]},
+                           {"attribute": "country", "op": "in", "values": []},
+                           {"attribute": "country", "op": "nope", "values": ["NL"]}
+                         ], "serve": {"variant": "on", "rollout": {"variants": []}}}],
+                         "fallthrough": "maybe", "tags": ["A"], "version": -1}
+                        """));
+
+        assertThat(e.problems())
+                .extracting(p -> p.substring(0, p.indexOf(':')))
+                .containsExactly(
+                        "targets.on[1]",
+                        "rules[0].clauses[0].attribute",
+                        "rules[0].clauses[1].values",
+                        "rules[0].clauses[2].op",
+                        "rules[0].serve",
+                        "fallthrough.variant",
+                        "tags[0]",
+                        "version");
+    }
+
+    @Test
     void malformedJsonNamesLineAndColumn() {
         assertThatThrownBy(() -> FlagJson.read("{\n  \"key\": \"k\",\n  \"enabled\": tru\n}"))
                 .isInstanceOf(InvalidFlagException.class)
