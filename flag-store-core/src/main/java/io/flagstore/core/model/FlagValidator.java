@@ -84,7 +84,8 @@ public final class FlagValidator {
      * Every problem with the references between the flags and segments of a whole set: a prerequisite
      * naming a flag that is not in the set or a variant that flag does not have, prerequisite cycles
      * (reported once each, as {@code a -> b -> a}), and {@code inSegment} clauses naming a segment not
-     * in the set. Each problem starts with {@code flag <key>:}. Items are not checked on their own here
+     * in the set, and items stored under another key than their own. Each problem starts with {@code
+     * flag <key>:} or {@code segment <key>:}. Items are not checked on their own here
      * (see {@link #problems(Flag)}).
      *
      * @param flags the set's flags by key
@@ -128,6 +129,12 @@ public final class FlagValidator {
                         }
                     }
                 }
+            }
+        });
+        new TreeMap<>(segments).forEach((key, segment) -> {
+            if (!key.equals(segment.key())) {
+                problems.add(
+                        "segment " + key + ": key: " + quote(segment.key()) + " is stored under the key " + quote(key));
             }
         });
         for (List<String> cycle : prerequisiteCycles(sorted)) {
