@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -268,7 +269,7 @@ public final class FlagValidator {
             return;
         }
         checkCount(flag.variants().size(), Limits.VARIANTS, "variants", path, p);
-        String type = flag.type().name().toLowerCase(java.util.Locale.ROOT);
+        String type = flag.type().name().toLowerCase(Locale.ROOT);
         flag.variants().forEach((name, value) -> {
             String at = member(path, name);
             checkName(name, "variant name", at, p);

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.InvalidFlagException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +31,7 @@ class FlagJsonTest {
         assertThat(flag.type()).isEqualTo(FlagType.BOOLEAN);
         assertThat(flag.enabled()).isFalse();
         assertThat(flag.variants())
-                .containsExactly(
-                        java.util.Map.entry("on", BooleanNode.TRUE), java.util.Map.entry("off", BooleanNode.FALSE));
+                .containsExactly(Map.entry("on", BooleanNode.TRUE), Map.entry("off", BooleanNode.FALSE));
         assertThat(flag.offVariant()).isEqualTo("off");
         assertThat(flag.fallthrough()).isEqualTo(Serve.variant("on"));
         assertThat(flag).isEqualTo(Flag.booleanFlag("payments-api").build());
@@ -230,9 +231,7 @@ class FlagJsonTest {
                 .build();
         String before = FlagJson.write(flag);
 
-        ((com.fasterxml.jackson.databind.node.ObjectNode)
-                        FlagJson.toTree(flag).get("variants").get("a"))
-                .put("key", "changed");
+        ((ObjectNode) FlagJson.toTree(flag).get("variants").get("a")).put("key", "changed");
 
         assertThat(FlagJson.write(flag)).isEqualTo(before);
     }
