@@ -39,6 +39,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -653,7 +654,7 @@ public final class FlagAdmin implements AutoCloseable {
      * Validation runs on this form, so nothing is stored that a reader would refuse.
      */
     private static List<Change> stamp(List<Change> changes, List<Stored> current, String actor) {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<Change> out = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
