@@ -66,7 +66,7 @@ import java.util.function.UnaryOperator;
  * Reads and writes the flags of one Redis namespace. Every write is one server-side script:
  * compare-and-set on each key's version, the hashes, the namespace version, the indexes, the
  * deletion log, an audit entry (actor, reason, before and after) and one change message, all or
- * nothing (docs/redis-layout.md, docs/writes.md). Input is validated first: an invalid flag throws
+ * nothing (docs/redis-layout.md, "Writes"). Input is validated first: an invalid flag throws
  * {@link InvalidFlagException} and nothing is written.
  *
  * <pre>{@code

@@ -43,7 +43,7 @@ public final class RedisSupport {
         if (detail.contains("NOPERM") || detail.contains("user executing the script can't")) {
             return new AccessDeniedException(
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
-                            + " role (see docs/operations.md): " + detail,
+                            + " role (docs/redis-layout.md, \"Access control\"): " + detail,
                     e);
         }
         if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {
