@@ -316,9 +316,7 @@ public final class FlagAdmin implements AutoCloseable {
      */
     public WriteResult update(Flag flag, WriteOptions options) {
         Objects.requireNonNull(flag, "flag");
-        Long expected = options.expectedVersion() != null
-                ? options.expectedVersion()
-                : flag.version() > 0 ? Long.valueOf(flag.version()) : null;
+        Long expected = expectedVersion(options, flag.version());
         Change change = Change.putFlag(flag, expected, expected != null).requiringExisting();
         return write("update", options, () -> List.of(change));
     }
@@ -439,9 +437,7 @@ public final class FlagAdmin implements AutoCloseable {
      */
     public WriteResult putSegment(Segment segment, WriteOptions options) {
         Objects.requireNonNull(segment, "segment");
-        Long expected = options.expectedVersion() != null
-                ? options.expectedVersion()
-                : segment.version() > 0 ? Long.valueOf(segment.version()) : null;
+        Long expected = expectedVersion(options, segment.version());
         Change change = Change.putSegment(segment, expected, expected != null);
         return write("putSegment", options, () -> List.of(change));
     }
@@ -743,6 +739,14 @@ public final class FlagAdmin implements AutoCloseable {
         if (!introduced.isEmpty()) {
             throw new InvalidFlagException(introduced);
         }
+    }
+
+    /** The caller's expected version, else the value's own version when positive, else none. */
+    private static Long expectedVersion(WriteOptions options, long ownVersion) {
+        if (options.expectedVersion() != null) {
+            return options.expectedVersion();
+        }
+        return ownVersion > 0 ? ownVersion : null;
     }
 
     private static void requireNoExpectedVersion(WriteOptions options, String what) {

@@ -63,6 +63,16 @@ class FlagAdminIT {
         return a;
     }
 
+    /** An admin on this test's namespace, logged in as an ACL user. */
+    private FlagAdmin connectAs(String user, String password) {
+        FlagAdmin a = FlagAdmin.connect(RedisOptions.builder()
+                .uri(redis.uri().replace("redis://", "redis://" + user + ":" + password + "@"))
+                .namespace(keys.namespace())
+                .build());
+        closeables.add(a);
+        return a;
+    }
+
     private static WriteOptions by(String actor) {
         return WriteOptions.defaults().withActor(actor);
     }
@@ -491,11 +501,7 @@ class FlagAdminIT {
         admin.create(Flag.killSwitch("k"));
         redis.execute("ACL", "SETUSER", "reader", "on", ">reader-pw", "~flagstore:*", "&*", "+@read", "+@connection");
         try {
-            FlagAdmin reader = FlagAdmin.connect(RedisOptions.builder()
-                    .uri(redis.uri().replace("redis://", "redis://reader:reader-pw@"))
-                    .namespace(keys.namespace())
-                    .build());
-            closeables.add(reader);
+            FlagAdmin reader = connectAs("reader", "reader-pw");
 
             assertThat(reader.get("k")).isPresent();
             assertThatThrownBy(() -> reader.disable("k"))
@@ -527,11 +533,7 @@ class FlagAdminIT {
                 "+info",
                 "+time");
         try {
-            FlagAdmin limited = FlagAdmin.connect(RedisOptions.builder()
-                    .uri(redis.uri().replace("redis://", "redis://flag-admin:admin-pw@"))
-                    .namespace(keys.namespace())
-                    .build());
-            closeables.add(limited);
+            FlagAdmin limited = connectAs("flag-admin", "admin-pw");
             redis.execute("HSET", keys.clients(), "dead", presence("api", "dead", 1, 1));
 
             limited.create(Flag.killSwitch("k"));
@@ -564,7 +566,7 @@ class FlagAdminIT {
     }
 
     @Test
-    void writesFailFastWhileRedisIsDown() {
+    void writesFailFastWhileRedisIsDownAndWorkAgainAfterwards() {
         admin.create(Flag.killSwitch("k"));
         redis.stop();
         try {
@@ -573,6 +575,11 @@ class FlagAdminIT {
         } finally {
             redis.start();
         }
+        // the same admin reconnects by itself (to a server that lost its data: no persistence here)
+        await().atMost(Duration.ofSeconds(15))
+                .ignoreException(StoreUnavailableException.class)
+                .untilAsserted(() ->
+                        assertThat(admin.create(Flag.killSwitch("k")).version()).isEqualTo(1));
     }
 
     private static Map<?, ?> hgetall(String key) {
