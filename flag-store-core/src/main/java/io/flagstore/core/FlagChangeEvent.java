@@ -1,0 +1,75 @@
+package io.flagstore.core;
+
+import io.flagstore.core.model.Flag;
+import java.util.Objects;
+
+/**
+ * A change of one flag's definition, as applied by a {@link FlagClient}: created ({@link
+ * #oldDefinition()} is {@code null}), deleted ({@link #newDefinition()} is {@code null}) or
+ * updated. Metadata-only changes (version, update time and actor) produce no event. Immutable and
+ * thread-safe.
+ */
+public final class FlagChangeEvent {
+    private final String key;
+    private final Flag oldDefinition;
+    private final Flag newDefinition;
+    private final FlagSnapshot before;
+    private final FlagSnapshot after;
+
+    FlagChangeEvent(String key, Flag oldDefinition, Flag newDefinition, FlagSnapshot before, FlagSnapshot after) {
+        this.key = key;
+        this.oldDefinition = oldDefinition;
+        this.newDefinition = newDefinition;
+        this.before = before;
+        this.after = after;
+    }
+
+    /** The flag's key. */
+    public String key() {
+        return key;
+    }
+
+    /** The definition before the change, or {@code null} when the flag was created. */
+    public Flag oldDefinition() {
+        return oldDefinition;
+    }
+
+    /** The definition after the change, or {@code null} when the flag was deleted. */
+    public Flag newDefinition() {
+        return newDefinition;
+    }
+
+    /** The namespace version of the flag set that holds the change. */
+    public long version() {
+        return after.version();
+    }
+
+    /** The whole flag set before the change, for typed evaluations of the old state. */
+    public FlagSnapshot before() {
+        return before;
+    }
+
+    /** The whole flag set with the change applied. */
+    public FlagSnapshot after() {
+        return after;
+    }
+
+    /**
+     * What the flag served {@code context} before the change (see {@link FlagSnapshot#detail}), or
+     * {@code null} if it did not exist.
+     */
+    public Object oldValue(EvaluationContext context) {
+        return before.detail(key, Objects.requireNonNull(context, "context")).value();
+    }
+
+    /** What the flag serves {@code context} after the change, or {@code null} if it was deleted. */
+    public Object newValue(EvaluationContext context) {
+        return after.detail(key, Objects.requireNonNull(context, "context")).value();
+    }
+
+    @Override
+    public String toString() {
+        String kind = oldDefinition == null ? "created" : newDefinition == null ? "deleted" : "updated";
+        return "FlagChangeEvent[" + key + " " + kind + " at version " + version() + "]";
+    }
+}

@@ -1,0 +1,425 @@
+package io.flagstore.core;
+
+import io.flagstore.core.internal.CompiledSnapshot;
+import io.flagstore.core.metrics.FlagStoreMetrics;
+import io.flagstore.core.metrics.MetricsOptions;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.spi.FlagData;
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagSource;
+import io.flagstore.core.spi.FlagUpdate;
+import io.flagstore.core.spi.SourceState;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Evaluates feature flags locally, in nanoseconds, against the flag set its {@link FlagSource}
+ * keeps current. One client per source and process; share it.
+ *
+ * <pre>{@code
+ * FlagClient flags = FlagClient.builder()
+ *         .source(FileFlagSource.of(Path.of("flags.json")))
+ *         .build();
+ * EvaluationContext ctx = EvaluationContext.of(userId);
+ * if (flags.isEnabled("new-checkout", ctx)) { ... }
+ * }</pre>
+ *
+ * <p><b>Evaluation never throws.</b> When a value cannot be served the getters return the caller's
+ * default, and the {@code …Detail} variants say why ({@link Reason#ERROR} with an {@link
+ * ErrorKind}): a missing flag ({@code FLAG_NOT_FOUND}, or {@code NOT_READY} before the first flag
+ * set arrived), a flag of another type than asked ({@code TYPE_MISMATCH}, also for a JSON value
+ * that does not convert or a non-integral number asked as {@code int}), a broken definition
+ * ({@code MALFORMED_FLAG}), a {@code null} key ({@code FLAG_NOT_FOUND}) or a {@code null} context
+ * ({@code GENERAL}). Every getter is a shorthand for the same call on {@link #snapshot()}; to
+ * evaluate several flags consistently within one request, take one snapshot and use it.
+ *
+ * <p>Thread-safe. The flag set is one immutable snapshot, replaced atomically as the source
+ * delivers changes; readers never lock. {@link #close()} closes the source; evaluations after it
+ * keep serving the last flag set.
+ */
+public final class FlagClient implements AutoCloseable {
+    /** Default of {@link Builder#startTimeout(Duration)}. */
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final System.Logger LOG = System.getLogger(FlagClient.class.getName());
+
+    private final FlagSource source;
+    private final Clock clock;
+    private final ListenerDispatcher listeners;
+    private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
+    private final Sink sink = new Sink();
+    private final CountDownLatch initialized = new CountDownLatch(1);
+    /** The one reference readers follow; written only by the sink, under its lock. */
+    private volatile FlagSnapshot current;
+
+    private FlagClient(Builder builder, Executor executor, ExecutorService ownedExecutor) {
+        this.source = builder.source;
+        this.clock = builder.clock;
+        this.ownedExecutor = ownedExecutor;
+        this.listeners = new ListenerDispatcher(executor);
+        EvaluationMeters meters = builder.meterRegistry == null
+                ? null
+                : new EvaluationMeters(builder.meterRegistry, builder.metricsOptions);
+        LocalOverrides overrides = builder.overrides == null || builder.overrides.isEmpty() ? null : builder.overrides;
+        this.current = new FlagSnapshot(CompiledSnapshot.empty(), false, overrides, meters);
+    }
+
+    /** A builder; {@link Builder#source(FlagSource)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The current flag set: evaluate several flags against it for one consistent answer. */
+    public FlagSnapshot snapshot() {
+        return current;
+    }
+
+    /**
+     * The value of a boolean flag for {@code context}, or {@code defaultValue} when it cannot be
+     * served. The hot path: no allocation, no lock.
+     */
+    public boolean boolValue(String key, EvaluationContext context, boolean defaultValue) {
+        return current.boolValue(key, context, defaultValue);
+    }
+
+    /** Shorthand for {@code boolValue(key, context, false)}. */
+    public boolean isEnabled(String key, EvaluationContext context) {
+        return current.boolValue(key, context, false);
+    }
+
+    /** The value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served. */
+    public String stringValue(String key, EvaluationContext context, String defaultValue) {
+        return current.stringValue(key, context, defaultValue);
+    }
+
+    /** The value of a number flag, or {@code defaultValue} when it cannot be served. */
+    public double numberValue(String key, EvaluationContext context, double defaultValue) {
+        return current.numberValue(key, context, defaultValue);
+    }
+
+    /** The value of an integral number flag (see {@link FlagSnapshot#intValue}). */
+    public int intValue(String key, EvaluationContext context, int defaultValue) {
+        return current.intValue(key, context, defaultValue);
+    }
+
+    /** The value of a flag converted to {@code type} with Jackson (see {@link FlagSnapshot#jsonValue}). */
+    public <T> T jsonValue(String key, EvaluationContext context, Class<T> type, T defaultValue) {
+        return current.jsonValue(key, context, type, defaultValue);
+    }
+
+    /** Like {@link #boolValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<Boolean> boolDetail(String key, EvaluationContext context, boolean defaultValue) {
+        return current.boolDetail(key, context, defaultValue);
+    }
+
+    /** Like {@link #stringValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<String> stringDetail(String key, EvaluationContext context, String defaultValue) {
+        return current.stringDetail(key, context, defaultValue);
+    }
+
+    /** Like {@link #numberValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<Double> numberDetail(String key, EvaluationContext context, double defaultValue) {
+        return current.numberDetail(key, context, defaultValue);
+    }
+
+    /** Like {@link #jsonValue}, with the variant, reason and matched rule. */
+    public <T> EvaluationDetail<T> jsonDetail(String key, EvaluationContext context, Class<T> type, T defaultValue) {
+        return current.jsonDetail(key, context, type, defaultValue);
+    }
+
+    /**
+     * Calls {@code listener} after any flag's definition changed. See {@link FlagChangeListener} for
+     * threading and failure isolation.
+     *
+     * @return closing it removes the listener
+     */
+    public ListenerRegistration onChange(FlagChangeListener listener) {
+        return listeners.add(null, Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Calls {@code listener} after the definition of flag {@code key} changed. */
+    public ListenerRegistration onChange(String key, FlagChangeListener listener) {
+        return listeners.add(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** The client's state, applied version and freshness, for health checks. */
+    public ClientHealth health() {
+        return sink.health();
+    }
+
+    /**
+     * Closes the source and the default listener executor and removes every listener. The last flag
+     * set keeps being served. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!sink.close()) {
+            return;
+        }
+        try {
+            source.close();
+        } finally {
+            listeners.clear();
+            if (ownedExecutor != null) {
+                ownedExecutor.shutdown();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "FlagClient[" + source + ", " + health().state() + ", version " + current.version() + "]";
+    }
+
+    private boolean awaitFirstFlagSet(Duration timeout) {
+        try {
+            return initialized.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * What the source calls. Deliveries are serialized by the lock, so the snapshot has one writer;
+     * the version a source reports after a call returns is already visible to readers.
+     */
+    private final class Sink implements FlagSink {
+        private final Object lock = new Object();
+        private SourceState sourceState = SourceState.INITIALIZING;
+        private String message;
+        private Instant lastUpdate;
+        private long updates;
+        private boolean closed;
+
+        @Override
+        public void init(FlagData data) {
+            Objects.requireNonNull(data, "data");
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                CompiledSnapshot before = current.compiled();
+                install(
+                        CompiledSnapshot.of(data),
+                        before.flags().keySet(),
+                        data.flags().keySet());
+                initialized.countDown();
+            }
+        }
+
+        @Override
+        public void apply(FlagUpdate update) {
+            Objects.requireNonNull(update, "update");
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                List<String> keys = new ArrayList<>(update.deletedFlags());
+                update.flags().forEach(flag -> keys.add(flag.key()));
+                install(current.compiled().apply(update), keys, List.of());
+            }
+        }
+
+        private void install(CompiledSnapshot next, Collection<String> keys, Collection<String> moreKeys) {
+            FlagSnapshot before = current;
+            FlagSnapshot after = before.withCompiled(next);
+            current = after;
+            lastUpdate = clock.instant();
+            updates++;
+            if (listeners.hasListeners()) {
+                Set<String> candidates = new LinkedHashSet<>(keys);
+                candidates.addAll(moreKeys);
+                List<FlagChangeEvent> events = new ArrayList<>();
+                for (String key : candidates) {
+                    Flag was = before.compiled().flag(key);
+                    Flag is = next.flag(key);
+                    if (!Definitions.same(was, is)) {
+                        events.add(new FlagChangeEvent(key, was, is, before, after));
+                    }
+                }
+                if (!events.isEmpty()) {
+                    listeners.dispatch(events);
+                }
+            }
+        }
+
+        @Override
+        public void stateChanged(SourceState state, String detail) {
+            Objects.requireNonNull(state, "state");
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                if (state != sourceState) {
+                    LOG.log(
+                            Level.DEBUG,
+                            () -> "flag source " + source + " is " + state + (detail == null ? "" : ": " + detail));
+                }
+                sourceState = state;
+                message = detail;
+                if (state == SourceState.VALID) {
+                    lastUpdate = clock.instant(); // the source confirmed its data current
+                }
+            }
+        }
+
+        /** Marks the client closed; returns whether this call did it. */
+        boolean close() {
+            synchronized (lock) {
+                if (closed) {
+                    return false;
+                }
+                closed = true;
+                return true;
+            }
+        }
+
+        ClientHealth health() {
+            synchronized (lock) {
+                ClientState state;
+                if (closed) {
+                    state = ClientState.CLOSED;
+                } else if (!current.isReady()) {
+                    state = ClientState.INITIALIZING;
+                } else {
+                    state = switch (sourceState) {
+                        case STALE -> ClientState.STALE;
+                        case NAMESPACE_RESET -> ClientState.NAMESPACE_RESET;
+                        case CLOSED -> ClientState.CLOSED;
+                        case INITIALIZING, VALID -> ClientState.READY;
+                    };
+                }
+                Duration since = lastUpdate == null ? null : Duration.between(lastUpdate, clock.instant());
+                return new ClientHealth(state, current.version(), lastUpdate, since, updates, message);
+            }
+        }
+    }
+
+    /** Builder for {@link FlagClient}; not thread-safe. */
+    public static final class Builder {
+        private FlagSource source;
+        private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private Executor listenerExecutor;
+        private MeterRegistry meterRegistry;
+        private MetricsOptions metricsOptions = MetricsOptions.defaults();
+        private LocalOverrides overrides;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Where the flags come from (required). The client starts it and closes it. */
+        public Builder source(FlagSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * How long {@link #build()} waits for the first flag set (default 5 s). When it does not
+         * arrive in time, {@code build()} returns anyway: evaluations serve defaults ({@link
+         * ErrorKind#NOT_READY}) and the state stays {@link ClientState#INITIALIZING} until it does.
+         * Zero does not wait.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            if (startTimeout.isNegative()) {
+                throw new IllegalArgumentException("startTimeout must not be negative, was " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Where change listeners run (default: a cached pool of daemon threads owned by the client).
+         * Each listener is one task at a time on it, so give it a thread per listener that may be
+         * slow if listeners must not delay each other. A supplied executor is not shut down by the
+         * client.
+         */
+        public Builder listenerExecutor(Executor listenerExecutor) {
+            this.listenerExecutor = Objects.requireNonNull(listenerExecutor, "listenerExecutor");
+            return this;
+        }
+
+        /** Records metrics (docs/metrics.md) on {@code registry}; off when never called. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /** Cardinality and tag options of the metrics (default {@link MetricsOptions#defaults()}). */
+        public Builder metricsOptions(MetricsOptions metricsOptions) {
+            this.metricsOptions = Objects.requireNonNull(metricsOptions, "metricsOptions");
+            return this;
+        }
+
+        /** Local values that win over the source, for development; off unless set. */
+        public Builder overrides(LocalOverrides overrides) {
+            this.overrides = Objects.requireNonNull(overrides, "overrides");
+            return this;
+        }
+
+        /** The clock for health times (default the system UTC clock); for tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Starts the source and waits up to the start timeout for the first flag set.
+         *
+         * @throws IllegalStateException if no source was set
+         * @throws RuntimeException what the source's {@code start} threw (the client is closed)
+         */
+        public FlagClient build() {
+            if (source == null) {
+                throw new IllegalStateException("FlagClient needs a source: call source(...) before build()");
+            }
+            ExecutorService owned = listenerExecutor == null ? newListenerPool() : null;
+            FlagClient client = new FlagClient(this, listenerExecutor == null ? owned : listenerExecutor, owned);
+            if (meterRegistry != null) {
+                new FlagStoreMetrics(client, metricsOptions).bindTo(meterRegistry);
+            }
+            try {
+                source.start(client.sink);
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+            if (!client.awaitFirstFlagSet(startTimeout)) {
+                LOG.log(
+                        Level.WARNING,
+                        "flag source " + source + " delivered no flags within " + startTimeout
+                                + "; serving defaults until it does");
+            }
+            return client;
+        }
+
+        private static ExecutorService newListenerPool() {
+            AtomicInteger threads = new AtomicInteger();
+            return new ThreadPoolExecutor(
+                    0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), task -> {
+                        Thread thread = new Thread(task, "flagstore-listener-" + threads.incrementAndGet());
+                        thread.setDaemon(true);
+                        return thread;
+                    });
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package io.flagstore.core;
+
+import io.flagstore.core.internal.CompiledSnapshot;
+import io.flagstore.core.internal.EvalResult;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagType;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One immutable flag set as a {@link FlagClient} held it at one moment: evaluating several flags
+ * against the same snapshot gives answers that all belong to one version, even while updates
+ * arrive (a batch is seen whole or not at all).
+ *
+ * <pre>{@code
+ * FlagSnapshot flags = client.snapshot();
+ * boolean checkout = flags.isEnabled("new-checkout", ctx);
+ * String theme = flags.stringValue("checkout-theme", ctx, "classic");
+ * }</pre>
+ *
+ * <p>The getters behave exactly like {@link FlagClient}'s (same defaults, reasons, local overrides
+ * and metrics) and never throw: a {@code null} key serves the default with {@link
+ * ErrorKind#FLAG_NOT_FOUND}, a {@code null} context with {@link ErrorKind#GENERAL}; a flag of
+ * another type than asked for serves the default with {@link ErrorKind#TYPE_MISMATCH}. Before the
+ * client received its first flag set, a missing flag reports {@link ErrorKind#NOT_READY}.
+ *
+ * <p>Immutable and thread-safe. Holding a snapshot keeps its flag set in memory; take a fresh one
+ * per request rather than caching it.
+ */
+public final class FlagSnapshot {
+    private final CompiledSnapshot compiled;
+    private final boolean ready;
+    private final LocalOverrides overrides; // null when none configured: skips the lookup entirely
+    private final EvaluationMeters meters; // null when metrics are off
+
+    FlagSnapshot(CompiledSnapshot compiled, boolean ready, LocalOverrides overrides, EvaluationMeters meters) {
+        this.compiled = compiled;
+        this.ready = ready;
+        this.overrides = overrides;
+        this.meters = meters;
+    }
+
+    FlagSnapshot withCompiled(CompiledSnapshot newCompiled) {
+        return new FlagSnapshot(newCompiled, true, overrides, meters);
+    }
+
+    CompiledSnapshot compiled() {
+        return compiled;
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    /** The namespace version of this flag set (0 before the first one arrived). */
+    public long version() {
+        return compiled.version();
+    }
+
+    /** How many flags this set holds. */
+    public int size() {
+        return compiled.flags().size();
+    }
+
+    /** Every flag definition by key; unmodifiable. */
+    public Map<String, Flag> flags() {
+        return compiled.flags();
+    }
+
+    /** The definition of flag {@code key}, if this set holds it. */
+    public Optional<Flag> flag(String key) {
+        return Optional.ofNullable(compiled.flag(Objects.requireNonNull(key, "key")));
+    }
+
+    /** The value of a boolean flag, or {@code defaultValue} when it cannot be served. */
+    public boolean boolValue(String key, EvaluationContext context, boolean defaultValue) {
+        EvalResult result = plain(key, context, FlagType.BOOLEAN);
+        if (result != null && result.detail().value() instanceof Boolean value) {
+            count(result);
+            return value;
+        }
+        return evaluate(key, context, Conversion.BOOLEAN, defaultValue).value();
+    }
+
+    /** Shorthand for {@code boolValue(key, context, false)}: off unless the flag says on. */
+    public boolean isEnabled(String key, EvaluationContext context) {
+        return boolValue(key, context, false);
+    }
+
+    /** The value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served. */
+    public String stringValue(String key, EvaluationContext context, String defaultValue) {
+        EvalResult result = plain(key, context, FlagType.STRING);
+        if (result != null && result.detail().value() instanceof String value) {
+            count(result);
+            return value;
+        }
+        return evaluate(key, context, Conversion.STRING, defaultValue).value();
+    }
+
+    /** The value of a number flag, or {@code defaultValue} when it cannot be served. */
+    public double numberValue(String key, EvaluationContext context, double defaultValue) {
+        EvalResult result = plain(key, context, FlagType.NUMBER);
+        if (result != null && result.detail().value() instanceof Double value) {
+            count(result);
+            return value;
+        }
+        return evaluate(key, context, Conversion.NUMBER, defaultValue).value();
+    }
+
+    /**
+     * The value of a number flag as an {@code int}, or {@code defaultValue} when it cannot be served;
+     * a value that is not integral or not within {@code int} range is a {@link ErrorKind#TYPE_MISMATCH}.
+     */
+    public int intValue(String key, EvaluationContext context, int defaultValue) {
+        EvalResult result = plain(key, context, FlagType.NUMBER);
+        if (result != null && result.detail().value() instanceof Double value && Conversion.isInt(value)) {
+            count(result);
+            return value.intValue();
+        }
+        return evaluate(key, context, Conversion.INT, defaultValue).value();
+    }
+
+    /**
+     * The value of a flag converted to {@code type} with Jackson (typically a JSON flag into a
+     * record or {@code Map}), or {@code defaultValue} when it cannot be served or converted.
+     */
+    public <T> T jsonValue(String key, EvaluationContext context, Class<T> type, T defaultValue) {
+        return jsonDetail(key, context, type, defaultValue).value();
+    }
+
+    /** Like {@link #boolValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<Boolean> boolDetail(String key, EvaluationContext context, boolean defaultValue) {
+        return evaluate(key, context, Conversion.BOOLEAN, defaultValue);
+    }
+
+    /** Like {@link #stringValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<String> stringDetail(String key, EvaluationContext context, String defaultValue) {
+        return evaluate(key, context, Conversion.STRING, defaultValue);
+    }
+
+    /** Like {@link #numberValue}, with the variant, reason and matched rule. */
+    public EvaluationDetail<Double> numberDetail(String key, EvaluationContext context, double defaultValue) {
+        return evaluate(key, context, Conversion.NUMBER, defaultValue);
+    }
+
+    /** Like {@link #jsonValue}, with the variant, reason and matched rule. */
+    public <T> EvaluationDetail<T> jsonDetail(String key, EvaluationContext context, Class<T> type, T defaultValue) {
+        Objects.requireNonNull(type, "type");
+        return evaluate(key, context, Conversion.json(type), defaultValue);
+    }
+
+    /**
+     * The value of any flag as the engine serves it (Boolean, String, Double, or a Jackson {@code
+     * JsonNode} for JSON flags), with its detail; the value is {@code null} when the flag cannot be
+     * served.
+     */
+    public EvaluationDetail<Object> detail(String key, EvaluationContext context) {
+        return evaluate(key, context, Conversion.json(Object.class), null);
+    }
+
+    /**
+     * Implementation notes: the hot path of the library. With no overrides configured, a served value
+     * of the expected type is one evaluation over the compiled snapshot, a type check and (metrics on)
+     * one counter increment, without allocating; {@code null} leaves everything else (overrides,
+     * errors, conversions) to {@link #evaluate}, which may evaluate again: only on those paths.
+     */
+    private EvalResult plain(String key, EvaluationContext context, FlagType type) {
+        if (overrides == null && key != null && context != null) {
+            EvalResult result = compiled.evaluate(key, context);
+            if (result.type() == type && result.detail().reason() != Reason.ERROR) {
+                return result;
+            }
+        }
+        return null;
+    }
+
+    private void count(EvalResult result) {
+        if (meters != null) {
+            meters.evaluated(result);
+        }
+    }
+
+    private <T> EvaluationDetail<T> evaluate(
+            String key, EvaluationContext context, Conversion<T> conversion, T defaultValue) {
+        if (key == null) {
+            return failure(null, defaultValue, ErrorKind.FLAG_NOT_FOUND, 0);
+        }
+        if (context == null) {
+            return failure(key, defaultValue, ErrorKind.GENERAL, 0);
+        }
+        if (overrides != null) {
+            LocalOverrides.Value override = overrides.find(key);
+            if (override != null) {
+                return overridden(key, conversion.fromOverride(override), defaultValue);
+            }
+        }
+        EvalResult result = compiled.evaluate(key, context);
+        EvaluationDetail<Object> detail = result.detail();
+        if (detail.reason() == Reason.ERROR) {
+            ErrorKind kind = detail.errorKind() == ErrorKind.FLAG_NOT_FOUND && !ready
+                    ? ErrorKind.NOT_READY
+                    : Objects.requireNonNullElse(detail.errorKind(), ErrorKind.GENERAL);
+            return failure(key, defaultValue, kind, detail.flagVersion());
+        }
+        T value = conversion.fromValue(detail.value(), result.type());
+        if (value == null) {
+            return failure(key, defaultValue, ErrorKind.TYPE_MISMATCH, detail.flagVersion());
+        }
+        count(result);
+        if (value == detail.value()) {
+            @SuppressWarnings("unchecked") // the value is a T, so the shared detail is one too
+            EvaluationDetail<T> same = (EvaluationDetail<T>) (EvaluationDetail<?>) detail;
+            return same;
+        }
+        return new EvaluationDetail<>(
+                value,
+                detail.variant(),
+                detail.reason(),
+                detail.ruleIndex(),
+                detail.ruleId(),
+                null,
+                detail.flagVersion());
+    }
+
+    private <T> EvaluationDetail<T> overridden(String key, T value, T defaultValue) {
+        if (value == null) {
+            return failure(key, defaultValue, ErrorKind.TYPE_MISMATCH, 0);
+        }
+        if (meters != null) {
+            meters.evaluated(key, LocalOverrides.VARIANT, Reason.OVERRIDE);
+        }
+        return new EvaluationDetail<>(value, LocalOverrides.VARIANT, Reason.OVERRIDE, -1, null, null, 0);
+    }
+
+    private <T> EvaluationDetail<T> failure(String key, T defaultValue, ErrorKind kind, long flagVersion) {
+        if (meters != null) {
+            meters.failed(key, kind);
+        }
+        return new EvaluationDetail<>(defaultValue, null, Reason.ERROR, -1, null, kind, flagVersion);
+    }
+
+    @Override
+    public String toString() {
+        return "FlagSnapshot[version=" + version() + ", flags=" + size() + "]";
+    }
+}

@@ -1,0 +1,159 @@
+package io.flagstore.core;
+
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.Segment;
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagSource;
+import io.flagstore.core.spi.FlagUpdate;
+import io.flagstore.core.spi.SourceState;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A flag source held in memory, for tests and local runs: change flags from code and the client
+ * sees each change, synchronously, before the call returns. Every write gets the next version and
+ * is delivered as one versioned update (a {@link #apply batch} as one), like a store would.
+ *
+ * <pre>{@code
+ * InMemoryFlagSource flags = InMemoryFlagSource.of(Flag.killSwitch("payments-api"));
+ * FlagClient client = FlagClient.builder().source(flags).build();
+ * flags.setEnabled("payments-api", false);   // client.isEnabled(...) is now false
+ * }</pre>
+ *
+ * <p>Definitions are not validated (use {@code FlagValidator} for that): a broken one evaluates to
+ * the caller's default with {@link ErrorKind#MALFORMED_FLAG}, which lets a test exercise that path.
+ * Thread-safe; writes are serialized.
+ */
+public final class InMemoryFlagSource implements FlagSource {
+    /** The {@code updatedBy} of flags written through this source. */
+    public static final String ACTOR = "in-memory";
+
+    private final VersionedFlagSet set = new VersionedFlagSet(ACTOR);
+    private final Clock clock = Clock.systemUTC();
+    private FlagSink sink;
+    private boolean closed;
+
+    private InMemoryFlagSource() {}
+
+    /** A source holding {@code flags} (written as version 1, or 0 when there are none). */
+    public static InMemoryFlagSource of(Flag... flags) {
+        return of(Arrays.asList(flags));
+    }
+
+    /** A source holding {@code flags} (written as version 1, or 0 when there are none). */
+    public static InMemoryFlagSource of(Collection<Flag> flags) {
+        InMemoryFlagSource source = new InMemoryFlagSource();
+        source.apply(flags, List.of());
+        return source;
+    }
+
+    @Override
+    public synchronized void start(FlagSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (this.sink != null || closed) {
+            throw new IllegalStateException("an InMemoryFlagSource is started once, by one client");
+        }
+        this.sink = sink;
+        sink.init(set.data());
+        sink.stateChanged(SourceState.VALID, null);
+    }
+
+    /** Creates or replaces a flag; returns the version of the write. */
+    public long put(Flag flag) {
+        return apply(List.of(Objects.requireNonNull(flag, "flag")), List.of());
+    }
+
+    /**
+     * Creates, replaces and deletes flags in one write, seen by the client whole; returns its version
+     * (unchanged when both lists are empty or name only absent keys).
+     */
+    public synchronized long apply(Collection<Flag> upserts, Collection<String> deletes) {
+        upserts.forEach(flag -> Objects.requireNonNull(flag, "flag"));
+        deletes.forEach(key -> Objects.requireNonNull(key, "key"));
+        return deliver(set.write(upserts, deletes, List.of(), List.of(), clock.instant()));
+    }
+
+    /** Deletes a flag; returns whether it existed. */
+    public boolean delete(String key) {
+        Objects.requireNonNull(key, "key");
+        synchronized (this) {
+            boolean existed = set.flags().containsKey(key);
+            apply(List.of(), List.of(key));
+            return existed;
+        }
+    }
+
+    /**
+     * Turns a flag on or off (the kill switch); returns the version of the write.
+     *
+     * @throws FlagNotFoundException if there is no such flag
+     */
+    public synchronized long setEnabled(String key, boolean enabled) {
+        Flag flag = set.flags().get(Objects.requireNonNull(key, "key"));
+        if (flag == null) {
+            throw new FlagNotFoundException(key);
+        }
+        return put(flag.withEnabled(enabled));
+    }
+
+    /** Creates or replaces a segment; returns the version of the write. */
+    public synchronized long putSegment(Segment segment) {
+        Objects.requireNonNull(segment, "segment");
+        return deliver(set.write(List.of(), List.of(), List.of(segment), List.of(), clock.instant()));
+    }
+
+    /** Deletes a segment; returns the version of the write (unchanged if it did not exist). */
+    public synchronized long deleteSegment(String key) {
+        Objects.requireNonNull(key, "key");
+        return deliver(set.write(List.of(), List.of(), List.of(), List.of(key), clock.instant()));
+    }
+
+    /** The flag as currently held (stamped with its write's version). */
+    public synchronized Optional<Flag> get(String key) {
+        return Optional.ofNullable(set.flags().get(Objects.requireNonNull(key, "key")));
+    }
+
+    /** Every flag currently held. */
+    public synchronized List<Flag> flags() {
+        return List.copyOf(set.flags().values());
+    }
+
+    /** The version of the last write. */
+    public synchronized long version() {
+        return set.version();
+    }
+
+    /**
+     * Reports a source state to the client, for testing how an application reacts to a stale store
+     * ({@link SourceState#STALE}) or a reset one.
+     */
+    public synchronized void reportState(SourceState state, String message) {
+        Objects.requireNonNull(state, "state");
+        if (sink != null && !closed) {
+            sink.stateChanged(state, message);
+        }
+    }
+
+    private long deliver(FlagUpdate update) {
+        if (update != null && sink != null && !closed) {
+            sink.apply(update);
+        }
+        return set.version();
+    }
+
+    /** Stops delivering; the flags stay readable here. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "InMemoryFlagSource[version=" + set.version() + ", flags="
+                + set.flags().size() + "]";
+    }
+}

@@ -1,0 +1,290 @@
+package io.flagstore.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flagstore.core.EvaluationContext;
+import io.flagstore.core.model.Clause;
+import io.flagstore.core.model.Operator;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A clause with its values parsed once: sets for {@code in}, compiled patterns, parsed semvers and
+ * instants, resolved segments.
+ *
+ * <p>Implementation notes: one final class switching on the operator keeps the call site
+ * monomorphic (a class per operator would make {@code matches} megamorphic in flags mixing
+ * operators). Comparisons return one of three outcomes so that a value of the wrong type never
+ * matches, whether or not the clause is negated: {@code country notIn [US]} does not match a context
+ * whose country is a number, nor one without a country.
+ */
+final class CompiledClause {
+    private static final int MATCH = 1;
+    private static final int NO_MATCH = 0;
+    private static final int NOT_COMPARABLE = -1;
+    private static final Double ZERO = 0.0;
+
+    private final String attribute;
+    private final Operator op;
+    /** Inverts a comparable outcome: the clause's negate flag, flipped for {@code notIn}. */
+    private final boolean invert;
+
+    private final Set<String> strings;
+    private final Set<Double> numbers;
+    private final boolean matchesTrue;
+    private final boolean matchesFalse;
+    private final String[] texts;
+    private final Pattern[] patterns;
+    private final double[] bounds;
+    private final Instant[] instants;
+    private final CompiledSegment[] segments;
+
+    /**
+     * Compiles a clause; {@code segments} resolves segment keys (an unknown key matches nobody).
+     *
+     * @throws MalformedException if a value cannot be used with the operator, or a segment is broken
+     */
+    CompiledClause(Clause clause, Map<String, CompiledSegment> segmentsByKey) {
+        this.attribute = clause.attribute();
+        this.op = clause.op();
+        this.invert = clause.negate() != (op == Operator.NOT_IN);
+        List<JsonNode> values = clause.values();
+        Set<String> stringSet = null;
+        Set<Double> numberSet = null;
+        boolean t = false;
+        boolean f = false;
+        String[] textArray = null;
+        Pattern[] patternArray = null;
+        double[] boundArray = null;
+        Instant[] instantArray = null;
+        CompiledSegment[] segmentArray = null;
+        switch (op) {
+            case IN, NOT_IN -> {
+                stringSet = new HashSet<>();
+                numberSet = new HashSet<>();
+                for (JsonNode v : values) {
+                    if (v.isTextual()) {
+                        stringSet.add(v.textValue());
+                    } else if (v.isNumber()) {
+                        numberSet.add(Values.canonical(v.doubleValue()));
+                    } else if (v.isBoolean()) {
+                        t |= v.booleanValue();
+                        f |= !v.booleanValue();
+                    } else {
+                        throw malformed(v, "a string, number or boolean");
+                    }
+                }
+            }
+            case STARTS_WITH, ENDS_WITH, CONTAINS -> textArray = texts(values);
+            case MATCHES -> {
+                String[] regexes = texts(values);
+                patternArray = new Pattern[regexes.length];
+                for (int i = 0; i < regexes.length; i++) {
+                    try {
+                        patternArray[i] = Pattern.compile(regexes[i]);
+                    } catch (PatternSyntaxException e) {
+                        throw new MalformedException("clause on '" + attribute + "': invalid regex '" + regexes[i]
+                                + "': " + e.getDescription());
+                    }
+                }
+            }
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> throw new MalformedException(
+                    "semver operators are not supported yet");
+            case LT, LTE, GT, GTE -> {
+                boundArray = new double[values.size()];
+                for (int i = 0; i < boundArray.length; i++) {
+                    JsonNode v = values.get(i);
+                    if (!v.isNumber()) {
+                        throw malformed(v, "a number");
+                    }
+                    boundArray[i] = v.doubleValue();
+                }
+            }
+            case BEFORE, AFTER -> {
+                instantArray = new Instant[values.size()];
+                for (int i = 0; i < instantArray.length; i++) {
+                    JsonNode v = values.get(i);
+                    Instant instant = v.isTextual()
+                            ? Values.parseInstant(v.textValue())
+                            : v.isIntegralNumber() ? Instant.ofEpochMilli(v.longValue()) : null;
+                    if (instant == null) {
+                        throw malformed(v, "an ISO-8601 instant or epoch milliseconds");
+                    }
+                    instantArray[i] = instant;
+                }
+            }
+            case IN_SEGMENT -> {
+                String[] keys = texts(values);
+                segmentArray = new CompiledSegment[keys.length];
+                for (int i = 0; i < keys.length; i++) {
+                    CompiledSegment segment = segmentsByKey.get(keys[i]);
+                    if (segment != null && segment.problem() != null) {
+                        throw new MalformedException("segment '" + keys[i] + "' is malformed: " + segment.problem());
+                    }
+                    segmentArray[i] = segment;
+                }
+            }
+            default -> throw new MalformedException("unsupported operator " + op);
+        }
+        this.strings = stringSet;
+        this.numbers = numberSet;
+        this.matchesTrue = t;
+        this.matchesFalse = f;
+        this.texts = textArray;
+        this.patterns = patternArray;
+        this.bounds = boundArray;
+        this.instants = instantArray;
+        this.segments = segmentArray;
+    }
+
+    private String[] texts(List<JsonNode> values) {
+        String[] result = new String[values.size()];
+        for (int i = 0; i < result.length; i++) {
+            JsonNode v = values.get(i);
+            if (!v.isTextual()) {
+                throw malformed(v, "a string");
+            }
+            result[i] = v.textValue();
+        }
+        return result;
+    }
+
+    private MalformedException malformed(JsonNode value, String expected) {
+        return new MalformedException(
+                "clause on '" + attribute + "' (" + op.jsonName() + "): value " + value + " is not " + expected);
+    }
+
+    /** Whether the context satisfies this clause; never throws for any attribute value. */
+    boolean matches(EvaluationContext ctx) {
+        if (op == Operator.IN_SEGMENT) {
+            for (CompiledSegment segment : segments) {
+                if (segment != null && segment.contains(ctx)) {
+                    return !invert;
+                }
+            }
+            return invert;
+        }
+        Object value = ctx.attribute(attribute);
+        if (value == null) {
+            return false;
+        }
+        int outcome;
+        if (value instanceof List<?> list) {
+            int size = list.size();
+            outcome = size == 0 ? NO_MATCH : NOT_COMPARABLE;
+            for (int i = 0; i < size; i++) {
+                int one = compare(list.get(i));
+                if (one == MATCH) {
+                    outcome = MATCH;
+                    break;
+                }
+                if (one == NO_MATCH) {
+                    outcome = NO_MATCH;
+                }
+            }
+        } else {
+            outcome = compare(value);
+        }
+        return outcome != NOT_COMPARABLE && (outcome == MATCH) != invert;
+    }
+
+    /** Compares one scalar attribute value (String, Double, Boolean or Instant) with the values. */
+    private int compare(Object value) {
+        switch (op) {
+            case IN, NOT_IN -> {
+                if (value instanceof String s) {
+                    return outcome(strings.contains(s));
+                }
+                if (value instanceof Double d) {
+                    return outcome(numbers.contains(d.doubleValue() == 0.0 ? ZERO : d));
+                }
+                if (value instanceof Boolean b) {
+                    return outcome(b ? matchesTrue : matchesFalse);
+                }
+                return NOT_COMPARABLE;
+            }
+            case STARTS_WITH, ENDS_WITH, CONTAINS -> {
+                if (!(value instanceof String s)) {
+                    return NOT_COMPARABLE;
+                }
+                for (String text : texts) {
+                    boolean hit = op == Operator.STARTS_WITH
+                            ? s.startsWith(text)
+                            : op == Operator.ENDS_WITH ? s.endsWith(text) : s.contains(text);
+                    if (hit) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            case MATCHES -> {
+                if (!(value instanceof String s)) {
+                    return NOT_COMPARABLE;
+                }
+                for (Pattern pattern : patterns) {
+                    if (pattern.matcher(s).find()) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            case LT, LTE, GT, GTE -> {
+                if (!(value instanceof Double number)) {
+                    return NOT_COMPARABLE;
+                }
+                double d = number;
+                for (double bound : bounds) {
+                    boolean hit =
+                            switch (op) {
+                                case LT -> d < bound;
+                                case LTE -> d <= bound;
+                                case GT -> d > bound;
+                                default -> d >= bound;
+                            };
+                    if (hit) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            case BEFORE, AFTER -> {
+                Instant instant = value instanceof Instant i
+                        ? i
+                        : value instanceof Double ms
+                                ? Instant.ofEpochMilli(ms.longValue())
+                                : value instanceof String s ? Values.parseInstant(s) : null;
+                if (instant == null) {
+                    return NOT_COMPARABLE;
+                }
+                for (Instant bound : instants) {
+                    if (op == Operator.BEFORE ? instant.isBefore(bound) : instant.isAfter(bound)) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            default -> {
+                return NOT_COMPARABLE;
+            }
+        }
+    }
+
+    private static int outcome(boolean hit) {
+        return hit ? MATCH : NO_MATCH;
+    }
+
+    /** Keys of the segments this clause references (for dependency tracking), or an empty array. */
+    static String[] segmentKeys(Clause clause) {
+        if (clause.op() != Operator.IN_SEGMENT) {
+            return new String[0];
+        }
+        return clause.values().stream()
+                .filter(JsonNode::isTextual)
+                .map(JsonNode::textValue)
+                .toArray(String[]::new);
+    }
+}

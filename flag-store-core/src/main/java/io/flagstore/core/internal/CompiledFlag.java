@@ -1,0 +1,342 @@
+package io.flagstore.core.internal;
+
+import io.flagstore.core.ErrorKind;
+import io.flagstore.core.EvaluationContext;
+import io.flagstore.core.EvaluationDetail;
+import io.flagstore.core.Reason;
+import io.flagstore.core.model.Clause;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.Rollout;
+import io.flagstore.core.model.Rule;
+import io.flagstore.core.model.Serve;
+import io.flagstore.core.model.WeightedVariant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One flag compiled for evaluation, per DESIGN §3: disabled, prerequisites, targets, rules,
+ * fallthrough.
+ *
+ * <p>Implementation notes (why it is shaped this way):
+ *
+ * <ul>
+ *   <li>Every outcome the flag can produce (variant x reason x rule) is an {@link EvalResult} built
+ *       here, once, so evaluation allocates nothing and the client can cache a metrics counter per
+ *       outcome in {@link EvalResult#recorderSlot}.
+ *   <li>Flags whose result does not depend on the context (disabled, malformed, or no prerequisites,
+ *       targets or rules and a fixed fallthrough, which is most kill switches) keep it in {@link
+ *       #constant}, and evaluation is a field read.
+ *   <li>Clause values are parsed here (sets, patterns, semvers, instants), so matching never parses
+ *       flag data; everything broken is found here and the flag becomes a constant
+ *       ERROR/MALFORMED_FLAG without affecting other flags. A disabled flag with a valid off variant
+ *       still serves it, even if the rest is broken: the kill switch must always work.
+ *   <li>Prerequisites hold a direct reference to the prerequisite's compiled flag, set by {@link
+ *       #link} once all flags of a snapshot are compiled (the graph may have cycles that slipped past
+ *       validation, so it cannot be built in one pass). A changed flag therefore forces its
+ *       dependents to be recompiled; see {@link CompiledSnapshot#apply}. Recursion depth is capped
+ *       so a cycle ends in ERROR/MALFORMED_FLAG, not a StackOverflowError.
+ *   <li>No locks, I/O, clock reads or logging: a pure function of the compiled flag and the context.
+ * </ul>
+ */
+final class CompiledFlag {
+    /** Longest prerequisite chain followed; deeper (a cycle) evaluates to ERROR/MALFORMED_FLAG. */
+    static final int MAX_PREREQUISITE_DEPTH = 32;
+
+    private final Flag flag;
+    private final String problem;
+    private final Set<String> prerequisiteKeys;
+    private final Set<String> segmentKeys;
+    private final EvalResult malformed;
+    private final EvalResult general;
+    /** The result for every context, or {@code null} when it depends on the context. */
+    private final EvalResult constant;
+
+    private final EvalResult prerequisiteFailed;
+    private final Prerequisite[] prerequisites;
+    private final Map<String, EvalResult> targets;
+    private final CompiledRule[] rules;
+    private final CompiledServe fallthrough;
+
+    /** Compiles {@code flag}; segment keys resolve through {@code segments}. Never throws. */
+    static CompiledFlag compile(Flag flag, Map<String, CompiledSegment> segments) {
+        try {
+            return new CompiledFlag(flag, segments);
+        } catch (MalformedException e) {
+            return new CompiledFlag(flag, e.getMessage());
+        }
+    }
+
+    /** A flag that could not be compiled: every evaluation returns ERROR/MALFORMED_FLAG. */
+    private CompiledFlag(Flag flag, String problem) {
+        this.flag = flag;
+        this.problem = problem;
+        this.prerequisiteKeys = prerequisiteKeys(flag);
+        this.segmentKeys = segmentKeys(flag);
+        this.malformed = error(flag, ErrorKind.MALFORMED_FLAG);
+        this.general = error(flag, ErrorKind.GENERAL);
+        this.constant = malformed;
+        this.prerequisiteFailed = null;
+        this.prerequisites = null;
+        this.targets = null;
+        this.rules = null;
+        this.fallthrough = null;
+    }
+
+    private CompiledFlag(Flag flag, Map<String, CompiledSegment> segments) {
+        this.flag = flag;
+        this.problem = null;
+        this.prerequisiteKeys = prerequisiteKeys(flag);
+        this.segmentKeys = segmentKeys(flag);
+        this.malformed = error(flag, ErrorKind.MALFORMED_FLAG);
+        this.general = error(flag, ErrorKind.GENERAL);
+        Map<String, Object> values = new LinkedHashMap<>();
+        flag.variants().forEach((name, node) -> values.put(name, Values.variantValue(flag.type(), name, node)));
+        Results results = new Results(flag, values);
+        EvalResult off = results.get(flag.offVariant(), Reason.DISABLED, -1, null, "offVariant");
+        if (!flag.enabled()) {
+            // The kill switch must work even when the rest of the definition is broken.
+            this.constant = off;
+            this.prerequisiteFailed = null;
+            this.prerequisites = null;
+            this.targets = null;
+            this.rules = null;
+            this.fallthrough = null;
+            return;
+        }
+        this.prerequisiteFailed = results.get(flag.offVariant(), Reason.PREREQUISITE_FAILED, -1, null, "offVariant");
+        this.prerequisites = flag.prerequisites().stream()
+                .map(p -> new Prerequisite(p.flagKey(), p.variant()))
+                .toArray(Prerequisite[]::new);
+        Map<String, EvalResult> targetMap = new HashMap<>();
+        flag.targets().forEach((variant, keys) -> {
+            EvalResult r = results.get(variant, Reason.TARGET_MATCH, -1, null, "targets");
+            keys.forEach(k -> targetMap.putIfAbsent(k, r));
+        });
+        this.targets = targetMap.isEmpty() ? null : targetMap;
+        List<Rule> ruleList = flag.rules();
+        this.rules = new CompiledRule[ruleList.size()];
+        for (int i = 0; i < rules.length; i++) {
+            Rule rule = ruleList.get(i);
+            CompiledClause[] clauses = new CompiledClause[rule.clauses().size()];
+            for (int c = 0; c < clauses.length; c++) {
+                clauses[c] = new CompiledClause(rule.clauses().get(c), segments);
+            }
+            int index = i;
+            rules[i] = new CompiledRule(
+                    clauses,
+                    serve(
+                            flag,
+                            rule.serve(),
+                            results,
+                            (variant, where) -> results.get(variant, Reason.RULE_MATCH, index, rule.id(), where),
+                            "rules[" + i + "]"));
+        }
+        this.fallthrough = serve(
+                flag,
+                flag.fallthrough(),
+                results,
+                (variant, where) -> results.get(
+                        variant,
+                        flag.fallthrough().rollout() == null ? Reason.FALLTHROUGH : Reason.SPLIT,
+                        -1,
+                        null,
+                        where),
+                "fallthrough");
+        this.constant = prerequisites.length == 0 && targets == null && rules.length == 0 ? fallthrough.fixed() : null;
+    }
+
+    private static EvalResult error(Flag flag, ErrorKind kind) {
+        return new EvalResult(
+                flag.key(),
+                flag.type(),
+                new EvaluationDetail<>(null, null, Reason.ERROR, -1, null, kind, flag.version()));
+    }
+
+    private interface ResultFactory {
+        EvalResult result(String variant, String where);
+    }
+
+    private static CompiledServe serve(Flag flag, Serve serve, Results results, ResultFactory factory, String where) {
+        if (serve.variant() != null && serve.rollout() == null) {
+            return new CompiledServe(factory.result(serve.variant(), where));
+        }
+        Rollout rollout = serve.rollout();
+        if (rollout == null || serve.variant() != null) {
+            throw new MalformedException(where + ": must serve exactly one of a variant or a rollout");
+        }
+        List<WeightedVariant> slices = rollout.variants();
+        if (slices.isEmpty()) {
+            throw new MalformedException(where + ": rollout has no variants");
+        }
+        int[] upperBounds = new int[slices.size()];
+        EvalResult[] sliceResults = new EvalResult[slices.size()];
+        long cumulative = 0;
+        for (int i = 0; i < slices.size(); i++) {
+            WeightedVariant slice = slices.get(i);
+            double thousandths = slice.weight() * 1000;
+            long rounded = Math.round(thousandths);
+            if (!(slice.weight() >= 0) || Math.abs(thousandths - rounded) > 1e-6) {
+                throw new MalformedException(where + ": weight " + slice.weight() + " of '" + slice.variant()
+                        + "' is not a percentage with at most three decimals");
+            }
+            cumulative += rounded;
+            upperBounds[i] = (int) Math.min(cumulative, Integer.MAX_VALUE);
+            sliceResults[i] = factory.result(slice.variant(), where);
+        }
+        if (cumulative != Bucketing.BUCKETS) {
+            throw new MalformedException(where + ": rollout weights sum to " + cumulative / 1000.0 + "%, not 100%");
+        }
+        String bucketBy = rollout.bucketBy() == null || rollout.bucketBy().equals(EvaluationContext.KEY)
+                ? null
+                : rollout.bucketBy();
+        return new CompiledServe(flag.effectiveSalt(), bucketBy, upperBounds, sliceResults);
+    }
+
+    /** Creates the shared results, one per (variant, reason, rule), checking each variant exists. */
+    private static final class Results {
+        private final Flag flag;
+        private final Map<String, Object> values;
+        private final Map<String, EvalResult> cache = new HashMap<>();
+
+        Results(Flag flag, Map<String, Object> values) {
+            this.flag = flag;
+            this.values = values;
+        }
+
+        EvalResult get(String variant, Reason reason, int ruleIndex, String ruleId, String where) {
+            if (variant == null || !values.containsKey(variant)) {
+                throw new MalformedException(where + ": unknown variant '" + variant + "'");
+            }
+            return cache.computeIfAbsent(
+                    variant + '\u0000' + reason + '\u0000' + ruleIndex,
+                    k -> new EvalResult(
+                            flag.key(),
+                            flag.type(),
+                            new EvaluationDetail<>(
+                                    values.get(variant), variant, reason, ruleIndex, ruleId, null, flag.version())));
+        }
+    }
+
+    /** Points prerequisites at the compiled flags of the snapshot being built. */
+    void link(Map<String, CompiledFlag> flags) {
+        if (prerequisites != null) {
+            for (Prerequisite p : prerequisites) {
+                p.target = flags.get(p.flagKey);
+            }
+        }
+    }
+
+    Flag flag() {
+        return flag;
+    }
+
+    /** Why this flag could not be compiled, or {@code null}. */
+    String problem() {
+        return problem;
+    }
+
+    /** Keys of the flags this flag's prerequisites name. */
+    Set<String> prerequisiteKeys() {
+        return prerequisiteKeys;
+    }
+
+    /** Keys of the segments this flag's rules name. */
+    Set<String> segmentKeys() {
+        return segmentKeys;
+    }
+
+    /** Evaluates for a caller: never throws. */
+    EvalResult evaluate(EvaluationContext ctx) {
+        EvalResult c = constant;
+        if (c != null) {
+            return c;
+        }
+        try {
+            return evaluate(ctx, 0);
+        } catch (EvaluationAborted e) {
+            return malformed;
+        } catch (RuntimeException | StackOverflowError e) {
+            return general;
+        }
+    }
+
+    private EvalResult evaluate(EvaluationContext ctx, int depth) {
+        EvalResult c = constant;
+        if (c != null) {
+            return c;
+        }
+        for (Prerequisite p : prerequisites) {
+            if (!p.isMet(ctx, depth)) {
+                return prerequisiteFailed;
+            }
+        }
+        if (targets != null) {
+            EvalResult r = targets.get(ctx.key());
+            if (r != null) {
+                return r;
+            }
+        }
+        for (CompiledRule rule : rules) {
+            if (allMatch(rule.clauses, ctx)) {
+                return rule.serve.select(ctx);
+            }
+        }
+        return fallthrough.select(ctx);
+    }
+
+    static boolean allMatch(CompiledClause[] clauses, EvaluationContext ctx) {
+        for (CompiledClause clause : clauses) {
+            if (!clause.matches(ctx)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> prerequisiteKeys(Flag flag) {
+        Set<String> keys = new LinkedHashSet<>();
+        flag.prerequisites().forEach(p -> keys.add(p.flagKey()));
+        return Set.copyOf(keys);
+    }
+
+    private static Set<String> segmentKeys(Flag flag) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (Rule rule : flag.rules()) {
+            for (Clause clause : rule.clauses()) {
+                keys.addAll(List.of(CompiledClause.segmentKeys(clause)));
+            }
+        }
+        return Set.copyOf(keys);
+    }
+
+    private record CompiledRule(CompiledClause[] clauses, CompiledServe serve) {}
+
+    /** A prerequisite, linked to the compiled flag it names ({@code null} when that flag is absent). */
+    private static final class Prerequisite {
+        final String flagKey;
+        final String variant;
+        // Set once by link() before the snapshot holding this flag is published.
+        CompiledFlag target;
+
+        Prerequisite(String flagKey, String variant) {
+            this.flagKey = flagKey;
+            this.variant = variant;
+        }
+
+        /** Met when the prerequisite flag exists, is enabled and serves the required variant. */
+        boolean isMet(EvaluationContext ctx, int depth) {
+            CompiledFlag t = target;
+            if (t == null || !t.flag.enabled()) {
+                return false;
+            }
+            if (depth >= MAX_PREREQUISITE_DEPTH) {
+                throw EvaluationAborted.PREREQUISITE_DEPTH;
+            }
+            return variant.equals(t.evaluate(ctx, depth + 1).detail().variant());
+        }
+    }
+}

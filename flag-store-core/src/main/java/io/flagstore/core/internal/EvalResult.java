@@ -1,0 +1,62 @@
+package io.flagstore.core.internal;
+
+import io.flagstore.core.EvaluationDetail;
+import io.flagstore.core.model.FlagType;
+import java.util.Objects;
+
+/**
+ * The result of {@link CompiledSnapshot#evaluate}: a shared, precomputed detail plus what the client
+ * needs to type-check and count it. One instance exists per (flag, variant, reason, rule) outcome of
+ * a compiled flag, so callers may cache per-outcome state in {@link #recorderSlot}.
+ *
+ * <p>Detail values are {@code Boolean} (boolean flags), {@code String}, {@code Double} (number flags)
+ * or Jackson {@code JsonNode} (json flags, shared: never mutate it); {@code null} on errors.
+ */
+public final class EvalResult {
+    private final String flagKey;
+    private final FlagType type;
+    private final EvaluationDetail<Object> detail;
+
+    /**
+     * Free for the caller (the client's metrics) to cache a per-outcome object, such as a counter.
+     * Written without synchronisation: races are benign as long as every writer stores an equivalent
+     * object.
+     */
+    public Object recorderSlot;
+
+    /**
+     * @param flagKey the flag evaluated
+     * @param type the flag's type, or {@code null} when the flag was not found
+     * @param detail the outcome
+     */
+    public EvalResult(String flagKey, FlagType type, EvaluationDetail<Object> detail) {
+        this.flagKey = Objects.requireNonNull(flagKey, "flagKey");
+        this.type = type;
+        this.detail = Objects.requireNonNull(detail, "detail");
+    }
+
+    /** The outcome, shared between evaluations. */
+    public EvaluationDetail<Object> detail() {
+        return detail;
+    }
+
+    /** The key of the flag evaluated. */
+    public String flagKey() {
+        return flagKey;
+    }
+
+    /** The flag's type, or {@code null} when the flag was not found. */
+    public FlagType type() {
+        return type;
+    }
+
+    /** Shorthand for {@code detail().value()}. */
+    public Object value() {
+        return detail.value();
+    }
+
+    @Override
+    public String toString() {
+        return "EvalResult{" + flagKey + " " + detail + "}";
+    }
+}

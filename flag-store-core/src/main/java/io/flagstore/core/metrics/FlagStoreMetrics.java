@@ -1,0 +1,129 @@
+package io.flagstore.core.metrics;
+
+import io.flagstore.core.ClientState;
+import io.flagstore.core.FlagClient;
+import io.flagstore.core.model.Flag;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The client's gauges and update counter (docs/metrics.md): {@code flagstore.flags}, {@code
+ * flagstore.snapshot.version}, {@code flagstore.last.update.age}, {@code flagstore.updates}, {@code
+ * flagstore.client.state} and, per flag, {@code flagstore.flag.enabled} and {@code
+ * flagstore.flag.version}. {@link FlagClient.Builder#meterRegistry} binds it together with the
+ * evaluation counters; bind it yourself only for a client built without a registry (it then
+ * records no evaluations).
+ *
+ * <p>Per-flag gauges follow the flag set: added when a flag appears, removed when it is deleted,
+ * for at most {@link MetricsOptions#maxTaggedFlags()} flags (the first in key order). Gauges read
+ * the client when scraped and hold it weakly.
+ *
+ * <p>Thread-safe.
+ */
+public final class FlagStoreMetrics implements MeterBinder {
+    private final FlagClient client;
+    private final MetricsOptions options;
+
+    /**
+     * Metrics of {@code client}.
+     *
+     * @param client the client observed
+     * @param options the cardinality cap for per-flag gauges
+     */
+    public FlagStoreMetrics(FlagClient client, MetricsOptions options) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("flagstore.flags", client, c -> c.snapshot().size())
+                .description("Flags in the flag set served")
+                .register(registry);
+        Gauge.builder("flagstore.snapshot.version", client, c -> c.snapshot().version())
+                .description("Namespace version of the flag set served")
+                .register(registry);
+        TimeGauge.builder(
+                        "flagstore.last.update.age",
+                        client,
+                        TimeUnit.MILLISECONDS,
+                        c -> millis(c.health().sinceLastUpdate()))
+                .description("Time since the source last delivered flags or confirmed them current (NaN: never)")
+                .register(registry);
+        FunctionCounter.builder("flagstore.updates", client, c -> c.health().updatesReceived())
+                .description("Full flag sets and incremental updates received from the source")
+                .register(registry);
+        for (ClientState state : ClientState.values()) {
+            Gauge.builder("flagstore.client.state", client, c -> c.health().state() == state ? 1 : 0)
+                    .description("1 for the client's current state, 0 for the others")
+                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+        PerFlagGauges perFlag = new PerFlagGauges(registry);
+        client.onChange(event -> perFlag.sync());
+        perFlag.sync();
+    }
+
+    private static double millis(Duration duration) {
+        return duration == null ? Double.NaN : duration.toMillis();
+    }
+
+    /** Keeps one enabled and one version gauge per flag in the set, up to the cap. */
+    private final class PerFlagGauges {
+        private final MeterRegistry registry;
+        private final Map<String, List<Meter>> gauges = new HashMap<>();
+
+        PerFlagGauges(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        synchronized void sync() {
+            Map<String, Flag> flags = client.snapshot().flags();
+            gauges.entrySet().removeIf(entry -> {
+                if (flags.containsKey(entry.getKey())) {
+                    return false;
+                }
+                entry.getValue().forEach(registry::remove);
+                return true;
+            });
+            for (String key : new TreeSet<>(flags.keySet())) {
+                if (gauges.size() >= options.maxTaggedFlags()) {
+                    break;
+                }
+                gauges.computeIfAbsent(key, this::register);
+            }
+        }
+
+        private List<Meter> register(String key) {
+            return List.of(
+                    gauge(
+                            key,
+                            "flagstore.flag.enabled",
+                            "1 while the flag is enabled, 0 while it is off",
+                            f -> f.enabled() ? 1 : 0),
+                    gauge(key, "flagstore.flag.version", "Version of the flag's last write", Flag::version));
+        }
+
+        private Meter gauge(String key, String name, String description, ToDoubleFunction<Flag> value) {
+            return Gauge.builder(name, client, c -> c.snapshot()
+                            .flag(key)
+                            .map(value::applyAsDouble)
+                            .orElse(Double.NaN))
+                    .description(description)
+                    .tag("flag", key)
+                    .register(registry);
+        }
+    }
+}

@@ -1,0 +1,597 @@
+package io.flagstore.core.model;
+
+import static io.flagstore.core.model.Problems.field;
+import static io.flagstore.core.model.Problems.index;
+import static io.flagstore.core.model.Problems.member;
+import static io.flagstore.core.model.Problems.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.flagstore.core.InvalidFlagException;
+import io.flagstore.core.internal.SemVer;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Checks flag and segment definitions, reporting every problem, each as {@code path: problem} with the
+ * JSON path of the field, such as {@code rules[0].clauses[1].values[0]: invalid regular expression:
+ * Unclosed group near index 4}. The rules and limits are listed in docs/flag-format.md.
+ *
+ * <p>{@link #problems(Flag)} checks one flag on its own; {@link #problemsInSet} checks references
+ * between the flags and segments of a set (prerequisites, prerequisite cycles, segments). {@link
+ * FlagJson} runs the per-item checks on everything it reads.
+ *
+ * <p>All methods are static and thread-safe; arguments must not be null.
+ */
+public final class FlagValidator {
+    private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
+    private static final String KEY_SYNTAX =
+            "expected lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters";
+    private static final String NAME_SYNTAX =
+            "expected letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters";
+
+    private FlagValidator() {}
+
+    /**
+     * Every problem of one flag on its own, in field order.
+     *
+     * @return the problems, empty when the flag is valid
+     */
+    public static List<String> problems(Flag flag) {
+        Problems problems = new Problems("flag");
+        check(flag, "", problems);
+        return problems.list();
+    }
+
+    /**
+     * Every problem of one segment on its own.
+     *
+     * @return the problems, empty when the segment is valid
+     */
+    public static List<String> problems(Segment segment) {
+        Problems problems = new Problems("segment");
+        check(segment, "", problems);
+        return problems.list();
+    }
+
+    /**
+     * Checks one flag on its own.
+     *
+     * @throws InvalidFlagException listing every problem, if there is any
+     */
+    public static void validate(Flag flag) {
+        Problems problems = new Problems("flag");
+        check(flag, "", problems);
+        problems.throwIfAny();
+    }
+
+    /**
+     * Every problem with the references between the flags and segments of a whole set: a prerequisite
+     * naming a flag that is not in the set or a variant that flag does not have, prerequisite cycles
+     * (reported once each, as {@code a -> b -> a}), and {@code inSegment} clauses naming a segment not
+     * in the set. Each problem starts with {@code flag <key>:}. Items are not checked on their own here
+     * (see {@link #problems(Flag)}).
+     *
+     * @param flags the set's flags by key
+     * @param segments the set's segments by key
+     * @return the problems, in flag key order; empty when all references resolve
+     */
+    public static List<String> problemsInSet(Map<String, Flag> flags, Map<String, Segment> segments) {
+        Objects.requireNonNull(segments, "segments");
+        List<String> problems = new ArrayList<>();
+        Map<String, Flag> sorted = new TreeMap<>(flags);
+        sorted.forEach((key, flag) -> {
+            String at = "flag " + key + ": ";
+            if (!key.equals(flag.key())) {
+                problems.add(at + "key: " + quote(flag.key()) + " is stored under the key " + quote(key));
+            }
+            for (int i = 0; i < flag.prerequisites().size(); i++) {
+                Prerequisite p = flag.prerequisites().get(i);
+                Flag target = flags.get(p.flagKey());
+                String path = index("prerequisites", i);
+                if (target == null) {
+                    problems.add(at + path + ".flagKey: no flag " + quote(p.flagKey()) + " in the set");
+                } else if (!target.variants().containsKey(p.variant())) {
+                    problems.add(at + path + ".variant: flag " + quote(p.flagKey()) + " has no variant "
+                            + quote(p.variant()) + " (variants: "
+                            + String.join(", ", target.variants().keySet())
+                            + ")");
+                }
+            }
+            for (int r = 0; r < flag.rules().size(); r++) {
+                List<Clause> clauses = flag.rules().get(r).clauses();
+                for (int c = 0; c < clauses.size(); c++) {
+                    Clause clause = clauses.get(c);
+                    if (clause.op() != Operator.IN_SEGMENT) {
+                        continue;
+                    }
+                    for (int v = 0; v < clause.values().size(); v++) {
+                        JsonNode value = clause.values().get(v);
+                        if (value.isTextual() && !segments.containsKey(value.textValue())) {
+                            problems.add(at + index(index(index("rules", r) + ".clauses", c) + ".values", v)
+                                    + ": no segment " + quote(value.textValue()) + " in the set");
+                        }
+                    }
+                }
+            }
+        });
+        for (List<String> cycle : prerequisiteCycles(sorted)) {
+            problems.add("flag " + cycle.get(0) + ": prerequisites: cycle " + String.join(" -> ", cycle));
+        }
+        return problems;
+    }
+
+    /** Cycles found by depth-first search, each once, rotated to start at its smallest key. */
+    private static Set<List<String>> prerequisiteCycles(Map<String, Flag> flags) {
+        Set<List<String>> cycles = new LinkedHashSet<>();
+        Map<String, Integer> state = new HashMap<>(); // absent: new, 1: on the path, 2: done
+        for (String start : flags.keySet()) {
+            if (state.containsKey(start)) {
+                continue;
+            }
+            // iterative, so a long prerequisite chain cannot overflow the stack
+            Deque<String> path = new ArrayDeque<>();
+            Deque<Integer> next = new ArrayDeque<>();
+            path.push(start);
+            next.push(0);
+            state.put(start, 1);
+            while (!path.isEmpty()) {
+                String key = path.peek();
+                int i = next.pop();
+                List<Prerequisite> prerequisites = flags.get(key).prerequisites();
+                if (i >= prerequisites.size()) {
+                    state.put(key, 2);
+                    path.pop();
+                    continue;
+                }
+                next.push(i + 1);
+                String to = prerequisites.get(i).flagKey();
+                Integer s = state.get(to);
+                if (s == null && flags.containsKey(to)) {
+                    state.put(to, 1);
+                    path.push(to);
+                    next.push(0);
+                } else if (s != null && s == 1) {
+                    cycles.add(cycle(path, to));
+                }
+            }
+        }
+        return cycles;
+    }
+
+    private static List<String> cycle(Deque<String> path, String to) {
+        List<String> keys = new ArrayList<>();
+        for (var it = path.descendingIterator(); it.hasNext(); ) {
+            String key = it.next();
+            if (!keys.isEmpty() || key.equals(to)) {
+                keys.add(key);
+            }
+        }
+        int smallest = 0;
+        for (int i = 1; i < keys.size(); i++) {
+            if (keys.get(i).compareTo(keys.get(smallest)) < 0) {
+                smallest = i;
+            }
+        }
+        List<String> cycle = new ArrayList<>(keys.subList(smallest, keys.size()));
+        cycle.addAll(keys.subList(0, smallest));
+        cycle.add(cycle.get(0));
+        return cycle;
+    }
+
+    static void check(Flag flag, String base, Problems p) {
+        checkKey(flag.key(), field(base, "key"), "flag", p);
+        Set<String> variants = flag.variants().keySet();
+        checkVariants(flag, field(base, "variants"), p);
+        checkReference(flag.offVariant(), variants, field(base, "offVariant"), p);
+        checkTargets(flag, field(base, "targets"), p);
+        checkRules(flag, field(base, "rules"), p);
+        checkServe(flag.fallthrough(), variants, field(base, "fallthrough"), p);
+        checkPrerequisites(flag, field(base, "prerequisites"), p);
+        checkLength(flag.salt(), Limits.NAME_LENGTH, field(base, "salt"), p);
+        checkLength(flag.description(), Limits.DESCRIPTION_LENGTH, field(base, "description"), p);
+        checkLength(flag.owner(), Limits.NAME_LENGTH, field(base, "owner"), p);
+        checkTags(flag.tags(), field(base, "tags"), p);
+        if (flag.expiresAt() != null
+                && flag.createdAt() != null
+                && flag.expiresAt().isBefore(flag.createdAt())) {
+            p.add(field(base, "expiresAt"), flag.expiresAt() + " is before createdAt " + flag.createdAt());
+        }
+        checkLength(flag.updatedBy(), Limits.NAME_LENGTH, field(base, "updatedBy"), p);
+        checkVersion(flag.version(), field(base, "version"), p);
+        checkSize(FlagJson.toTree(flag), Limits.FLAG_JSON_BYTES, base, p);
+    }
+
+    static void check(Segment segment, String base, Problems p) {
+        checkKey(segment.key(), field(base, "key"), "segment", p);
+        checkLength(segment.description(), Limits.DESCRIPTION_LENGTH, field(base, "description"), p);
+        Set<String> included = checkContextKeys(segment.included(), Limits.SEGMENT_KEYS, field(base, "included"), p);
+        List<String> excluded = segment.excluded();
+        checkContextKeys(excluded, Limits.SEGMENT_KEYS, field(base, "excluded"), p);
+        for (int i = 0; i < excluded.size(); i++) {
+            if (included.contains(excluded.get(i))) {
+                p.add(index(field(base, "excluded"), i), quote(excluded.get(i)) + " is also included");
+            }
+        }
+        String rulesPath = field(base, "rules");
+        checkCount(segment.rules().size(), Limits.SEGMENT_RULES, "rules", rulesPath, p);
+        for (int i = 0; i < segment.rules().size(); i++) {
+            checkClauses(segment.rules().get(i), false, field(index(rulesPath, i), "clauses"), p);
+        }
+        checkVersion(segment.version(), field(base, "version"), p);
+        checkSize(FlagJson.segmentToTree(segment), Limits.SEGMENT_JSON_BYTES, base, p);
+    }
+
+    private static void checkKey(String key, String path, String what, Problems p) {
+        if (!KEY.matcher(key).matches()) {
+            p.add(
+                    path,
+                    (key.isEmpty() ? "empty" : quote(key) + " is not a valid " + what + " key") + " (" + KEY_SYNTAX
+                            + ")");
+        }
+    }
+
+    private static void checkName(String name, String what, String path, Problems p) {
+        if (!NAME.matcher(name).matches()) {
+            p.add(
+                    path,
+                    (name.isEmpty() ? "empty " + what : quote(name) + " is not a valid " + what) + " (" + NAME_SYNTAX
+                            + ")");
+        }
+    }
+
+    private static void checkVariants(Flag flag, String path, Problems p) {
+        if (flag.variants().isEmpty()) {
+            p.add(path, "a flag needs at least one variant");
+            return;
+        }
+        checkCount(flag.variants().size(), Limits.VARIANTS, "variants", path, p);
+        String type = flag.type().name().toLowerCase(java.util.Locale.ROOT);
+        flag.variants().forEach((name, value) -> {
+            String at = member(path, name);
+            checkName(name, "variant name", at, p);
+            boolean ok =
+                    switch (flag.type()) {
+                        case BOOLEAN -> value.isBoolean();
+                        case STRING -> value.isTextual();
+                        case NUMBER -> value.isNumber() && Double.isFinite(value.doubleValue());
+                        case JSON -> !value.isNull() && allNumbersFinite(value);
+                    };
+            if (!ok) {
+                p.add(
+                        at,
+                        "expected " + expectedValue(flag.type()) + " for a " + type + " flag, got "
+                                + TreeReader.kind(value));
+            }
+        });
+    }
+
+    private static String expectedValue(FlagType type) {
+        return switch (type) {
+            case BOOLEAN -> "true or false";
+            case STRING -> "a string";
+            case NUMBER -> "a finite number";
+            case JSON -> "a JSON value other than null, with finite numbers";
+        };
+    }
+
+    private static boolean allNumbersFinite(JsonNode value) {
+        if (value.isNumber()) {
+            return Double.isFinite(value.doubleValue());
+        }
+        for (JsonNode child : value) {
+            if (!allNumbersFinite(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks a variant reference; skipped when the flag has no variants (already reported). */
+    private static void checkReference(String variant, Set<String> variants, String path, Problems p) {
+        if (!variants.isEmpty() && !variants.contains(variant)) {
+            p.add(path, "unknown variant " + quote(variant) + " (variants: " + String.join(", ", variants) + ")");
+        }
+    }
+
+    private static void checkTargets(Flag flag, String path, Problems p) {
+        checkCount(flag.targets().size(), Limits.VARIANTS, "target variants", path, p);
+        Map<String, String> variantOf = new HashMap<>();
+        flag.targets().forEach((variant, keys) -> {
+            String at = member(path, variant);
+            if (!flag.variants().isEmpty() && !flag.variants().containsKey(variant)) {
+                p.add(
+                        at,
+                        "unknown variant " + quote(variant) + " (variants: "
+                                + String.join(", ", flag.variants().keySet()) + ")");
+            }
+            checkContextKeys(keys, Limits.TARGETS_PER_VARIANT, at, p);
+            for (int i = 0; i < keys.size(); i++) {
+                String other = variantOf.putIfAbsent(keys.get(i), variant);
+                if (other != null && !other.equals(variant)) {
+                    p.add(index(at, i), quote(keys.get(i)) + " is also a target of variant " + quote(other));
+                }
+            }
+        });
+    }
+
+    /** Checks a list of context keys: count, emptiness, length, duplicates. Returns the distinct keys. */
+    private static Set<String> checkContextKeys(List<String> keys, int max, String path, Problems p) {
+        checkCount(keys.size(), max, "keys", path, p);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            String at = index(path, i);
+            if (key.isEmpty()) {
+                p.add(at, "empty context key");
+            } else if (key.length() > Limits.VALUE_LENGTH) {
+                p.add(at, "context key longer than " + Limits.VALUE_LENGTH + " characters");
+            }
+            if (!seen.add(key)) {
+                p.add(at, quote(key) + " is listed twice");
+            }
+        }
+        return seen;
+    }
+
+    private static void checkRules(Flag flag, String path, Problems p) {
+        checkCount(flag.rules().size(), Limits.RULES, "rules", path, p);
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < flag.rules().size(); i++) {
+            Rule rule = flag.rules().get(i);
+            String at = index(path, i);
+            checkName(rule.id(), "rule id", field(at, "id"), p);
+            Integer previous = ids.putIfAbsent(rule.id(), i);
+            if (previous != null) {
+                p.add(
+                        field(at, "id"),
+                        "duplicate rule id " + quote(rule.id()) + " (also " + index(path, previous) + ")");
+            }
+            checkLength(rule.description(), Limits.DESCRIPTION_LENGTH, field(at, "description"), p);
+            checkClauses(rule.clauses(), true, field(at, "clauses"), p);
+            checkServe(rule.serve(), flag.variants().keySet(), field(at, "serve"), p);
+        }
+    }
+
+    private static void checkClauses(List<Clause> clauses, boolean segmentsAllowed, String path, Problems p) {
+        if (clauses.isEmpty()) {
+            p.add(path, "a rule needs at least one clause");
+            return;
+        }
+        checkCount(clauses.size(), Limits.CLAUSES_PER_RULE, "clauses", path, p);
+        for (int i = 0; i < clauses.size(); i++) {
+            checkClause(clauses.get(i), segmentsAllowed, index(path, i), p);
+        }
+    }
+
+    private static void checkClause(Clause clause, boolean segmentsAllowed, String path, Problems p) {
+        Operator op = clause.op();
+        if (op == Operator.IN_SEGMENT && !segmentsAllowed) {
+            p.add(field(path, "op"), "inSegment cannot be used inside a segment");
+        }
+        if (op != Operator.IN_SEGMENT && clause.attribute().isEmpty()) {
+            p.add(field(path, "attribute"), "empty attribute name");
+        }
+        checkLength(clause.attribute(), Limits.NAME_LENGTH, field(path, "attribute"), p);
+        String valuesPath = field(path, "values");
+        if (clause.values().isEmpty()) {
+            p.add(valuesPath, "a clause needs at least one value");
+            return;
+        }
+        checkCount(clause.values().size(), Limits.VALUES_PER_CLAUSE, "values", valuesPath, p);
+        for (int i = 0; i < clause.values().size(); i++) {
+            JsonNode value = clause.values().get(i);
+            String problem = valueProblem(op, value);
+            if (problem == null && value.isTextual() && value.textValue().length() > Limits.VALUE_LENGTH) {
+                problem = "longer than " + Limits.VALUE_LENGTH + " characters";
+            }
+            if (problem != null) {
+                p.add(index(valuesPath, i), problem);
+            }
+        }
+    }
+
+    /** Why {@code value} cannot be compared with {@code op}, or {@code null} when it can. */
+    private static String valueProblem(Operator op, JsonNode value) {
+        String name = op.jsonName();
+        switch (op) {
+            case IN, NOT_IN -> {
+                boolean scalar = value.isTextual()
+                        || value.isBoolean()
+                        || value.isNumber() && Double.isFinite(value.doubleValue());
+                return scalar
+                        ? null
+                        : name + " compares with strings, numbers or booleans, got " + TreeReader.kind(value);
+            }
+            case STARTS_WITH, ENDS_WITH, CONTAINS -> {
+                return value.isTextual() ? null : name + " compares with strings, got " + TreeReader.kind(value);
+            }
+            case MATCHES -> {
+                if (!value.isTextual()) {
+                    return "matches needs regular expressions as strings, got " + TreeReader.kind(value);
+                }
+                try {
+                    Pattern.compile(value.textValue());
+                    return null;
+                } catch (PatternSyntaxException e) {
+                    return "invalid regular expression " + quote(value.textValue()) + ": " + e.getDescription()
+                            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "");
+                }
+            }
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                if (!value.isTextual()) {
+                    return name + " compares with semantic versions as strings, got " + TreeReader.kind(value);
+                }
+                try {
+                    SemVer.parse(value.textValue());
+                    return null;
+                } catch (IllegalArgumentException e) {
+                    return e.getMessage();
+                }
+            }
+            case LT, LTE, GT, GTE -> {
+                return value.isNumber() && Double.isFinite(value.doubleValue())
+                        ? null
+                        : name + " compares with numbers, got " + TreeReader.kind(value);
+            }
+            case BEFORE, AFTER -> {
+                if (value.isTextual()) {
+                    try {
+                        Instant.parse(value.textValue());
+                        return null;
+                    } catch (DateTimeParseException e) {
+                        // reported below
+                    }
+                }
+                return name + " compares with ISO-8601 instants such as \"2027-01-31T00:00:00Z\", got "
+                        + TreeReader.kind(value);
+            }
+            case IN_SEGMENT -> {
+                return value.isTextual() && KEY.matcher(value.textValue()).matches()
+                        ? null
+                        : "inSegment needs segment keys (" + KEY_SYNTAX + "), got " + TreeReader.kind(value);
+            }
+            default -> throw new AssertionError(op);
+        }
+    }
+
+    private static void checkServe(Serve serve, Set<String> variants, String path, Problems p) {
+        if ((serve.variant() == null) == (serve.rollout() == null)) {
+            p.add(path, "expected exactly one of a variant or a rollout");
+            return;
+        }
+        if (serve.variant() != null) {
+            checkReference(serve.variant(), variants, field(path, "variant"), p);
+            return;
+        }
+        String rolloutPath = field(path, "rollout");
+        Rollout rollout = serve.rollout();
+        String slicesPath = field(rolloutPath, "variants");
+        if (rollout.variants().isEmpty()) {
+            p.add(slicesPath, "a rollout needs at least one variant");
+        }
+        checkCount(rollout.variants().size(), Limits.ROLLOUT_VARIANTS, "variants", slicesPath, p);
+        long thousandths = 0;
+        boolean weightsOk = true;
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < rollout.variants().size(); i++) {
+            WeightedVariant slice = rollout.variants().get(i);
+            String at = index(slicesPath, i);
+            checkReference(slice.variant(), variants, field(at, "variant"), p);
+            if (!seen.add(slice.variant())) {
+                p.add(field(at, "variant"), quote(slice.variant()) + " is listed twice");
+            }
+            String problem = weightProblem(slice.weight());
+            if (problem != null) {
+                p.add(field(at, "weight"), problem);
+                weightsOk = false;
+            } else {
+                thousandths += Math.round(slice.weight() * 1000);
+            }
+        }
+        if (weightsOk && !rollout.variants().isEmpty() && thousandths != 100_000) {
+            p.add(
+                    slicesPath,
+                    "weights sum to "
+                            + BigDecimal.valueOf(thousandths, 3)
+                                    .stripTrailingZeros()
+                                    .toPlainString() + ", expected exactly 100");
+        }
+        if (rollout.bucketBy() != null) {
+            if (rollout.bucketBy().isEmpty()) {
+                p.add(field(rolloutPath, "bucketBy"), "empty attribute name (leave bucketBy out to use the key)");
+            }
+            checkLength(rollout.bucketBy(), Limits.NAME_LENGTH, field(rolloutPath, "bucketBy"), p);
+        }
+    }
+
+    private static String weightProblem(double weight) {
+        if (!Double.isFinite(weight)) {
+            return "not a finite number";
+        }
+        String text = BigDecimal.valueOf(weight).stripTrailingZeros().toPlainString();
+        if (weight < 0) {
+            return text + " is negative";
+        }
+        if (weight > 100) {
+            return text + " is over 100";
+        }
+        double scaled = weight * 1000;
+        if (Math.abs(scaled - Math.rint(scaled)) > 1e-6) {
+            return text + " has more than 3 decimals";
+        }
+        return null;
+    }
+
+    private static void checkPrerequisites(Flag flag, String path, Problems p) {
+        checkCount(flag.prerequisites().size(), Limits.PREREQUISITES, "prerequisites", path, p);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < flag.prerequisites().size(); i++) {
+            Prerequisite prerequisite = flag.prerequisites().get(i);
+            String at = index(path, i);
+            checkKey(prerequisite.flagKey(), field(at, "flagKey"), "flag", p);
+            if (prerequisite.flagKey().equals(flag.key())) {
+                p.add(field(at, "flagKey"), "a flag cannot be its own prerequisite");
+            } else if (!seen.add(prerequisite.flagKey())) {
+                p.add(field(at, "flagKey"), quote(prerequisite.flagKey()) + " is listed twice");
+            }
+            checkName(prerequisite.variant(), "variant name", field(at, "variant"), p);
+        }
+    }
+
+    private static void checkTags(List<String> tags, String path, Problems p) {
+        checkCount(tags.size(), Limits.TAGS, "tags", path, p);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            if (!TAG.matcher(tag).matches()) {
+                p.add(
+                        index(path, i),
+                        quote(tag) + " is not a valid tag (expected lower-case letters, digits, "
+                                + "'.', '_', ':' or '-', starting with a letter or digit, at most 64 characters)");
+            } else if (!seen.add(tag)) {
+                p.add(index(path, i), quote(tag) + " is listed twice");
+            }
+        }
+    }
+
+    private static void checkCount(int count, int max, String what, String path, Problems p) {
+        if (count > max) {
+            p.add(path, count + " " + what + ", over the limit of " + max);
+        }
+    }
+
+    private static void checkLength(String value, int max, String path, Problems p) {
+        if (value != null && value.length() > max) {
+            p.add(path, value.length() + " characters, over the limit of " + max);
+        }
+    }
+
+    private static void checkVersion(long version, String path, Problems p) {
+        if (version < 0) {
+            p.add(path, version + " is negative");
+        }
+    }
+
+    private static void checkSize(JsonNode tree, int max, String path, Problems p) {
+        long size = FlagJson.compactSize(tree);
+        if (size > max) {
+            p.add(path, "the JSON form is " + size + " bytes, over the limit of " + max + " bytes");
+        }
+    }
+}

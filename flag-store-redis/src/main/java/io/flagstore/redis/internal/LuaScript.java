@@ -1,0 +1,75 @@
+package io.flagstore.redis.internal;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * A fixed Lua script from the classpath, run with {@code EVALSHA} and, when the server does not
+ * know it yet ({@code NOSCRIPT}, e.g. after a restart or failover), with {@code EVAL}, which also
+ * caches it. Never WATCH/MULTI: those are unsafe on a shared Lettuce connection.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class LuaScript {
+    /** The mutation script (docs/redis-layout.md, "The write script"). */
+    public static final LuaScript WRITE = load("write.lua");
+    /** Removes presence entries that are still unchanged. */
+    public static final LuaScript PRUNE_CLIENTS = load("prune-clients.lua");
+
+    private final String name;
+    private final String source;
+    private final String sha1;
+
+    private LuaScript(String name, String source) {
+        this.name = name;
+        this.source = source;
+        this.sha1 = sha1Hex(source);
+    }
+
+    /** Loads {@code io/flagstore/redis/internal/<resource>} from the classpath. */
+    public static LuaScript load(String resource) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+            Objects.requireNonNull(in, () -> "missing script resource " + resource);
+            return new LuaScript(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read script resource " + resource, e);
+        }
+    }
+
+    /** The resource name, for messages. */
+    public String name() {
+        return name;
+    }
+
+    /** The SHA-1 the server knows the script by. */
+    public String sha1() {
+        return sha1;
+    }
+
+    /** Runs the script; Lettuce exceptions propagate unchanged. */
+    public <T> T run(RedisCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+        try {
+            return commands.evalsha(sha1, type, keys, args);
+        } catch (RedisNoScriptException e) {
+            return commands.eval(source, type, keys, args);
+        }
+    }
+
+    private static String sha1Hex(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-1", e);
+        }
+    }
+}
