@@ -5,7 +5,7 @@ import dev.openfeature.sdk.ImmutableStructure;
 import dev.openfeature.sdk.Value;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,14 +17,14 @@ final class JsonValues {
     private JsonValues() {}
 
     /**
-     * Objects become structures (member order kept), arrays lists, JSON null the null value;
+     * Objects become structures (unordered, as OpenFeature's are), arrays lists, JSON null the null value;
      * integers become {@code Integer} when they fit, else {@code Long}, else (beyond 64 bits)
      * {@code Double}; other numbers {@code Double}.
      */
     static Value toValue(JsonNode node) {
         switch (node.getNodeType()) {
             case OBJECT:
-                Map<String, Value> members = new LinkedHashMap<>();
+                Map<String, Value> members = new HashMap<>();
                 node.properties().forEach(e -> members.put(e.getKey(), toValue(e.getValue())));
                 return new Value(new ImmutableStructure(members));
             case ARRAY:

@@ -119,8 +119,8 @@ final class Results {
     }
 
     static ImmutableMetadata metadata(EvaluationDetail<?> detail, Flag flag) {
-        ImmutableMetadata.ImmutableMetadataBuilder b =
-                ImmutableMetadata.builder().addString(FLAGSTORE_REASON, detail.reason().name());
+        ImmutableMetadata.ImmutableMetadataBuilder b = ImmutableMetadata.builder()
+                .addString(FLAGSTORE_REASON, detail.reason().name());
         if (detail.flagVersion() > 0) {
             b.addLong(FLAG_VERSION, detail.flagVersion());
         }
