@@ -1,5 +1,6 @@
 package io.flagstore.openfeature;
 
+import dev.openfeature.sdk.Awaitable;
 import dev.openfeature.sdk.ErrorCode;
 import dev.openfeature.sdk.EventProvider;
 import dev.openfeature.sdk.ImmutableMetadata;
@@ -20,7 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Turns a {@link FlagClient}'s changes and state into OpenFeature provider events.
@@ -154,9 +155,13 @@ final class ClientWatcher implements AutoCloseable {
                 .build();
     }
 
-    private static void emit(Consumer<ProviderEventDetails> emitter, ProviderEventDetails details) {
+    /**
+     * Emits and waits until OpenFeature has dispatched the event: the SDK emits each event on a pool
+     * thread of its own, so without waiting two quick writes could reach handlers out of order.
+     */
+    private static void emit(Function<ProviderEventDetails, Awaitable> emitter, ProviderEventDetails details) {
         try {
-            emitter.accept(details);
+            emitter.apply(details).await();
         } catch (RejectedExecutionException e) {
             LOG.log(System.Logger.Level.DEBUG, "provider shut down; event dropped: " + details, e);
         }

@@ -211,6 +211,7 @@ public final class FlagStoreProvider extends EventProvider {
     @Override
     public void initialize(EvaluationContext evaluationContext) throws Exception {
         ClientWatcher w;
+        Duration wait = startTimeout;
         synchronized (lifecycleLock) {
             if (shutDown) {
                 throw new GeneralError("this FlagStoreProvider was shut down; create a new one");
@@ -219,13 +220,14 @@ public final class FlagStoreProvider extends EventProvider {
                 FlagClient.Builder b = FlagClient.builder().source(source).startTimeout(startTimeout);
                 clientConfigurer.accept(b);
                 client = b.build();
+                wait = Duration.ZERO; // build() has waited already
             }
             if (watcher == null) {
                 watcher = ClientWatcher.start(client, this);
             }
             w = watcher;
         }
-        ClientHealth health = w.awaitData(startTimeout);
+        ClientHealth health = w.awaitData(wait);
         if (health.state() == ClientState.INITIALIZING) {
             throw new ProviderNotReadyError("flag-store received no flag data within " + startTimeout + ": "
                     + Objects.requireNonNullElse(health.message(), "no detail from the source"));
