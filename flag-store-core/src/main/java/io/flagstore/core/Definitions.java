@@ -4,7 +4,7 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
 import java.util.Objects;
 
-/** Comparisons of definitions that ignore write metadata (version, update time, actor). */
+/** Comparisons of definitions that ignore write metadata (version, creation and update time, actor). */
 final class Definitions {
     private Definitions() {}
 
@@ -13,7 +13,16 @@ final class Definitions {
         if (a == null || b == null) {
             return a == b;
         }
-        return a.withVersion(0, null, null).equals(b.withVersion(0, null, null));
+        return withoutWriteMetadata(a).equals(withoutWriteMetadata(b));
+    }
+
+    private static Flag withoutWriteMetadata(Flag flag) {
+        return flag.toBuilder()
+                .version(0)
+                .createdAt(null)
+                .updatedAt(null)
+                .updatedBy(null)
+                .build();
     }
 
     /** Whether {@code a} and {@code b} (either may be {@code null}) define the same segment. */

@@ -1,7 +1,10 @@
 package io.flagstore.core;
 
+import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.FlagJson;
+import io.flagstore.core.model.FlagValidator;
+import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
@@ -21,11 +24,15 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Flags from a JSON document file ({@code {"flags":[...],"segments":[...]}}, the format of
@@ -42,7 +49,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Bursts of events are debounced. Each successful reload is delivered as one versioned update
  * holding only the flags that differ.
  *
- * <p>A file that is missing, unreadable or invalid keeps the last good flag set in service: the
+ * <p>The document is validated whole ({@code FlagJson.readDocument}, then references between its
+ * flags and segments with {@code FlagValidator.problemsInSet}). A file that is missing, unreadable
+ * or invalid keeps the last good flag set in service: the
  * problems are logged once per distinct content at WARNING and the source reports {@link
  * SourceState#STALE} with the first problem until a valid version appears. A file that is invalid
  * at start leaves the client without flags (state {@link ClientState#INITIALIZING}) until fixed.
@@ -184,6 +193,10 @@ public final class FileFlagSource implements FlagSource {
             problem(detail, detail + "; keeping the last good flags", false);
             return;
         }
+        if (content.length == 0) {
+            lastAttributes = null; // most likely truncated for a rewrite: look again, do not report
+            return;
+        }
         if (Arrays.equals(content, lastContent)) {
             return;
         }
@@ -191,6 +204,11 @@ public final class FileFlagSource implements FlagSource {
         FlagDocument document;
         try {
             document = FlagJson.readDocument(new String(content, StandardCharsets.UTF_8));
+            List<String> references = FlagValidator.problemsInSet(
+                    byKey(document.flags(), Flag::key), byKey(document.segments(), Segment::key));
+            if (!references.isEmpty()) {
+                throw new InvalidFlagException(references);
+            }
         } catch (InvalidFlagException e) {
             problem(
                     file + ": " + e.problems().get(0),
@@ -233,6 +251,10 @@ public final class FileFlagSource implements FlagSource {
             valid = false;
             sink.stateChanged(SourceState.STALE, detail);
         }
+    }
+
+    private static <T> Map<String, T> byKey(List<T> items, Function<T, String> key) {
+        return items.stream().collect(Collectors.toMap(key, item -> item));
     }
 
     private Object attributes() throws IOException {

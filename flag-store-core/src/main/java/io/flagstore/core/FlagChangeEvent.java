@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A change of one flag's definition, as applied by a {@link FlagClient}: created ({@link
  * #oldDefinition()} is {@code null}), deleted ({@link #newDefinition()} is {@code null}) or
- * updated. Metadata-only changes (version, update time and actor) produce no event. Immutable and
+ * updated. Changes of write metadata only (version, creation and update time, actor) produce no event. Immutable and
  * thread-safe.
  */
 public final class FlagChangeEvent {

@@ -63,6 +63,7 @@ public final class FlagClient implements AutoCloseable {
     private final Clock clock;
     private final ListenerDispatcher listeners;
     private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
+    private FlagStoreMetrics metrics; // set once by the builder; its gauges are removed on close
     private final Sink sink = new Sink();
     private final CountDownLatch initialized = new CountDownLatch(1);
     /** The one reference readers follow; written only by the sink, under its lock. */
@@ -176,6 +177,9 @@ public final class FlagClient implements AutoCloseable {
             source.close();
         } finally {
             listeners.clear();
+            if (metrics != null) {
+                metrics.close();
+            }
             if (ownedExecutor != null) {
                 ownedExecutor.shutdown();
             }
@@ -394,9 +398,6 @@ public final class FlagClient implements AutoCloseable {
             }
             ExecutorService owned = listenerExecutor == null ? newListenerPool() : null;
             FlagClient client = new FlagClient(this, listenerExecutor == null ? owned : listenerExecutor, owned);
-            if (meterRegistry != null) {
-                new FlagStoreMetrics(client, metricsOptions).bindTo(meterRegistry);
-            }
             try {
                 source.start(client.sink);
             } catch (RuntimeException e) {
@@ -408,6 +409,11 @@ public final class FlagClient implements AutoCloseable {
                         Level.WARNING,
                         "flag source " + source + " delivered no flags within " + startTimeout
                                 + "; serving defaults until it does");
+            }
+            if (meterRegistry != null) {
+                // after the first flag set (if it came), so per-flag gauges exist when build() returns
+                client.metrics = new FlagStoreMetrics(client, metricsOptions);
+                client.metrics.bindTo(meterRegistry);
             }
             return client;
         }

@@ -1,14 +1,19 @@
 package io.flagstore.core.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * Percentage-rollout bucketing, exactly as docs/bucketing.md specifies (DESIGN §4): MurmurHash3 x86
  * 32-bit, seed 0, over the UTF-8 bytes of {@code salt + "." + bucketValue}, mapped to [0, 100000)
  * by {@code (h & 0xffffffffL) * 100000 >>> 32}.
  *
- * <p>Implementation notes: this runs on every rollout evaluation, so it hashes the UTF-8 encoding of
- * the two strings and the separator incrementally, without building the concatenated String or its
- * byte[]. Malformed UTF-16 (an unpaired surrogate) is encoded as {@code '?'}, as {@link
- * String#getBytes(java.nio.charset.Charset)} does, so results equal hashing the concatenation's bytes.
+ * <p>Implementation notes: this runs on every rollout evaluation. The {@code salt + "."} prefix is
+ * constant per flag, so a {@link Prefix} holds the hash state after it, computed once at compile
+ * time; the bucket value is then encoded to UTF-8 and hashed incrementally straight from its chars,
+ * four ASCII chars per step, without building the concatenated String or a byte[]. Malformed
+ * UTF-16 (an unpaired surrogate) is encoded as {@code '?'}, as {@link String#getBytes} does, so the
+ * result always equals hashing the bytes of the concatenation.
  */
 public final class Bucketing {
     /** Number of buckets: one bucket is 0.001 %. */
@@ -25,7 +30,24 @@ public final class Bucketing {
      * @throws NullPointerException if an argument is null
      */
     public static int bucket(String salt, String bucketValue) {
-        return bucketOf(hash(salt, bucketValue));
+        return prefix(salt).bucket(bucketValue);
+    }
+
+    /** The hash state after {@code salt + "."}, for hashing many bucket values under one salt. */
+    static Prefix prefix(String salt) {
+        byte[] bytes = (Objects.requireNonNull(salt, "salt") + ".").getBytes(StandardCharsets.UTF_8);
+        int h = 0;
+        int blocks = bytes.length & ~3;
+        for (int i = 0; i < blocks; i += 4) {
+            h = mixH(
+                    h,
+                    (bytes[i] & 0xff) | (bytes[i + 1] & 0xff) << 8 | (bytes[i + 2] & 0xff) << 16 | bytes[i + 3] << 24);
+        }
+        int k = 0;
+        for (int i = blocks; i < bytes.length; i++) {
+            k |= (bytes[i] & 0xff) << (8 * (i - blocks));
+        }
+        return new Prefix(h, k, bytes.length);
     }
 
     /** Maps an unsigned 32-bit hash to [0, 100000) by multiply-shift. */
@@ -35,61 +57,89 @@ public final class Bucketing {
 
     /** MurmurHash3 x86 32-bit (seed 0) of the UTF-8 bytes of {@code salt + "." + bucketValue}. */
     static int hash(String salt, String bucketValue) {
-        // State: h = running hash, k = pending little-endian block, n = bytes in k, len = total bytes.
-        int h = 0;
-        int k = 0;
-        int n = 0;
-        int len = 0;
-        int saltLength = salt.length();
-        int total = saltLength + 1 + bucketValue.length();
-        for (int i = 0; i < total; i++) {
-            char c = charAt(salt, bucketValue, i);
-            int bytes; // up to 4 UTF-8 bytes, first byte lowest
-            int count;
-            if (c < 0x80) {
-                bytes = c;
-                count = 1;
-            } else if (c < 0x800) {
-                bytes = (0xc0 | (c >> 6)) | ((0x80 | (c & 0x3f)) << 8);
-                count = 2;
-            } else if (Character.isHighSurrogate(c)
-                    && i + 1 < total
-                    && Character.isLowSurrogate(charAt(salt, bucketValue, i + 1))) {
-                // The separator is no low surrogate, so a pair never spans the parts.
-                int cp = Character.toCodePoint(c, charAt(salt, bucketValue, i + 1));
-                i++;
-                bytes = (0xf0 | (cp >> 18))
-                        | ((0x80 | ((cp >> 12) & 0x3f)) << 8)
-                        | ((0x80 | ((cp >> 6) & 0x3f)) << 16)
-                        | ((0x80 | (cp & 0x3f)) << 24);
-                count = 4;
-            } else if (Character.isSurrogate(c)) {
-                bytes = '?';
-                count = 1;
-            } else {
-                bytes = (0xe0 | (c >> 12)) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
-                count = 3;
-            }
-            for (int b = 0; b < count; b++) {
-                k |= ((bytes >>> (8 * b)) & 0xff) << (8 * n);
-                len++;
-                if (++n == 4) {
-                    h = mixH(h, k);
-                    k = 0;
-                    n = 0;
-                }
-            }
-        }
-        if (n > 0) {
-            h ^= mixK(k);
-        }
-        return fmix(h ^ len);
+        return prefix(salt).hash(bucketValue);
     }
 
-    /** The i-th char of {@code salt + "." + bucketValue}. */
-    private static char charAt(String salt, String bucketValue, int i) {
-        int saltLength = salt.length();
-        return i < saltLength ? salt.charAt(i) : i == saltLength ? '.' : bucketValue.charAt(i - saltLength - 1);
+    /**
+     * Immutable MurmurHash3 state after the bytes of {@code salt + "."}: the running hash, the
+     * pending (incomplete, little-endian) block and the byte count.
+     */
+    static final class Prefix {
+        private final int h;
+        private final int k;
+        private final int len;
+
+        private Prefix(int h, int k, int len) {
+            this.h = h;
+            this.k = k;
+            this.len = len;
+        }
+
+        /** The bucket of {@code value} under this prefix's salt. */
+        int bucket(String value) {
+            return bucketOf(hash(value));
+        }
+
+        /** The hash of this prefix's bytes followed by the UTF-8 bytes of {@code value}. */
+        int hash(String value) {
+            int h = this.h;
+            int k = this.k;
+            int len = this.len;
+            int length = value.length();
+            int i = 0;
+            while (i < length) {
+                int bits = (len & 3) << 3; // bits already pending in k
+                if (i + 4 <= length) {
+                    int c0 = value.charAt(i);
+                    int c1 = value.charAt(i + 1);
+                    int c2 = value.charAt(i + 2);
+                    int c3 = value.charAt(i + 3);
+                    if ((c0 | c1 | c2 | c3) < 0x80) {
+                        // Four ASCII chars are four bytes: complete the pending block, keep the rest.
+                        int w = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+                        h = mixH(h, k | w << bits);
+                        k = bits == 0 ? 0 : w >>> (32 - bits);
+                        len += 4;
+                        i += 4;
+                        continue;
+                    }
+                }
+                char c = value.charAt(i++);
+                int bytes; // up to four UTF-8 bytes, first byte lowest
+                int count;
+                if (c < 0x80) {
+                    bytes = c;
+                    count = 1;
+                } else if (c < 0x800) {
+                    bytes = (0xc0 | c >> 6) | (0x80 | c & 0x3f) << 8;
+                    count = 2;
+                } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(value.charAt(i))) {
+                    int cp = Character.toCodePoint(c, value.charAt(i++));
+                    bytes = (0xf0 | cp >> 18)
+                            | (0x80 | cp >> 12 & 0x3f) << 8
+                            | (0x80 | cp >> 6 & 0x3f) << 16
+                            | (0x80 | cp & 0x3f) << 24;
+                    count = 4;
+                } else if (Character.isSurrogate(c)) {
+                    bytes = '?';
+                    count = 1;
+                } else {
+                    bytes = (0xe0 | c >> 12) | (0x80 | c >> 6 & 0x3f) << 8 | (0x80 | c & 0x3f) << 16;
+                    count = 3;
+                }
+                for (int b = 0; b < count; b++) {
+                    k |= (bytes >>> (b << 3) & 0xff) << ((len & 3) << 3);
+                    if ((++len & 3) == 0) {
+                        h = mixH(h, k);
+                        k = 0;
+                    }
+                }
+            }
+            if ((len & 3) != 0) {
+                h ^= mixK(k);
+            }
+            return fmix(h ^ len);
+        }
     }
 
     private static int mixK(int k) {

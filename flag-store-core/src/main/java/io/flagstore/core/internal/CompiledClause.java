@@ -39,6 +39,7 @@ final class CompiledClause {
     private final boolean matchesFalse;
     private final String[] texts;
     private final Pattern[] patterns;
+    private final SemVer[] semvers;
     private final double[] bounds;
     private final Instant[] instants;
     private final CompiledSegment[] segments;
@@ -49,7 +50,9 @@ final class CompiledClause {
      * @throws MalformedException if a value cannot be used with the operator, or a segment is broken
      */
     CompiledClause(Clause clause, Map<String, CompiledSegment> segmentsByKey) {
-        this.attribute = clause.attribute();
+        // Interned so that the context's lookup usually succeeds on identity: attribute names in
+        // application code are literals, which are interned too.
+        this.attribute = clause.attribute().intern();
         this.op = clause.op();
         this.invert = clause.negate() != (op == Operator.NOT_IN);
         List<JsonNode> values = clause.values();
@@ -59,6 +62,7 @@ final class CompiledClause {
         boolean f = false;
         String[] textArray = null;
         Pattern[] patternArray = null;
+        SemVer[] semverArray = null;
         double[] boundArray = null;
         Instant[] instantArray = null;
         CompiledSegment[] segmentArray = null;
@@ -92,8 +96,17 @@ final class CompiledClause {
                     }
                 }
             }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> throw new MalformedException(
-                    "semver operators are not supported yet");
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                String[] versions = texts(values);
+                semverArray = new SemVer[versions.length];
+                for (int i = 0; i < versions.length; i++) {
+                    try {
+                        semverArray[i] = SemVer.parse(versions[i]);
+                    } catch (IllegalArgumentException e) {
+                        throw new MalformedException("clause on '" + attribute + "': " + e.getMessage());
+                    }
+                }
+            }
             case LT, LTE, GT, GTE -> {
                 boundArray = new double[values.size()];
                 for (int i = 0; i < boundArray.length; i++) {
@@ -136,6 +149,7 @@ final class CompiledClause {
         this.matchesFalse = f;
         this.texts = textArray;
         this.patterns = patternArray;
+        this.semvers = semverArray;
         this.bounds = boundArray;
         this.instants = instantArray;
         this.segments = segmentArray;
@@ -173,7 +187,9 @@ final class CompiledClause {
             return false;
         }
         int outcome;
-        if (value instanceof List<?> list) {
+        if (value instanceof String) {
+            outcome = compare(value); // the common case, tested first: an exact class check is cheapest
+        } else if (value instanceof List<?> list) {
             int size = list.size();
             outcome = size == 0 ? NO_MATCH : NOT_COMPARABLE;
             for (int i = 0; i < size; i++) {
@@ -227,6 +243,19 @@ final class CompiledClause {
                 }
                 for (Pattern pattern : patterns) {
                     if (pattern.matcher(s).find()) {
+                        return MATCH;
+                    }
+                }
+                return NO_MATCH;
+            }
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
+                SemVer version = value instanceof String s ? SemVer.tryParse(s) : null;
+                if (version == null) {
+                    return NOT_COMPARABLE;
+                }
+                for (SemVer bound : semvers) {
+                    int c = version.compareTo(bound);
+                    if (op == Operator.SEMVER_EQ ? c == 0 : op == Operator.SEMVER_LT ? c < 0 : c > 0) {
                         return MATCH;
                     }
                 }

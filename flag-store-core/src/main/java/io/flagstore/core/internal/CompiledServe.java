@@ -8,7 +8,7 @@ import io.flagstore.core.EvaluationContext;
  */
 final class CompiledServe {
     private final EvalResult fixed;
-    private final String salt;
+    private final Bucketing.Prefix salt;
     private final String bucketBy;
     private final int[] upperBounds;
     private final EvalResult[] results;
@@ -23,7 +23,7 @@ final class CompiledServe {
 
     CompiledServe(String salt, String bucketBy, int[] upperBounds, EvalResult[] results) {
         this.fixed = null;
-        this.salt = salt;
+        this.salt = Bucketing.prefix(salt);
         this.bucketBy = bucketBy;
         this.upperBounds = upperBounds;
         this.results = results;
@@ -38,7 +38,7 @@ final class CompiledServe {
         if (fixed != null) {
             return fixed;
         }
-        int bucket = Bucketing.bucket(salt, bucketValue(ctx));
+        int bucket = salt.bucket(bucketValue(ctx));
         int[] bounds = upperBounds;
         for (int i = 0; i < bounds.length; i++) {
             if (bucket < bounds[i]) {

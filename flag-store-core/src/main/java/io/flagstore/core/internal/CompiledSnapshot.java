@@ -114,7 +114,7 @@ public final class CompiledSnapshot {
         for (Segment segment : update.segments()) {
             String key = segment.key();
             long itemVersion = segment.version() != 0 ? segment.version() : v;
-            if (itemVersion > heldVersion(key, newSegments.get(key), newSegmentTombstones)) {
+            if (itemVersion > heldSegmentVersion(key, newSegments, newSegmentTombstones)) {
                 Segment stamped = segment.version() == itemVersion
                         ? segment
                         : segment.withVersion(
@@ -125,7 +125,7 @@ public final class CompiledSnapshot {
             }
         }
         for (String key : update.deletedSegments()) {
-            if (v > heldVersion(key, newSegments.get(key), newSegmentTombstones)) {
+            if (v > heldSegmentVersion(key, newSegments, newSegmentTombstones)) {
                 newSegments.remove(key);
                 newSegmentTombstones.put(key, v);
                 changedSegments.add(key);
@@ -138,13 +138,7 @@ public final class CompiledSnapshot {
         for (Flag flag : update.flags()) {
             String key = flag.key();
             long itemVersion = flag.version() != 0 ? flag.version() : v;
-            Flag held = upserts.containsKey(key) ? upserts.get(key) : model(newFlags.get(key));
-            long heldVersion = Math.max(
-                    loadedVersion,
-                    Math.max(
-                            held == null ? Long.MIN_VALUE : held.version(),
-                            newFlagTombstones.getOrDefault(key, Long.MIN_VALUE)));
-            if (itemVersion > heldVersion) {
+            if (itemVersion > heldFlagVersion(key, upserts, newFlags, newFlagTombstones)) {
                 Flag stamped = flag.version() == itemVersion
                         ? flag
                         : flag.toBuilder()
@@ -157,13 +151,7 @@ public final class CompiledSnapshot {
         }
         Set<String> changedFlags = new HashSet<>(upserts.keySet());
         for (String key : update.deletedFlags()) {
-            Flag held = upserts.containsKey(key) ? upserts.get(key) : model(newFlags.get(key));
-            long heldVersion = Math.max(
-                    loadedVersion,
-                    Math.max(
-                            held == null ? Long.MIN_VALUE : held.version(),
-                            newFlagTombstones.getOrDefault(key, Long.MIN_VALUE)));
-            if (v > heldVersion) {
+            if (v > heldFlagVersion(key, upserts, newFlags, newFlagTombstones)) {
                 upserts.remove(key);
                 newFlags.remove(key);
                 newFlagTombstones.put(key, v);
@@ -191,9 +179,20 @@ public final class CompiledSnapshot {
                 Math.max(version, v), loadedVersion, newFlags, newSegments, newFlagTombstones, newSegmentTombstones);
     }
 
-    private long heldVersion(String key, CompiledSegment held, Map<String, Long> tombstones) {
-        long h = held == null ? Long.MIN_VALUE : held.segment().version();
-        return Math.max(loadedVersion, Math.max(h, tombstones.getOrDefault(key, Long.MIN_VALUE)));
+    private long heldFlagVersion(
+            String key, Map<String, Flag> upserts, Map<String, CompiledFlag> flags, Map<String, Long> tombstones) {
+        Flag held = upserts.containsKey(key) ? upserts.get(key) : model(flags.get(key));
+        return heldVersion(key, held == null ? Long.MIN_VALUE : held.version(), tombstones);
+    }
+
+    private long heldSegmentVersion(String key, Map<String, CompiledSegment> segments, Map<String, Long> tombstones) {
+        CompiledSegment held = segments.get(key);
+        return heldVersion(key, held == null ? Long.MIN_VALUE : held.segment().version(), tombstones);
+    }
+
+    /** The version an item must exceed to be applied: see the class comment. */
+    private long heldVersion(String key, long itemVersion, Map<String, Long> tombstones) {
+        return Math.max(loadedVersion, Math.max(itemVersion, tombstones.getOrDefault(key, Long.MIN_VALUE)));
     }
 
     private static Flag model(CompiledFlag compiled) {

@@ -43,11 +43,7 @@ public final class SemVer implements Comparable<SemVer> {
      */
     public static SemVer parse(String text) {
         Objects.requireNonNull(text, "text");
-        String problem = problem(text);
-        if (problem != null) {
-            throw new IllegalArgumentException("'" + text + "' is not a semantic version: " + problem);
-        }
-        return build(text);
+        return read(text, true);
     }
 
     /**
@@ -57,46 +53,49 @@ public final class SemVer implements Comparable<SemVer> {
      * @return the version, or {@code null} when {@code text} is null or not a version
      */
     public static SemVer tryParse(String text) {
-        return text == null || problem(text) != null ? null : build(text);
+        return text == null ? null : read(text, false);
     }
 
-    /** Why {@code text} is not a version, or {@code null} when it is one. */
-    private static String problem(String text) {
-        if (text.isEmpty()) {
-            return "empty";
-        }
+    /** Parses {@code text}; when it is not a version, throws or returns null as asked. */
+    private static SemVer read(String text, boolean throwing) {
         int plus = text.indexOf('+');
         String main = plus < 0 ? text : text.substring(0, plus);
-        if (plus >= 0) {
-            String identifierProblem = identifiersProblem(text.substring(plus + 1), "build metadata", false);
-            if (identifierProblem != null) {
-                return identifierProblem;
-            }
-        }
         int dash = main.indexOf('-');
-        String core = dash < 0 ? main : main.substring(0, dash);
-        if (dash >= 0) {
-            String identifierProblem = identifiersProblem(main.substring(dash + 1), "pre-release", true);
-            if (identifierProblem != null) {
-                return identifierProblem;
-            }
+        String[] parts = (dash < 0 ? main : main.substring(0, dash)).split("\\.", -1);
+        String problem = text.isEmpty()
+                ? "empty"
+                : plus >= 0 ? identifiersProblem(text.substring(plus + 1), "build metadata", false) : null;
+        if (problem == null && dash >= 0) {
+            problem = identifiersProblem(main.substring(dash + 1), "pre-release", true);
         }
-        String[] parts = core.split("\\.", -1);
-        if (parts.length > 3) {
-            return "expected MAJOR.MINOR.PATCH";
+        if (problem == null && parts.length > 3) {
+            problem = "expected MAJOR.MINOR.PATCH";
         }
-        for (String part : parts) {
-            if (!isNumeric(part)) {
-                return "expected MAJOR.MINOR.PATCH with non-negative integers, got '" + part + "'";
-            }
-            if (part.length() > 1 && part.charAt(0) == '0') {
-                return "leading zero in '" + part + "'";
-            }
-            if (part.length() > 18) {
-                return "number too large: '" + part + "'";
-            }
+        for (int i = 0; problem == null && i < parts.length; i++) {
+            problem = numberProblem(parts[i]);
         }
-        return null;
+        if (problem != null) {
+            if (throwing) {
+                throw new IllegalArgumentException("'" + text + "' is not a semantic version: " + problem);
+            }
+            return null;
+        }
+        return new SemVer(
+                Long.parseLong(parts[0]),
+                parts.length > 1 ? Long.parseLong(parts[1]) : 0,
+                parts.length > 2 ? Long.parseLong(parts[2]) : 0,
+                dash < 0 ? new String[0] : main.substring(dash + 1).split("\\."),
+                plus < 0 ? null : text.substring(plus + 1));
+    }
+
+    private static String numberProblem(String part) {
+        if (!isNumeric(part)) {
+            return "expected MAJOR.MINOR.PATCH with non-negative integers, got '" + part + "'";
+        }
+        if (part.length() > 1 && part.charAt(0) == '0') {
+            return "leading zero in '" + part + "'";
+        }
+        return part.length() > 18 ? "number too large: '" + part + "'" : null;
     }
 
     private static String identifiersProblem(String text, String what, boolean numericWithoutLeadingZero) {
@@ -115,20 +114,6 @@ public final class SemVer implements Comparable<SemVer> {
             }
         }
         return null;
-    }
-
-    private static SemVer build(String text) {
-        int plus = text.indexOf('+');
-        String main = plus < 0 ? text : text.substring(0, plus);
-        String build = plus < 0 ? null : text.substring(plus + 1);
-        int dash = main.indexOf('-');
-        String core = dash < 0 ? main : main.substring(0, dash);
-        String[] pre = dash < 0 ? new String[0] : main.substring(dash + 1).split("\\.");
-        String[] parts = core.split("\\.");
-        long major = Long.parseLong(parts[0]);
-        long minor = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
-        long patch = parts.length > 2 ? Long.parseLong(parts[2]) : 0;
-        return new SemVer(major, minor, patch, pre, build);
     }
 
     private static boolean isNumeric(String s) {

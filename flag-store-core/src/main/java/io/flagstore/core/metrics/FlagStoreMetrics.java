@@ -2,6 +2,7 @@ package io.flagstore.core.metrics;
 
 import io.flagstore.core.ClientState;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.ListenerRegistration;
 import io.flagstore.core.model.Flag;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,11 +11,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -32,9 +36,10 @@ import java.util.function.ToDoubleFunction;
  *
  * <p>Thread-safe.
  */
-public final class FlagStoreMetrics implements MeterBinder {
+public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
     private final FlagClient client;
     private final MetricsOptions options;
+    private final List<Binding> bindings = new CopyOnWriteArrayList<>();
 
     /**
      * Metrics of {@code client}.
@@ -49,49 +54,74 @@ public final class FlagStoreMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        Gauge.builder("flagstore.flags", client, c -> c.snapshot().size())
+        Binding binding = new Binding(registry);
+        bindings.add(binding);
+        binding.add(Gauge.builder("flagstore.flags", client, c -> c.snapshot().size())
                 .description("Flags in the flag set served")
-                .register(registry);
-        Gauge.builder("flagstore.snapshot.version", client, c -> c.snapshot().version())
+                .register(registry));
+        binding.add(Gauge.builder(
+                        "flagstore.snapshot.version", client, c -> c.snapshot().version())
                 .description("Namespace version of the flag set served")
-                .register(registry);
-        TimeGauge.builder(
+                .register(registry));
+        binding.add(TimeGauge.builder(
                         "flagstore.last.update.age",
                         client,
                         TimeUnit.MILLISECONDS,
                         c -> millis(c.health().sinceLastUpdate()))
                 .description("Time since the source last delivered flags or confirmed them current (NaN: never)")
-                .register(registry);
-        FunctionCounter.builder("flagstore.updates", client, c -> c.health().updatesReceived())
+                .register(registry));
+        binding.add(FunctionCounter.builder(
+                        "flagstore.updates", client, c -> c.health().updatesReceived())
                 .description("Full flag sets and incremental updates received from the source")
-                .register(registry);
+                .register(registry));
         for (ClientState state : ClientState.values()) {
-            Gauge.builder("flagstore.client.state", client, c -> c.health().state() == state ? 1 : 0)
+            binding.add(Gauge.builder(
+                            "flagstore.client.state", client, c -> c.health().state() == state ? 1 : 0)
                     .description("1 for the client's current state, 0 for the others")
-                    .tag("state", state.name().toLowerCase(java.util.Locale.ROOT))
-                    .register(registry);
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
         }
-        PerFlagGauges perFlag = new PerFlagGauges(registry);
-        client.onChange(event -> perFlag.sync());
-        perFlag.sync();
+        binding.listener = client.onChange(event -> binding.syncFlags());
+        binding.syncFlags();
+    }
+
+    /**
+     * Removes the meters this binder registered (the client's gauges), so a client built later can
+     * register its own; the evaluation counters stay, they are cumulative and shared. {@link
+     * FlagClient#close()} calls it for the metrics it bound. Idempotent.
+     */
+    @Override
+    public void close() {
+        bindings.forEach(Binding::close);
+        bindings.clear();
     }
 
     private static double millis(Duration duration) {
         return duration == null ? Double.NaN : duration.toMillis();
     }
 
-    /** Keeps one enabled and one version gauge per flag in the set, up to the cap. */
-    private final class PerFlagGauges {
+    /** The meters registered on one registry; per-flag gauges follow the flag set, up to the cap. */
+    private final class Binding {
         private final MeterRegistry registry;
-        private final Map<String, List<Meter>> gauges = new HashMap<>();
+        private final List<Meter> meters = new ArrayList<>();
+        private final Map<String, List<Meter>> perFlag = new HashMap<>();
+        private ListenerRegistration listener;
+        private boolean closed;
 
-        PerFlagGauges(MeterRegistry registry) {
+        Binding(MeterRegistry registry) {
             this.registry = registry;
         }
 
-        synchronized void sync() {
+        synchronized void add(Meter meter) {
+            meters.add(meter);
+        }
+
+        synchronized void syncFlags() {
+            if (closed) {
+                return;
+            }
             Map<String, Flag> flags = client.snapshot().flags();
-            gauges.entrySet().removeIf(entry -> {
+            perFlag.entrySet().removeIf(entry -> {
                 if (flags.containsKey(entry.getKey())) {
                     return false;
                 }
@@ -99,24 +129,24 @@ public final class FlagStoreMetrics implements MeterBinder {
                 return true;
             });
             for (String key : new TreeSet<>(flags.keySet())) {
-                if (gauges.size() >= options.maxTaggedFlags()) {
+                if (perFlag.size() >= options.maxTaggedFlags()) {
                     break;
                 }
-                gauges.computeIfAbsent(key, this::register);
+                perFlag.computeIfAbsent(key, this::registerFlag);
             }
         }
 
-        private List<Meter> register(String key) {
+        private List<Meter> registerFlag(String key) {
             return List.of(
-                    gauge(
+                    flagGauge(
                             key,
                             "flagstore.flag.enabled",
                             "1 while the flag is enabled, 0 while it is off",
                             f -> f.enabled() ? 1 : 0),
-                    gauge(key, "flagstore.flag.version", "Version of the flag's last write", Flag::version));
+                    flagGauge(key, "flagstore.flag.version", "Version of the flag's last write", Flag::version));
         }
 
-        private Meter gauge(String key, String name, String description, ToDoubleFunction<Flag> value) {
+        private Meter flagGauge(String key, String name, String description, ToDoubleFunction<Flag> value) {
             return Gauge.builder(name, client, c -> c.snapshot()
                             .flag(key)
                             .map(value::applyAsDouble)
@@ -124,6 +154,16 @@ public final class FlagStoreMetrics implements MeterBinder {
                     .description(description)
                     .tag("flag", key)
                     .register(registry);
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (listener != null) {
+                listener.close();
+            }
+            meters.forEach(registry::remove);
+            perFlag.values().forEach(gauges -> gauges.forEach(registry::remove));
+            perFlag.clear();
         }
     }
 }

@@ -84,11 +84,7 @@ public final class FlagJson {
      * @throws InvalidFlagException listing every problem found
      */
     public static Flag read(String json) {
-        Problems problems = new Problems("flag");
-        JsonNode tree = parse(json, Limits.FLAG_JSON_BYTES, problems);
-        Flag flag = tree == null ? null : readFlag(tree, "", problems);
-        problems.throwIfAny();
-        return flag;
+        return readText(json, Limits.FLAG_JSON_BYTES, "flag", FlagJson::readFlag);
     }
 
     /**
@@ -153,11 +149,7 @@ public final class FlagJson {
      * @throws InvalidFlagException listing every problem found
      */
     public static Flag fromTree(JsonNode tree) {
-        Objects.requireNonNull(tree, "tree");
-        Problems problems = new Problems("flag");
-        Flag flag = readFlag(tree, "", problems);
-        problems.throwIfAny();
-        return flag;
+        return readTree(tree, "flag", FlagJson::readFlag);
     }
 
     /** Writes a segment as canonical, pretty-printed JSON (not validated). */
@@ -172,11 +164,7 @@ public final class FlagJson {
      * @throws InvalidFlagException listing every problem found
      */
     public static Segment readSegment(String json) {
-        Problems problems = new Problems("segment");
-        JsonNode tree = parse(json, Limits.SEGMENT_JSON_BYTES, problems);
-        Segment segment = tree == null ? null : readSegment(tree, "", problems);
-        problems.throwIfAny();
-        return segment;
+        return readText(json, Limits.SEGMENT_JSON_BYTES, "segment", FlagJson::readSegment);
     }
 
     /** Returns the canonical tree form of a segment (a fresh copy). */
@@ -207,11 +195,7 @@ public final class FlagJson {
      * @throws InvalidFlagException listing every problem found
      */
     public static Segment segmentFromTree(JsonNode tree) {
-        Objects.requireNonNull(tree, "tree");
-        Problems problems = new Problems("segment");
-        Segment segment = readSegment(tree, "", problems);
-        problems.throwIfAny();
-        return segment;
+        return readTree(tree, "segment", FlagJson::readSegment);
     }
 
     /** Writes a document, {@code {"flags": [...], "segments": [...]}}, canonical and pretty-printed. */
@@ -246,15 +230,15 @@ public final class FlagJson {
         }
         List<Flag> flags = new ArrayList<>();
         List<Segment> segments = new ArrayList<>();
-        readItems(tree, "flags", problems, flags, (node, path) -> readFlag(node, path, problems), Flag::key);
-        readItems(
-                tree, "segments", problems, segments, (node, path) -> readSegment(node, path, problems), Segment::key);
+        readItems(tree, "flags", problems, flags, FlagJson::readFlag, Flag::key);
+        readItems(tree, "segments", problems, segments, FlagJson::readSegment, Segment::key);
         problems.throwIfAny();
         return new FlagDocument(flags, segments);
     }
 
+    /** Reads one item at a path, reporting to problems; null when it is not even an object. */
     private interface ItemReader<T> {
-        T read(JsonNode node, String path);
+        T read(JsonNode node, String path, Problems problems);
     }
 
     private interface KeyOf<T> {
@@ -274,7 +258,7 @@ public final class FlagJson {
         Map<String, Integer> firstIndex = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
             String path = Problems.index(name, i);
-            T item = reader.read(array.get(i), path);
+            T item = reader.read(array.get(i), path, problems);
             if (item == null) {
                 continue;
             }
@@ -288,6 +272,22 @@ public final class FlagJson {
                 out.add(item);
             }
         }
+    }
+
+    private static <T> T readText(String json, int maxBytes, String label, ItemReader<T> reader) {
+        Problems problems = new Problems(label);
+        JsonNode tree = parse(json, maxBytes, problems);
+        T item = tree == null ? null : reader.read(tree, "", problems);
+        problems.throwIfAny();
+        return item;
+    }
+
+    private static <T> T readTree(JsonNode tree, String label, ItemReader<T> reader) {
+        Objects.requireNonNull(tree, "tree");
+        Problems problems = new Problems(label);
+        T item = reader.read(tree, "", problems);
+        problems.throwIfAny();
+        return item;
     }
 
     private static Flag readFlag(JsonNode tree, String path, Problems problems) {

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.internal.SemVer;
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -452,7 +452,8 @@ public final class FlagValidator {
             case BEFORE, AFTER -> {
                 if (value.isTextual()) {
                     try {
-                        Instant.parse(value.textValue());
+                        // the parser the evaluator compiles these values with
+                        OffsetDateTime.parse(value.textValue());
                         return null;
                     } catch (DateTimeParseException e) {
                         // reported below

@@ -123,8 +123,7 @@ final class TreeReader {
                 variants.put(Flag.OFF, BooleanNode.FALSE);
             }
         } else if (v.isObject()) {
-            v.fields()
-                    .forEachRemaining(e -> variants.put(e.getKey(), e.getValue().deepCopy()));
+            v.properties().forEach(e -> variants.put(e.getKey(), e.getValue().deepCopy()));
         } else {
             problems.parse(
                     field(base, "variants"),
@@ -148,7 +147,7 @@ final class TreeReader {
                             + kind(t));
             return targets;
         }
-        t.fields().forEachRemaining(e -> {
+        t.properties().forEach(e -> {
             List<String> keys = strings(e.getValue(), member(path, e.getKey()));
             if (!keys.isEmpty()) {
                 targets.put(e.getKey(), keys);

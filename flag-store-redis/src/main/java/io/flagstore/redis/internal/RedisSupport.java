@@ -37,7 +37,7 @@ public final class RedisSupport {
     public static StoreUnavailableException translate(
             RuntimeException e, String command, RedisOptions options, String role) {
         String where = options.redactedUri();
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String detail = describe(e);
         if (detail.contains("NOPERM")) {
             return new AccessDeniedException(
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
@@ -58,5 +58,17 @@ public final class RedisSupport {
             return new StoreUnavailableException("cannot connect to Redis at " + where + ": " + detail, e);
         }
         return new StoreUnavailableException(command + " failed on Redis at " + where + ": " + detail, e);
+    }
+
+    /** The messages of {@code e} and its causes (connect errors hide WRONGPASS/NOPERM in a cause). */
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (sb.indexOf(message) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(message);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.flagstore.redis.testing;
 
 import java.io.IOException;
+import java.util.List;
 
 /** Where a {@link RedisServer} runs: a local process, a container, or an external server. */
 interface Backend {
@@ -30,7 +31,13 @@ interface Backend {
 
     /** One command over a fresh connection. */
     default Object call(String... args) throws IOException {
-        return Resp.call(host(), port(), null, null, args);
+        List<Object> replies = pipeline(List.<String[]>of(args));
+        return replies.get(0);
+    }
+
+    /** Several commands on one connection, replies in order. */
+    default List<Object> pipeline(List<String[]> commands) throws IOException {
+        return Resp.pipeline(host(), port(), null, null, commands);
     }
 
     /** Releases everything (temporary files, containers); the backend is unusable afterwards. */

@@ -93,8 +93,8 @@ final class ExternalBackend implements Backend {
     }
 
     @Override
-    public Object call(String... args) throws IOException {
-        return Resp.call(host, port, user, password, args);
+    public List<Object> pipeline(List<String[]> commands) throws IOException {
+        return Resp.pipeline(host, port, user, password, commands);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.flagstore.redis.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -150,6 +151,39 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Redis at " + b + " unreachable", e);
         }
+    }
+
+    /**
+     * Runs commands as one transaction ({@code MULTI} ... {@code EXEC}) and returns their replies:
+     * nothing else happens in between, e.g. a write lands before a killed client can reconnect.
+     *
+     * @throws IllegalStateException when a command is refused
+     */
+    public List<Object> executeAtomically(List<String[]> commands) {
+        List<String[]> transaction = new ArrayList<>();
+        transaction.add(new String[] {"MULTI"});
+        transaction.addAll(commands);
+        transaction.add(new String[] {"EXEC"});
+        Backend b;
+        synchronized (this) {
+            b = backend();
+        }
+        List<Object> replies;
+        try {
+            replies = b.pipeline(transaction);
+        } catch (Resp.ErrorReply e) {
+            throw new IllegalStateException("Redis refused the transaction: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis at " + b + " unreachable", e);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> results = (List<Object>) replies.get(replies.size() - 1);
+        for (Object result : results) {
+            if (result instanceof Resp.ErrorReply e) {
+                throw new IllegalStateException("Redis refused a command of the transaction: " + e.getMessage(), e);
+            }
+        }
+        return results;
     }
 
     /** {@code CLIENT KILL TYPE pubsub}: drops every subscriber connection; returns how many. */

@@ -1,5 +1,6 @@
 package io.flagstore.redis.testing;
 
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -140,6 +141,11 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     /** One command over a fresh connection; see {@link RedisServer#execute}. */
     public Object execute(String... command) {
         return server().execute(command);
+    }
+
+    /** Commands as one MULTI/EXEC transaction; see {@link RedisServer#executeAtomically}. */
+    public List<Object> executeAtomically(List<String[]> commands) {
+        return server().executeAtomically(commands);
     }
 
     /** Runs {@code redis-cli} against the server; see {@link RedisServer#redisCli}. */

@@ -31,24 +31,41 @@ final class Resp {
     }
 
     /**
-     * Sends one command and returns its reply: {@code String} (simple or bulk), {@code Long}, {@code
-     * List<Object>}, or {@code null}.
+     * Sends commands on one fresh connection and returns their replies in order: {@code String}
+     * (simple or bulk), {@code Long}, {@code List<Object>}, or {@code null}.
      *
-     * @throws ErrorReply when the server answers with an error
+     * @throws ErrorReply when the server answers a command with an error (after all replies were read)
      * @throws IOException when the server cannot be reached or closes the connection
      */
-    static Object call(String host, int port, String user, String password, String... args) throws IOException {
+    static List<Object> pipeline(String host, int port, String user, String password, List<String[]> commands)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
             socket.setSoTimeout(TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
+            List<String[]> all = new ArrayList<>();
             if (password != null) {
-                write(out, user == null ? new String[] {"AUTH", password} : new String[] {"AUTH", user, password});
-                read(in);
+                all.add(user == null ? new String[] {"AUTH", password} : new String[] {"AUTH", user, password});
             }
-            write(out, args);
-            return read(in);
+            all.addAll(commands);
+            for (String[] command : all) {
+                write(out, command);
+            }
+            List<Object> replies = new ArrayList<>();
+            ErrorReply error = null;
+            for (int i = 0; i < all.size(); i++) {
+                try {
+                    replies.add(read(in));
+                } catch (ErrorReply e) {
+                    replies.add(e);
+                    error = error == null ? e : error;
+                }
+            }
+            if (error != null) {
+                throw error;
+            }
+            return password == null ? replies : replies.subList(1, replies.size());
         }
     }
 

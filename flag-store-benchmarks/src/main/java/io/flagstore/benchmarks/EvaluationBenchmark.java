@@ -1,0 +1,120 @@
+package io.flagstore.benchmarks;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flagstore.core.EvaluationContext;
+import io.flagstore.core.FlagClient;
+import io.flagstore.core.InMemoryFlagSource;
+import io.flagstore.core.model.Clause;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.Operator;
+import io.flagstore.core.model.Rollout;
+import io.flagstore.core.model.Rule;
+import io.flagstore.core.model.Serve;
+import io.flagstore.core.model.WeightedVariant;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Flag evaluation cost (issue 2, item 11): (a) a boolean flag without rules, (b) a flag whose rule
+ * has three clauses and serves a 50/50 rollout, over 1024 pre-built varying contexts; each through
+ * the public entry point {@link FlagClient#boolValue}, with metrics off and on (a {@link
+ * SimpleMeterRegistry}).
+ *
+ * <p>Run: {@code java -jar flag-store-benchmarks/target/benchmarks.jar EvaluationBenchmark -prof gc}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class EvaluationBenchmark {
+    static final String SIMPLE = "simple-kill-switch";
+    static final String TARGETED = "checkout-experiment";
+    private static final int CONTEXTS = 1024;
+
+    /** Whether the client records evaluation metrics. */
+    @Param({"false", "true"})
+    public boolean metrics;
+
+    private FlagClient client;
+    private EvaluationContext[] contexts;
+    private int next;
+
+    @Setup
+    public void setUp() {
+        Flag simple = Flag.killSwitch(SIMPLE);
+        Flag targeted = Flag.booleanFlag(TARGETED)
+                .enabled(true)
+                .fallthrough(Serve.variant(Flag.OFF))
+                .rule(new Rule(
+                        "eligible",
+                        null,
+                        List.of(
+                                new Clause("country", Operator.IN, texts("US", "CA", "DE", "GB"), false),
+                                new Clause("plan", Operator.IN, texts("pro", "enterprise"), false),
+                                new Clause("email", Operator.ENDS_WITH, texts("@example.com", "@example.org"), false)),
+                        Serve.rollout(new Rollout(
+                                List.of(new WeightedVariant(Flag.ON, 50), new WeightedVariant(Flag.OFF, 50)), null))))
+                .build();
+        FlagClient.Builder builder = FlagClient.builder().source(InMemoryFlagSource.of(simple, targeted));
+        if (metrics) {
+            builder.meterRegistry(new SimpleMeterRegistry());
+        }
+        client = builder.build();
+        String[] countries = {"US", "CA", "DE", "GB", "FR"};
+        String[] plans = {"pro", "enterprise", "pro", "free"};
+        SplittableRandom random = new SplittableRandom(42);
+        contexts = new EvaluationContext[CONTEXTS];
+        for (int i = 0; i < CONTEXTS; i++) {
+            String key = "user-" + random.nextInt(1_000_000);
+            contexts[i] = EvaluationContext.builder(key)
+                    .set("country", countries[random.nextInt(countries.length)])
+                    .set("plan", plans[random.nextInt(plans.length)])
+                    .set("email", key + (random.nextInt(10) == 0 ? "@gmail.com" : "@example.com"))
+                    .set("age", 18 + random.nextInt(60))
+                    .build();
+        }
+    }
+
+    @TearDown
+    public void tearDown() {
+        client.close();
+    }
+
+    private static List<com.fasterxml.jackson.databind.JsonNode> texts(String... values) {
+        return java.util.Arrays.stream(values)
+                .map(v -> (com.fasterxml.jackson.databind.JsonNode) TextNode.valueOf(v))
+                .toList();
+    }
+
+    private EvaluationContext nextContext() {
+        return contexts[next++ & (CONTEXTS - 1)];
+    }
+
+    /** (a) a boolean flag with no rules. */
+    @Benchmark
+    public boolean simpleFlag() {
+        return client.boolValue(SIMPLE, nextContext(), false);
+    }
+
+    /** (b) three clauses and a 50/50 rollout. */
+    @Benchmark
+    public boolean rulesAndRollout() {
+        return client.boolValue(TARGETED, nextContext(), false);
+    }
+}

@@ -1,0 +1,31 @@
+package io.flagstore.redis;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A running flag source as registered in the namespace's presence hash: which service holds which
+ * version.
+ *
+ * @param service the service name
+ * @param instance the instance id, unique in the namespace
+ * @param host the host it runs on, or {@code null}
+ * @param appliedVersion the namespace version it has applied
+ * @param appliedAt when it applied that version, or {@code null}
+ * @param heartbeat its last heartbeat
+ * @param started when it started, or {@code null}
+ */
+public record ServiceInstance(
+        String service,
+        String instance,
+        String host,
+        long appliedVersion,
+        Instant appliedAt,
+        Instant heartbeat,
+        Instant started) {
+    public ServiceInstance {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(heartbeat, "heartbeat");
+    }
+}
