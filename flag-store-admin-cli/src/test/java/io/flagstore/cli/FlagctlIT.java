@@ -360,7 +360,7 @@ class FlagctlIT {
         ok("create", "payments-api");
         try (RedisFlagSource source = startSource("checkout", "checkout-1")) {
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> ok("status").out().contains("checkout-1"));
+                    .until(() -> ok("status").out().contains(source.instanceId()));
 
             Cli.Result r = ok("disable", "payments-api", "--reason", "INC-1");
             assertThat(r.out())
