@@ -80,6 +80,11 @@ abstract class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (options.expectVersion != null && options.expectVersion < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--expect-version must be 0 (must not exist) or a version, not " + options.expectVersion);
+        }
         validate();
         try (FlagAdmin admin = connection.connect()) {
             WriteResult result = write(admin, options.writeOptions());
