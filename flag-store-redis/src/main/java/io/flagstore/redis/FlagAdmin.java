@@ -158,11 +158,11 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
-     * Every flag, sorted by key. Hashes that are not valid flags are left out and logged (read one
+     * Every flag, sorted by key (an unmodifiable list). Hashes that are not valid flags are left out and logged (read one
      * with {@link #get} to see its problems).
      */
     public List<Flag> list() {
-        return new ArrayList<>(readAll().flags.values());
+        return List.copyOf(readAll().flags.values());
     }
 
     /**
@@ -177,7 +177,7 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Every segment, sorted by key; invalid hashes are left out and logged. */
     public List<Segment> segments() {
-        return new ArrayList<>(readAll().segments.values());
+        return List.copyOf(readAll().segments.values());
     }
 
     /** Version, epoch, counts, Redis version and subscriber count of the namespace. */
