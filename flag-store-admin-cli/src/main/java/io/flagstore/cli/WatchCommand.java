@@ -131,7 +131,7 @@ final class WatchCommand extends ReadCommand {
             ObjectNode node = Json.object();
             node.put("event", "state");
             node.put("state", state.state().name());
-            node.put("message", state.message());
+            node.put("message", Redaction.scrub(state.message(), connection.redis));
             Json.printLine(out(), node);
         } else if (state.state() == SourceState.STALE || state.state() == SourceState.NAMESPACE_RESET) {
             spec.commandLine()
