@@ -85,6 +85,10 @@ abstract class WriteCommand implements Callable<Integer> {
                     spec.commandLine(),
                     "--expect-version must be 0 (must not exist) or a version, not " + options.expectVersion);
         }
+        if (options.waitTimeout.isZero()) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--wait-timeout must be positive (use --no-wait not to wait)");
+        }
         validate();
         try (FlagAdmin admin = connection.connect()) {
             WriteResult result = write(admin, options.writeOptions());

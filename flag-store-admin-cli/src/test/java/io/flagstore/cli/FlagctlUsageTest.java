@@ -28,6 +28,7 @@ class FlagctlUsageTest {
                         "'ten' is not a number"),
                 Arguments.of(new String[] {"create"}, "missing the flag KEY"),
                 Arguments.of(new String[] {"disable", "k", "--wait-timeout", "soon"}, "'soon' is not a duration"),
+                Arguments.of(new String[] {"disable", "k", "--wait-timeout", "0"}, "--wait-timeout must be positive"),
                 Arguments.of(new String[] {"history", "--limit", "x"}, "'x'"),
                 Arguments.of(new String[] {"disable", "k", "--expect-version", "-3"}, "--expect-version must be"),
                 Arguments.of(new String[] {"create", "k", "--expect-version", "4"}, "can only be 0"),
