@@ -1,10 +1,8 @@
 package io.flagstore.redis.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
-import io.flagstore.core.model.FlagValidator;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
@@ -39,10 +37,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * The updater of one {@code RedisFlagSource}: a dedicated thread that does all Redis work and all
@@ -65,6 +67,7 @@ public final class SourceLoop {
     private static final long BACKUP_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_PENDING = 10_000;
     private static final int MAX_REPORTED_CORRUPT = 1_000;
+    private static final int PARALLEL_DECODE = 1_000;
 
     private sealed interface Event permits Message, Signal {}
 
@@ -310,6 +313,9 @@ public final class SourceLoop {
             }
             return;
         }
+        if (fromRedis && applied == 0 && epoch.isEmpty()) {
+            epoch = message.epoch(); // the namespace was created after the load: its first writes
+        }
         if (fromRedis && !message.epoch().equals(epoch)) {
             requestSync(true); // a re-seeded or reset namespace: the sync decides
             return;
@@ -353,11 +359,11 @@ public final class SourceLoop {
             Instant writtenAt = Instant.ofEpochMilli(message.ts());
             List<Flag> changed = new ArrayList<>(message.flags().size());
             for (ObjectNode tree : message.flags()) {
-                changed.add(valid(FlagJson.fromTree(tree)).withVersion(message.version(), writtenAt, message.actor()));
+                changed.add(FlagJson.fromTree(tree).withVersion(message.version(), writtenAt, message.actor()));
             }
             List<Segment> changedSegments = new ArrayList<>(message.segments().size());
             for (ObjectNode tree : message.segments()) {
-                changedSegments.add(valid(FlagJson.segmentFromTree(tree)).withVersion(message.version(), writtenAt));
+                changedSegments.add(FlagJson.segmentFromTree(tree).withVersion(message.version(), writtenAt));
             }
             return new Change(
                     message.epoch(),
@@ -552,106 +558,100 @@ public final class SourceLoop {
     }
 
     private void reload(SyncResult result) {
-        Map<String, Flag> loaded = new HashMap<>();
-        result.flags().forEach((key, hash) -> {
-            Flag flag = decodeFlag(key, hash);
-            Flag good = flag != null ? flag : flags.get(key);
-            if (good != null) {
-                loaded.put(key, good);
-            }
-        });
-        Map<String, Segment> loadedSegments = new HashMap<>();
-        result.segments().forEach((key, hash) -> {
-            Segment segment = decodeSegment(key, hash);
-            Segment good = segment != null ? segment : segments.get(key);
-            if (good != null) {
-                loadedSegments.put(key, good);
-            }
-        });
+        // same epoch: a hash still at the version held decodes to what is held; skip the work
+        boolean sameData = fromRedis && result.epoch().equals(epoch);
+        Map<String, Flag> loaded = decodeAll(
+                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, sameData ? flags : Map.of());
+        Map<String, Segment> loadedSegments = decodeAll(
+                result.segments(),
+                FlagHashCodec::segmentFromFields,
+                Segment::key,
+                Segment::version,
+                sameData ? segments : Map.of());
+        // a corrupt hash keeps the definition held before (if any)
+        result.flags().keySet().forEach(key -> keepHeld(key, loaded, flags));
+        result.segments().keySet().forEach(key -> keepHeld(key, loadedSegments, segments));
         FlagData data = new FlagData(result.version(), loaded, loadedSegments);
         pending.headMap(result.version(), true).clear();
         deliver(data, result.epoch());
         fromRedis = true;
     }
 
+    private static <T> void keepHeld(String key, Map<String, T> loaded, Map<String, T> held) {
+        if (!loaded.containsKey(key) && held.containsKey(key)) {
+            loaded.put(key, held.get(key));
+        }
+    }
+
     private void catchUp(SyncResult result) {
-        List<Flag> changed = new ArrayList<>();
-        result.flags().forEach((key, hash) -> {
-            Flag flag = decodeFlag(key, hash);
-            if (flag != null) {
-                changed.add(flag);
-            }
-        });
-        List<Segment> changedSegments = new ArrayList<>();
-        result.segments().forEach((key, hash) -> {
-            Segment segment = decodeSegment(key, hash);
-            if (segment != null) {
-                changedSegments.add(segment);
-            }
-        });
+        Map<String, Flag> changed =
+                decodeAll(result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Map.of());
+        Map<String, Segment> changedSegments = decodeAll(
+                result.segments(), FlagHashCodec::segmentFromFields, Segment::key, Segment::version, Map.of());
         epoch = result.epoch();
         if (result.version() == applied && changed.isEmpty() && changedSegments.isEmpty()) {
             return;
         }
         deliver(new FlagUpdate(
-                result.version(), changed, result.deletedFlags(), changedSegments, result.deletedSegments(), null));
+                result.version(),
+                List.copyOf(changed.values()),
+                result.deletedFlags(),
+                List.copyOf(changedSegments.values()),
+                result.deletedSegments(),
+                null));
     }
 
     // ---- decoding -----------------------------------------------------------------------------
 
-    private Flag decodeFlag(String key, Map<String, String> hash) {
-        try {
-            Flag flag = FlagHashCodec.fromFields(hash);
-            if (!flag.key().equals(key)) {
-                throw new IllegalArgumentException("hash holds key '" + flag.key() + "'");
+    /**
+     * Decodes hashes (in parallel when there are many: a cold start of thousands of flags is
+     * dominated by this), reusing {@code reusable} definitions whose version matches the hash's;
+     * a hash that does not decode is counted, logged once and left out.
+     */
+    private <T> Map<String, T> decodeAll(
+            Map<String, Map<String, String>> hashes,
+            Function<Map<String, String>, T> codec,
+            Function<T, String> keyOf,
+            ToLongFunction<T> versionOf,
+            Map<String, T> reusable) {
+        Map<String, T> good = new ConcurrentHashMap<>();
+        Map<String, RuntimeException> bad = new ConcurrentHashMap<>();
+        Stream<Map.Entry<String, Map<String, String>>> entries = hashes.entrySet().stream();
+        if (hashes.size() >= PARALLEL_DECODE) {
+            entries = entries.parallel();
+        }
+        entries.forEach(e -> {
+            String key = e.getKey();
+            Map<String, String> hash = e.getValue();
+            T held = reusable.get(key);
+            if (held != null && Long.toString(versionOf.applyAsLong(held)).equals(hash.get("version"))) {
+                good.put(key, held);
+                return;
             }
-            return valid(flag);
-        } catch (RuntimeException e) {
-            corrupt(keys.flag(key), hash, e);
-            return null;
-        }
-    }
-
-    private Segment decodeSegment(String key, Map<String, String> hash) {
-        try {
-            Segment segment = FlagHashCodec.segmentFromFields(hash);
-            if (!segment.key().equals(key)) {
-                throw new IllegalArgumentException("hash holds key '" + segment.key() + "'");
+            try {
+                T item = codec.apply(hash);
+                if (!keyOf.apply(item).equals(key)) {
+                    throw new IllegalArgumentException("the hash holds key '" + keyOf.apply(item) + "'");
+                }
+                good.put(key, item);
+            } catch (RuntimeException ex) {
+                bad.put(key, ex);
             }
-            return valid(segment);
-        } catch (RuntimeException e) {
-            corrupt(keys.segment(key), hash, e);
-            return null;
-        }
+        });
+        bad.forEach((key, ex) -> corrupt(key, hashes.get(key), ex));
+        return new HashMap<>(good);
     }
 
-    /** A definition edited by hand may parse yet make no sense (e.g. an unknown off variant). */
-    private static Flag valid(Flag flag) {
-        List<String> problems = FlagValidator.problems(flag);
-        if (!problems.isEmpty()) {
-            throw new InvalidFlagException(problems);
-        }
-        return flag;
-    }
-
-    private static Segment valid(Segment segment) {
-        List<String> problems = FlagValidator.problems(segment);
-        if (!problems.isEmpty()) {
-            throw new InvalidFlagException(problems);
-        }
-        return segment;
-    }
-
-    private void corrupt(String redisKey, Map<String, String> hash, RuntimeException e) {
+    private void corrupt(String key, Map<String, String> hash, RuntimeException e) {
         metrics.error(SourceMetrics.ErrorKind.FLAG);
         if (reportedCorrupt.size() > MAX_REPORTED_CORRUPT) {
             reportedCorrupt.clear();
         }
-        String problem = hash.isEmpty() ? "missing" : e.getMessage();
-        if (reportedCorrupt.add(redisKey + "@" + hash.get("version"))) {
+        String problem = hash.isEmpty() ? "the hash is missing" : e.getMessage();
+        if (reportedCorrupt.add(key + "@" + hash.get("version"))) {
             LOG.log(
                     Level.WARNING,
-                    "ignoring corrupt " + redisKey + " (version " + hash.get("version")
+                    "ignoring corrupt '" + key + "' in namespace '" + namespace + "' (version " + hash.get("version")
                             + "); keeping its last good definition: " + problem);
         }
     }
