@@ -440,7 +440,7 @@ public final class SourceLoop {
             pubsub.async().subscribe(keys.changes()); // a SUBSCRIBE lost with a dropped connection
         }
         try {
-            List<Object> head = HEAD.run(commands.sync(), ScriptOutputType.MULTI, headKeys);
+            List<Object> head = HEAD.runReadOnly(commands.sync(), ScriptOutputType.MULTI, headKeys);
             long version = (Long) head.get(0);
             String headEpoch = (String) head.get(1);
             if (reset) {
@@ -469,7 +469,7 @@ public final class SourceLoop {
         boolean full = fullRequested || !fromRedis || reset;
         SyncResult result;
         try {
-            result = SyncResult.parse(SYNC.run(
+            result = SyncResult.parse(SYNC.runReadOnly(
                     commands.sync(),
                     ScriptOutputType.MULTI,
                     syncKeys,
@@ -712,8 +712,8 @@ public final class SourceLoop {
     }
 
     private void unreachable(String what, RedisException cause) {
-        String why = what + " to Redis at " + settings.options().redactedUri()
-                + (cause == null ? "" : ": " + cause.getMessage());
+        String why = "Redis at " + settings.options().redactedUri() + ": " + what
+                + (cause == null ? "" : " (" + cause.getMessage() + ")");
         boolean fromBackup = !delivered && !backupTried && loadBackup(why);
         backupTried |= !delivered || fromBackup;
         if (outageSince == 0) {
