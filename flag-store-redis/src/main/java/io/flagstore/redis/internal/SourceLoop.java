@@ -105,7 +105,7 @@ public final class SourceLoop {
     private long appliedAtMillis;
     private final Map<String, Flag> flags = new HashMap<>(); // last good definitions
     private final Map<String, Segment> segments = new HashMap<>();
-    private final TreeMap<Long, Change> pending = new TreeMap<>();
+    private final TreeMap<Long, PushedChange> pending = new TreeMap<>();
 
     // Connection and sync bookkeeping (updater thread only).
     private String host;
@@ -175,16 +175,27 @@ public final class SourceLoop {
                     connect();
                 }
                 Event first = events.poll(nanosToNextTask(), TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    events.drainTo(batch);
-                    boolean stop = handle(batch);
-                    batch.clear();
-                    if (stop) {
+                try {
+                    if (first != null) {
+                        batch.add(first);
+                        events.drainTo(batch);
+                        boolean stop = handle(batch);
+                        batch.clear();
+                        if (stop) {
+                            return;
+                        }
+                    }
+                    runDueTasks();
+                } catch (RuntimeException e) {
+                    if (batch.contains(Signal.STOP)) {
                         return;
                     }
+                    // a bug or an unexpected reply must not end the updater: log, then retry from Redis
+                    batch.clear();
+                    LOG.log(Level.ERROR, "unexpected failure in the flag source of '" + namespace + "'; retrying", e);
+                    requestSync(true);
+                    retryAt = System.nanoTime() + nextRetryDelay();
                 }
-                runDueTasks();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -291,9 +302,9 @@ public final class SourceLoop {
     }
 
     private void onMessage(String payload) {
-        Change message;
+        PushedChange message;
         try {
-            message = Change.decode(payload);
+            message = PushedChange.decode(payload);
         } catch (RuntimeException e) {
             metrics.error(SourceMetrics.ErrorKind.MESSAGE);
             if (!messageErrorLogged) {
@@ -347,14 +358,14 @@ public final class SourceLoop {
         }
     }
 
-    private void apply(Change change) {
+    private void apply(PushedChange change) {
         deliver(change.update());
         metrics.applied(change.ts());
     }
 
     /** A decoded message: the update with every item stamped with the write's version and time. */
-    private record Change(String epoch, long ts, FlagUpdate update) {
-        static Change decode(String payload) {
+    private record PushedChange(String epoch, long ts, FlagUpdate update) {
+        static PushedChange decode(String payload) {
             ChangeMessage message = ChangeMessage.decode(payload);
             Instant writtenAt = Instant.ofEpochMilli(message.ts());
             List<Flag> changed = new ArrayList<>(message.flags().size());
@@ -365,7 +376,7 @@ public final class SourceLoop {
             for (ObjectNode tree : message.segments()) {
                 changedSegments.add(FlagJson.segmentFromTree(tree).withVersion(message.version(), writtenAt));
             }
-            return new Change(
+            return new PushedChange(
                     message.epoch(),
                     message.ts(),
                     new FlagUpdate(
