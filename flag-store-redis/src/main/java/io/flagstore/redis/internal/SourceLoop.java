@@ -20,8 +20,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -220,12 +218,7 @@ public final class SourceLoop {
         }
         try {
             if (client == null) {
-                resources = DefaultClientResources.builder()
-                        .ioThreadPoolSize(1)
-                        .computationThreadPoolSize(1)
-                        .reconnectDelay(Delay.exponential(
-                                Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                        .build();
+                resources = SharedResources.acquire();
                 client = RedisClient.create(resources, RedisSupport.redisUri(settings.options()));
                 client.setOptions(RedisSupport.clientOptions(settings.options())
                         .autoReconnect(true)
@@ -845,7 +838,7 @@ public final class SourceLoop {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (resources != null) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            SharedResources.release();
         }
         metrics.connected(false);
         setState(SourceState.CLOSED, null);
