@@ -53,8 +53,11 @@ import java.util.stream.Stream;
  * batches, then runs due tasks (catch-up, version check, heartbeat, backup). Every
  * (re)subscription confirmed by Redis triggers a catch-up, so a reconnect cannot lose writes: the
  * subscription is live before the read, and messages that arrive meanwhile wait in {@link
- * #pending} and are applied only when newer than what the read returned. State here is confined to
- * the updater thread, except the queue and the closing flag.
+ * #pending} and are applied only when newer than what the read returned. Lettuce (7.7) re-issues
+ * SUBSCRIBE by itself when it re-activates a reconnected pub/sub connection ({@code
+ * StatefulRedisPubSubConnectionImpl.activated} calls {@code resubscribe}) and reports each
+ * confirmation through {@code RedisPubSubListener.subscribed}: that callback is the reconnect
+ * signal. State here is confined to the updater thread, except the event queue.
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
