@@ -105,12 +105,17 @@ public final class Bucketing {
                     }
                 }
                 char c = value.charAt(i++);
-                int bytes; // up to four UTF-8 bytes, first byte lowest
-                int count;
                 if (c < 0x80) {
-                    bytes = c;
-                    count = 1;
-                } else if (c < 0x800) {
+                    k |= c << bits;
+                    if ((++len & 3) == 0) {
+                        h = mixH(h, k);
+                        k = 0;
+                    }
+                    continue;
+                }
+                int bytes; // two to four UTF-8 bytes, first byte lowest
+                int count;
+                if (c < 0x800) {
                     bytes = (0xc0 | c >> 6) | (0x80 | c & 0x3f) << 8;
                     count = 2;
                 } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(value.charAt(i))) {
