@@ -1,0 +1,328 @@
+package io.flagstore.openfeature;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.openfeature.sdk.ErrorCode;
+import dev.openfeature.sdk.EvaluationContext;
+import dev.openfeature.sdk.EventProvider;
+import dev.openfeature.sdk.ImmutableMetadata;
+import dev.openfeature.sdk.Metadata;
+import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.Value;
+import dev.openfeature.sdk.exceptions.FatalError;
+import dev.openfeature.sdk.exceptions.GeneralError;
+import dev.openfeature.sdk.exceptions.ProviderNotReadyError;
+import io.flagstore.core.ClientHealth;
+import io.flagstore.core.ClientState;
+import io.flagstore.core.ErrorKind;
+import io.flagstore.core.EvaluationDetail;
+import io.flagstore.core.FlagClient;
+import io.flagstore.core.FlagSnapshot;
+import io.flagstore.core.Reason;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagType;
+import io.flagstore.core.spi.FlagSource;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * An OpenFeature provider over a flag-store {@link FlagClient}: flags are evaluated locally against
+ * the client's in-memory snapshot, so evaluations never wait for the network.
+ *
+ * <pre>{@code
+ * FlagSource source = RedisFlagSource.builder()
+ *         .options(RedisOptions.builder().uri("redis://localhost:6379").build())
+ *         .serviceName("checkout")
+ *         .build();
+ * OpenFeatureAPI.getInstance().setProviderAndWait(FlagStoreProvider.builder().source(source).build());
+ * Client flags = OpenFeatureAPI.getInstance().getClient();
+ * boolean on = flags.getBooleanValue("new-checkout", false, new ImmutableContext("user-42"));
+ * }</pre>
+ *
+ * <p>Ownership is explicit: {@link #of(FlagClient)} uses a client the application owns (and
+ * closes); a provider built with {@link Builder#source(FlagSource)} creates its client in {@link
+ * #initialize(EvaluationContext)} and closes it, and so the source, in {@link #shutdown()}.
+ *
+ * <p>Events: {@code PROVIDER_READY} when the client has flag data (again after being stale, or
+ * when the first data arrives after {@link #initialize} gave up waiting), {@code
+ * PROVIDER_CONFIGURATION_CHANGED} with the keys of the flags created, changed or deleted by each
+ * applied write, {@code PROVIDER_STALE} while the source cannot reach its store or the store lost
+ * its data, and {@code PROVIDER_ERROR} with {@code PROVIDER_FATAL} when the client is closed under
+ * the provider.
+ *
+ * <p>Thread-safe. An instance serves one initialize/shutdown cycle; after {@link #shutdown()}
+ * create a new one. {@code docs/openfeature.md} gives the mapping of types, reasons, error codes,
+ * metadata and context attributes.
+ */
+public final class FlagStoreProvider extends EventProvider {
+    /** The provider name reported by {@link #getMetadata()}. */
+    public static final String NAME = "flag-store";
+
+    private static final Metadata METADATA = () -> NAME;
+
+    private final FlagSource source;
+    private final Consumer<FlagClient.Builder> clientConfigurer;
+    private final Duration startTimeout;
+    private final Object lifecycleLock = new Object();
+    private volatile FlagClient client;
+    private ClientWatcher watcher;
+    private boolean shutDown;
+
+    private FlagStoreProvider(Builder builder) {
+        this.client = builder.client;
+        this.source = builder.source;
+        this.clientConfigurer = builder.clientConfigurer == null ? b -> {} : builder.clientConfigurer;
+        this.startTimeout = builder.startTimeout;
+    }
+
+    /**
+     * A provider over a client the application owns: {@link #shutdown()} leaves it open. {@link
+     * #initialize} waits up to {@link FlagClient#DEFAULT_START_TIMEOUT} for its first flag data.
+     *
+     * @throws NullPointerException if {@code client} is null
+     */
+    public static FlagStoreProvider of(FlagClient client) {
+        return builder().client(client).build();
+    }
+
+    /** A builder; set exactly one of {@link Builder#client} and {@link Builder#source}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Metadata getMetadata() {
+        return METADATA;
+    }
+
+    @Override
+    public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
+        FlagSnapshot snapshot = snapshot();
+        if (snapshot == null) {
+            return notReady(defaultValue);
+        }
+        EvaluationDetail<Boolean> detail =
+                snapshot.boolDetail(key, Contexts.toFlagStore(ctx), defaultValue != null && defaultValue);
+        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+    }
+
+    @Override
+    public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
+        FlagSnapshot snapshot = snapshot();
+        if (snapshot == null) {
+            return notReady(defaultValue);
+        }
+        EvaluationDetail<String> detail = snapshot.stringDetail(key, Contexts.toFlagStore(ctx), defaultValue);
+        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+    }
+
+    /**
+     * Serves number flags whose value is a whole number within the {@code int} range; any other
+     * number is a {@code TYPE_MISMATCH} rather than a silently truncated value.
+     */
+    @Override
+    public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
+        FlagSnapshot snapshot = snapshot();
+        if (snapshot == null) {
+            return notReady(defaultValue);
+        }
+        EvaluationDetail<Double> detail = numberDetail(snapshot, key, defaultValue, ctx);
+        Flag flag = flag(snapshot, key);
+        if (detail.variant() == null) {
+            return Results.of(key, detail, defaultValue, defaultValue, flag);
+        }
+        double value = detail.value();
+        if (value != (int) value) {
+            return Results.error(
+                    defaultValue,
+                    ErrorCode.TYPE_MISMATCH,
+                    "flag '" + key + "' value " + value + " is not an integer",
+                    Results.metadata(detail, flag));
+        }
+        return Results.of(key, detail, (int) value, defaultValue, flag);
+    }
+
+    @Override
+    public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
+        FlagSnapshot snapshot = snapshot();
+        if (snapshot == null) {
+            return notReady(defaultValue);
+        }
+        EvaluationDetail<Double> detail = numberDetail(snapshot, key, defaultValue, ctx);
+        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+    }
+
+    /**
+     * Serves json flags, converted faithfully: objects to structures, arrays to lists, scalars to
+     * scalar values. Flags of other types are a {@code TYPE_MISMATCH}, as for the other types.
+     */
+    @Override
+    public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
+        FlagSnapshot snapshot = snapshot();
+        if (snapshot == null) {
+            return notReady(defaultValue);
+        }
+        Flag flag = flag(snapshot, key);
+        if (flag != null && flag.type() != FlagType.JSON) {
+            // The client converts any type to JSON; OpenFeature's object type stands for json flags only.
+            EvaluationDetail<Object> mismatch =
+                    new EvaluationDetail<>(null, null, Reason.ERROR, -1, null, ErrorKind.TYPE_MISMATCH, flag.version());
+            return Results.of(key, mismatch, defaultValue, defaultValue, flag);
+        }
+        EvaluationDetail<JsonNode> detail = snapshot.jsonDetail(key, Contexts.toFlagStore(ctx), JsonNode.class, null);
+        Value value = detail.variant() == null ? defaultValue : JsonValues.toValue(detail.value());
+        return Results.of(key, detail, value, defaultValue, flag);
+    }
+
+    private static EvaluationDetail<Double> numberDetail(
+            FlagSnapshot snapshot, String key, Number defaultValue, EvaluationContext ctx) {
+        double fallback = defaultValue == null ? 0 : defaultValue.doubleValue();
+        return snapshot.numberDetail(key, Contexts.toFlagStore(ctx), fallback);
+    }
+
+    /** The client's current snapshot; null before a provider that owns its client initialized. */
+    private FlagSnapshot snapshot() {
+        FlagClient c = client;
+        return c == null ? null : c.snapshot();
+    }
+
+    private static Flag flag(FlagSnapshot snapshot, String key) {
+        return key == null ? null : snapshot.flag(key).orElse(null);
+    }
+
+    private static <T> ProviderEvaluation<T> notReady(T defaultValue) {
+        return Results.error(
+                defaultValue,
+                ErrorCode.PROVIDER_NOT_READY,
+                "the provider has not been initialized",
+                ImmutableMetadata.EMPTY);
+    }
+
+    /**
+     * Creates the client (when built from a source), subscribes to its changes and state, and waits
+     * up to the start timeout for flag data.
+     *
+     * @throws ProviderNotReadyError if no flag data arrived in time: OpenFeature puts the provider in
+     *     its ERROR state; the client keeps trying and the provider emits {@code PROVIDER_READY} once
+     *     data arrives
+     * @throws FatalError if the application's client is closed
+     * @throws GeneralError if the provider was shut down
+     */
+    @Override
+    public void initialize(EvaluationContext evaluationContext) throws Exception {
+        ClientWatcher w;
+        Duration wait = startTimeout;
+        synchronized (lifecycleLock) {
+            if (shutDown) {
+                throw new GeneralError("this FlagStoreProvider was shut down; create a new one");
+            }
+            if (client == null) {
+                FlagClient.Builder b = FlagClient.builder().source(source).startTimeout(startTimeout);
+                clientConfigurer.accept(b);
+                client = b.build();
+                wait = Duration.ZERO; // build() has waited already
+            }
+            if (watcher == null) {
+                watcher = ClientWatcher.start(client, this);
+            }
+            w = watcher;
+        }
+        ClientHealth health = w.awaitData(wait);
+        if (health.state() == ClientState.INITIALIZING) {
+            throw new ProviderNotReadyError("flag-store received no flag data within " + startTimeout + ": "
+                    + Objects.requireNonNullElse(health.message(), "no detail from the source"));
+        }
+        if (health.state() == ClientState.CLOSED) {
+            throw new FatalError("the FlagClient is closed");
+        }
+    }
+
+    /**
+     * Stops watching the client and, when the provider created it, closes the client (and its
+     * source). Idempotent.
+     */
+    @Override
+    public void shutdown() {
+        synchronized (lifecycleLock) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+            if (watcher != null) {
+                watcher.close();
+            }
+            if (source != null && client != null) {
+                client.close();
+            }
+        }
+        super.shutdown();
+    }
+
+    /** Configures a {@link FlagStoreProvider}. Not thread-safe. */
+    public static final class Builder {
+        private FlagClient client;
+        private FlagSource source;
+        private Consumer<FlagClient.Builder> clientConfigurer;
+        private Duration startTimeout = FlagClient.DEFAULT_START_TIMEOUT;
+
+        private Builder() {}
+
+        /** Uses a client the application owns and closes; the provider never closes it. */
+        public Builder client(FlagClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Makes the provider create a client reading from {@code source} in {@link
+         * FlagStoreProvider#initialize} and own it: {@link FlagStoreProvider#shutdown()} closes the
+         * client and the source.
+         */
+        public Builder source(FlagSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Further settings (metrics, listener executor, overrides) for the client the provider creates
+         * from its {@link #source}; applied in {@link FlagStoreProvider#initialize}.
+         */
+        public Builder configureClient(Consumer<FlagClient.Builder> configurer) {
+            this.clientConfigurer = Objects.requireNonNull(configurer, "configurer");
+            return this;
+        }
+
+        /**
+         * How long {@link FlagStoreProvider#initialize} waits for the first flag data (default {@link
+         * FlagClient#DEFAULT_START_TIMEOUT}); zero does not wait.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder startTimeout(Duration startTimeout) {
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            if (startTimeout.isNegative()) {
+                throw new IllegalArgumentException("startTimeout must not be negative, was " + startTimeout);
+            }
+            this.startTimeout = startTimeout;
+            return this;
+        }
+
+        /**
+         * Builds the provider; nothing starts until OpenFeature initializes it.
+         *
+         * @throws IllegalStateException unless exactly one of {@link #client} and {@link #source} is
+         *     set, or if {@link #configureClient} is combined with {@link #client}
+         */
+        public FlagStoreProvider build() {
+            if ((client == null) == (source == null)) {
+                throw new IllegalStateException(
+                        "set exactly one of client(...) (the application's) and source(...) (the provider's own client)");
+            }
+            if (client != null && clientConfigurer != null) {
+                throw new IllegalStateException(
+                        "configureClient(...) applies only to the provider's own client, built with source(...)");
+            }
+            return new FlagStoreProvider(this);
+        }
+    }
+}
