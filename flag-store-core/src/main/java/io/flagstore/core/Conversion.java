@@ -96,7 +96,8 @@ abstract class Conversion<T> {
                     return null;
                 }
                 if (type.isInstance(value)) {
-                    return type.cast(value);
+                    // JSON values are shared by every evaluation: hand out a copy the caller may change
+                    return type.cast(value instanceof JsonNode node ? node.deepCopy() : value);
                 }
                 try {
                     return MAPPER.convertValue(value, type);

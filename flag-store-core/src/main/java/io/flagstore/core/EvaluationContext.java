@@ -74,13 +74,19 @@ public final class EvaluationContext {
      * the attribute is not set.
      */
     public Object attribute(String name) {
+        String[] n = names;
+        // Identity first: rule attribute names are interned when compiled and names in application
+        // code are literals, so this pass almost always finds the attribute without comparing chars.
+        for (int i = 0; i < n.length; i++) {
+            if (n[i] == name) {
+                return values[i];
+            }
+        }
         if (KEY.equals(name)) {
             return key;
         }
-        String[] n = names;
         for (int i = 0; i < n.length; i++) {
-            String candidate = n[i];
-            if (candidate == name || candidate.equals(name)) {
+            if (n[i].equals(name)) {
                 return values[i];
             }
         }

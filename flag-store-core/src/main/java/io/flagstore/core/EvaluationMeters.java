@@ -2,12 +2,15 @@ package io.flagstore.core;
 
 import io.flagstore.core.internal.EvalResult;
 import io.flagstore.core.metrics.MetricsOptions;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The evaluation counters ({@code flagstore.evaluations}, {@code flagstore.evaluation.errors}).
@@ -15,9 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Implementation notes: a successful evaluation returns an {@link EvalResult} shared by every
  * evaluation with the same flag version, variant and reason, so its counter is resolved once and
  * cached in {@link EvalResult#recorderSlot}; the hot path is then a field read, an identity check
- * and an adder increment. The slot remembers its owner so a result shared between clients (or
- * registries) never counts into the wrong one. Races on the slot are benign: both writers store an
- * equivalent counter.
+ * and a {@link LongAdder} increment. Counters are our own adders read by {@link FunctionCounter}s,
+ * not Micrometer {@code Counter}s, because a step registry's counter reads the clock on every
+ * increment. The adders are shared per registry and meter id, so clients on one registry count
+ * into the same series. The slot remembers its owner so a result shared between clients (or
+ * registries) never counts into the wrong one; races on the slot are benign (both writers store the
+ * same adder).
  */
 final class EvaluationMeters {
     static final String EVALUATIONS = "flagstore.evaluations";
@@ -27,11 +33,14 @@ final class EvaluationMeters {
     /** The {@code flag} tag of a call with a {@code null} key. */
     static final String NO_FLAG = "__none__";
 
+    /** Registry to its adders by meter; weak so a discarded registry is not kept. Guarded by itself. */
+    private static final Map<MeterRegistry, Map<Tags, LongAdder>> ADDERS = new WeakHashMap<>();
+
     private final MeterRegistry registry;
     private final MetricsOptions options;
     private final Set<String> taggedFlags = ConcurrentHashMap.newKeySet();
-    /** Per requested key (not tag: the key is what the caller has, without allocating). */
-    private final Map<String, Counter[]> failures = new ConcurrentHashMap<>();
+    /** Per requested key (what the caller has, so no allocation): the ERROR evaluation, then per kind. */
+    private final Map<String, LongAdder[]> failures = new ConcurrentHashMap<>();
 
     EvaluationMeters(MeterRegistry registry, MetricsOptions options) {
         this.registry = registry;
@@ -41,12 +50,12 @@ final class EvaluationMeters {
     /** Counts a successful evaluation: the hot path. */
     void evaluated(EvalResult result) {
         if (result.recorderSlot instanceof Slot slot && slot.owner == this) {
-            slot.counter.increment();
+            slot.adder.increment();
         } else {
             EvaluationDetail<Object> detail = result.detail();
-            Counter counter = evaluations(result.flagKey(), detail.variant(), detail.reason());
-            result.recorderSlot = new Slot(this, counter);
-            counter.increment();
+            LongAdder adder = evaluations(result.flagKey(), detail.variant(), detail.reason());
+            result.recorderSlot = new Slot(this, adder);
+            adder.increment();
         }
     }
 
@@ -57,34 +66,44 @@ final class EvaluationMeters {
 
     /** Counts an evaluation that served the caller's default. */
     void failed(String flagKey, ErrorKind kind) {
-        Counter[] counters = failures.computeIfAbsent(flagKey == null ? NO_FLAG : flagKey, k -> {
-            Counter[] byKind = new Counter[ErrorKind.values().length + 1];
+        LongAdder[] adders = failures.computeIfAbsent(flagKey == null ? NO_FLAG : flagKey, k -> {
+            LongAdder[] byKind = new LongAdder[ErrorKind.values().length + 1];
             byKind[0] = evaluations(k, null, Reason.ERROR);
             return byKind;
         });
         int slot = kind.ordinal() + 1;
-        Counter errors = counters[slot];
+        LongAdder errors = adders[slot];
         if (errors == null) {
-            errors = Counter.builder(ERRORS)
-                    .description("Evaluations that served the caller's default because of an error, by kind")
-                    .tags("flag", flagTag(flagKey), "kind", kind.name())
-                    .register(registry);
-            counters[slot] = errors; // benign race: register returns the same counter
+            errors = adder(
+                    ERRORS,
+                    "Evaluations that served the caller's default because of an error, by kind",
+                    Tags.of("flag", flagTag(flagKey), "kind", kind.name()));
+            adders[slot] = errors; // benign race: every writer stores the same shared adder
         }
-        counters[0].increment();
+        adders[0].increment();
         errors.increment();
     }
 
-    private Counter evaluations(String flagKey, String variant, Reason reason) {
+    private LongAdder evaluations(String flagKey, String variant, Reason reason) {
         Tags tags = Tags.of("flag", flagTag(flagKey), "reason", reason.name());
         if (options.variantTag()) {
             tags = tags.and("variant", variant == null ? DEFAULT_VARIANT : variant);
         }
-        // register returns the existing counter for a known id, so clients on one registry share it
-        return Counter.builder(EVALUATIONS)
-                .description("Flag evaluations by flag, variant served and reason")
-                .tags(tags)
-                .register(registry);
+        return adder(EVALUATIONS, "Flag evaluations by flag, variant served and reason", tags);
+    }
+
+    private LongAdder adder(String name, String description, Tags tags) {
+        synchronized (ADDERS) {
+            return ADDERS.computeIfAbsent(registry, r -> new HashMap<>())
+                    .computeIfAbsent(tags.and("__name", name), key -> {
+                        LongAdder adder = new LongAdder();
+                        FunctionCounter.builder(name, adder, LongAdder::sum)
+                                .description(description)
+                                .tags(tags)
+                                .register(registry);
+                        return adder;
+                    });
+        }
     }
 
     private String flagTag(String flagKey) {
@@ -103,5 +122,5 @@ final class EvaluationMeters {
         return MetricsOptions.OTHER_FLAG;
     }
 
-    private record Slot(EvaluationMeters owner, Counter counter) {}
+    private record Slot(EvaluationMeters owner, LongAdder adder) {}
 }

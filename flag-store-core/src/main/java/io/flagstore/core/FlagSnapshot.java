@@ -68,7 +68,11 @@ public final class FlagSnapshot {
         return compiled.flags();
     }
 
-    /** The definition of flag {@code key}, if this set holds it. */
+    /**
+     * The definition of flag {@code key}, if this set holds it.
+     *
+     * @throws NullPointerException if {@code key} is null (a lookup, not an evaluation)
+     */
     public Optional<Flag> flag(String key) {
         return Optional.ofNullable(compiled.flag(Objects.requireNonNull(key, "key")));
     }
@@ -151,9 +155,9 @@ public final class FlagSnapshot {
     }
 
     /**
-     * The value of any flag as the engine serves it (Boolean, String, Double, or a Jackson {@code
-     * JsonNode} for JSON flags), with its detail; the value is {@code null} when the flag cannot be
-     * served.
+     * The value of any flag as the engine serves it (Boolean, String, Double, or a copy of the Jackson
+     * {@code JsonNode} for JSON flags), with its detail; the value is {@code null} when the flag
+     * cannot be served.
      */
     public EvaluationDetail<Object> detail(String key, EvaluationContext context) {
         return evaluate(key, context, Conversion.json(Object.class), null);

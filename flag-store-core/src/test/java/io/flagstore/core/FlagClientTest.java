@@ -7,7 +7,9 @@ import static io.flagstore.core.TestFlagDefinitions.string;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
@@ -107,6 +109,14 @@ class FlagClientTest {
         assertError(detail, ErrorKind.TYPE_MISMATCH);
         assertThat(client.jsonValue("theme", ALICE, Banner.class, fallback)).isSameAs(fallback);
         assertThat(client.jsonValue("theme", ALICE, String.class, "x")).isEqualTo("dark");
+    }
+
+    @Test
+    void aJsonValueHandedOutCannotChangeTheFlag() {
+        ObjectNode mine = client.jsonValue("banner", ALICE, ObjectNode.class, null);
+        mine.put("text", "changed by the caller");
+        assertThat(client.jsonValue("banner", ALICE, Banner.class, null)).isEqualTo(new Banner("hi", 3));
+        assertThat(client.snapshot().detail("banner", ALICE).value()).isInstanceOf(JsonNode.class);
     }
 
     @Test

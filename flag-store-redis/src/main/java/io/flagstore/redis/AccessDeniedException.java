@@ -4,7 +4,7 @@ import io.flagstore.core.StoreUnavailableException;
 
 /**
  * Redis refused a command because of the connection's ACL user ({@code NOPERM}) or its credentials;
- * the message names the command and the role it needs (docs/operations.md lists the ACLs).
+ * the message names the command and the role it needs (docs/redis-layout.md, "Access control", lists the ACLs).
  */
 public class AccessDeniedException extends StoreUnavailableException {
     private static final long serialVersionUID = 1L;

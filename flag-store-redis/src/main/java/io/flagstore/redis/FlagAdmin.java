@@ -39,6 +39,7 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,7 +66,7 @@ import java.util.function.UnaryOperator;
  * Reads and writes the flags of one Redis namespace. Every write is one server-side script:
  * compare-and-set on each key's version, the hashes, the namespace version, the indexes, the
  * deletion log, an audit entry (actor, reason, before and after) and one change message, all or
- * nothing (docs/redis-layout.md, docs/writes.md). Input is validated first: an invalid flag throws
+ * nothing (docs/redis-layout.md, "Writes"). Input is validated first: an invalid flag throws
  * {@link InvalidFlagException} and nothing is written.
  *
  * <pre>{@code
@@ -157,11 +158,11 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
-     * Every flag, sorted by key. Hashes that are not valid flags are left out and logged (read one
+     * Every flag, sorted by key (an unmodifiable list). Hashes that are not valid flags are left out and logged (read one
      * with {@link #get} to see its problems).
      */
     public List<Flag> list() {
-        return new ArrayList<>(readAll().flags.values());
+        return List.copyOf(readAll().flags.values());
     }
 
     /**
@@ -176,7 +177,7 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Every segment, sorted by key; invalid hashes are left out and logged. */
     public List<Segment> segments() {
-        return new ArrayList<>(readAll().segments.values());
+        return List.copyOf(readAll().segments.values());
     }
 
     /** Version, epoch, counts, Redis version and subscriber count of the namespace. */
@@ -315,9 +316,7 @@ public final class FlagAdmin implements AutoCloseable {
      */
     public WriteResult update(Flag flag, WriteOptions options) {
         Objects.requireNonNull(flag, "flag");
-        Long expected = options.expectedVersion() != null
-                ? options.expectedVersion()
-                : flag.version() > 0 ? Long.valueOf(flag.version()) : null;
+        Long expected = expectedVersion(options, flag.version());
         Change change = Change.putFlag(flag, expected, expected != null).requiringExisting();
         return write("update", options, () -> List.of(change));
     }
@@ -438,9 +437,7 @@ public final class FlagAdmin implements AutoCloseable {
      */
     public WriteResult putSegment(Segment segment, WriteOptions options) {
         Objects.requireNonNull(segment, "segment");
-        Long expected = options.expectedVersion() != null
-                ? options.expectedVersion()
-                : segment.version() > 0 ? Long.valueOf(segment.version()) : null;
+        Long expected = expectedVersion(options, segment.version());
         Change change = Change.putSegment(segment, expected, expected != null);
         return write("putSegment", options, () -> List.of(change));
     }
@@ -653,7 +650,7 @@ public final class FlagAdmin implements AutoCloseable {
      * Validation runs on this form, so nothing is stored that a reader would refuse.
      */
     private static List<Change> stamp(List<Change> changes, List<Stored> current, String actor) {
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         List<Change> out = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             Change c = changes.get(i);
@@ -742,6 +739,14 @@ public final class FlagAdmin implements AutoCloseable {
         if (!introduced.isEmpty()) {
             throw new InvalidFlagException(introduced);
         }
+    }
+
+    /** The caller's expected version, else the value's own version when positive, else none. */
+    private static Long expectedVersion(WriteOptions options, long ownVersion) {
+        if (options.expectedVersion() != null) {
+            return options.expectedVersion();
+        }
+        return ownVersion > 0 ? ownVersion : null;
     }
 
     private static void requireNoExpectedVersion(WriteOptions options, String what) {

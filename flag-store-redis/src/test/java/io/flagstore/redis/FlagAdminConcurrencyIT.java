@@ -55,16 +55,20 @@ class FlagAdminConcurrencyIT {
         }
     }
 
+    private static RedisOptions freshNamespace() {
+        return RedisOptions.builder()
+                .uri(redis.uri())
+                .namespace(redis.uniqueNamespace())
+                .build();
+    }
+
     private interface AdminTask<T> {
         T run(FlagAdmin admin);
     }
 
     @Test
     void compareAndSetIncrementsFromFourAdminsLoseNoUpdate() throws Exception {
-        RedisOptions options = RedisOptions.builder()
-                .uri(redis.uri())
-                .namespace(redis.uniqueNamespace())
-                .build();
+        RedisOptions options = freshNamespace();
         KeySchema keys = KeySchema.of(options.namespace());
         int perAdmin = 100;
         AtomicInteger conflicts = new AtomicInteger();
@@ -104,10 +108,7 @@ class FlagAdminConcurrencyIT {
 
     @Test
     void modifyRetriesConcurrentWritesAndLosesNoUpdate() throws Exception {
-        RedisOptions options = RedisOptions.builder()
-                .uri(redis.uri())
-                .namespace(redis.uniqueNamespace())
-                .build();
+        RedisOptions options = freshNamespace();
         int perAdmin = 30;
         try (FlagAdmin admin = FlagAdmin.connect(options)) {
             admin.create(Flag.killSwitch("counter").toBuilder().description("0").build());

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -56,30 +58,36 @@ public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
     public void bindTo(MeterRegistry registry) {
         Binding binding = new Binding(registry);
         bindings.add(binding);
-        binding.add(Gauge.builder("flagstore.flags", client, c -> c.snapshot().size())
+        binding.add("flagstore.flags", Tags.empty(), tags -> Gauge.builder(
+                        "flagstore.flags", client, c -> c.snapshot().size())
                 .description("Flags in the flag set served")
                 .register(registry));
-        binding.add(Gauge.builder(
+        binding.add("flagstore.snapshot.version", Tags.empty(), tags -> Gauge.builder(
                         "flagstore.snapshot.version", client, c -> c.snapshot().version())
                 .description("Namespace version of the flag set served")
                 .register(registry));
-        binding.add(TimeGauge.builder(
+        binding.add("flagstore.last.update.age", Tags.empty(), tags -> TimeGauge.builder(
                         "flagstore.last.update.age",
                         client,
                         TimeUnit.MILLISECONDS,
                         c -> millis(c.health().sinceLastUpdate()))
                 .description("Time since the source last delivered flags or confirmed them current (NaN: never)")
                 .register(registry));
-        binding.add(FunctionCounter.builder(
+        binding.add("flagstore.updates", Tags.empty(), tags -> FunctionCounter.builder(
                         "flagstore.updates", client, c -> c.health().updatesReceived())
                 .description("Full flag sets and incremental updates received from the source")
                 .register(registry));
         for (ClientState state : ClientState.values()) {
-            binding.add(Gauge.builder(
-                            "flagstore.client.state", client, c -> c.health().state() == state ? 1 : 0)
-                    .description("1 for the client's current state, 0 for the others")
-                    .tag("state", state.name().toLowerCase(Locale.ROOT))
-                    .register(registry));
+            binding.add(
+                    "flagstore.client.state",
+                    Tags.of("state", state.name().toLowerCase(Locale.ROOT)),
+                    tags -> Gauge.builder(
+                                    "flagstore.client.state",
+                                    client,
+                                    c -> c.health().state() == state ? 1 : 0)
+                            .description("1 for the client's current state, 0 for the others")
+                            .tags(tags)
+                            .register(registry));
         }
         binding.listener = client.onChange(event -> binding.syncFlags());
         binding.syncFlags();
@@ -112,8 +120,16 @@ public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
             this.registry = registry;
         }
 
-        synchronized void add(Meter meter) {
-            meters.add(meter);
+        synchronized void add(String name, Tags tags, Function<Tags, Meter> register) {
+            meters.addAll(owned(name, tags, register));
+        }
+
+        /**
+         * Registers a meter unless one with this name and tags exists, which belongs to another client
+         * on the registry (Micrometer would hand us that one): only our own are removed on close.
+         */
+        private List<Meter> owned(String name, Tags tags, Function<Tags, Meter> register) {
+            return registry.find(name).tags(tags).meter() == null ? List.of(register.apply(tags)) : List.of();
         }
 
         synchronized void syncFlags() {
@@ -137,23 +153,23 @@ public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
         }
 
         private List<Meter> registerFlag(String key) {
-            return List.of(
-                    flagGauge(
-                            key,
-                            "flagstore.flag.enabled",
-                            "1 while the flag is enabled, 0 while it is off",
-                            f -> f.enabled() ? 1 : 0),
-                    flagGauge(key, "flagstore.flag.version", "Version of the flag's last write", Flag::version));
+            List<Meter> gauges = new ArrayList<>(flagGauge(
+                    key,
+                    "flagstore.flag.enabled",
+                    "1 while the flag is enabled, 0 while it is off",
+                    f -> f.enabled() ? 1 : 0));
+            gauges.addAll(flagGauge(key, "flagstore.flag.version", "Version of the flag's last write", Flag::version));
+            return gauges;
         }
 
-        private Meter flagGauge(String key, String name, String description, ToDoubleFunction<Flag> value) {
-            return Gauge.builder(name, client, c -> c.snapshot()
+        private List<Meter> flagGauge(String key, String name, String description, ToDoubleFunction<Flag> value) {
+            return owned(name, Tags.of("flag", key), tags -> Gauge.builder(name, client, c -> c.snapshot()
                             .flag(key)
                             .map(value::applyAsDouble)
                             .orElse(Double.NaN))
                     .description(description)
-                    .tag("flag", key)
-                    .register(registry);
+                    .tags(tags)
+                    .register(registry));
         }
 
         synchronized void close() {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -84,7 +85,8 @@ public final class FlagValidator {
      * Every problem with the references between the flags and segments of a whole set: a prerequisite
      * naming a flag that is not in the set or a variant that flag does not have, prerequisite cycles
      * (reported once each, as {@code a -> b -> a}), and {@code inSegment} clauses naming a segment not
-     * in the set. Each problem starts with {@code flag <key>:}. Items are not checked on their own here
+     * in the set, and items stored under another key than their own. Each problem starts with {@code
+     * flag <key>:} or {@code segment <key>:}. Items are not checked on their own here
      * (see {@link #problems(Flag)}).
      *
      * @param flags the set's flags by key
@@ -128,6 +130,12 @@ public final class FlagValidator {
                         }
                     }
                 }
+            }
+        });
+        new TreeMap<>(segments).forEach((key, segment) -> {
+            if (!key.equals(segment.key())) {
+                problems.add(
+                        "segment " + key + ": key: " + quote(segment.key()) + " is stored under the key " + quote(key));
             }
         });
         for (List<String> cycle : prerequisiteCycles(sorted)) {
@@ -261,7 +269,7 @@ public final class FlagValidator {
             return;
         }
         checkCount(flag.variants().size(), Limits.VARIANTS, "variants", path, p);
-        String type = flag.type().name().toLowerCase(java.util.Locale.ROOT);
+        String type = flag.type().name().toLowerCase(Locale.ROOT);
         flag.variants().forEach((name, value) -> {
             String at = member(path, name);
             checkName(name, "variant name", at, p);

@@ -2,6 +2,7 @@ package io.flagstore.core.model;
 
 import io.flagstore.core.InvalidFlagException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -14,7 +15,7 @@ final class Problems {
     private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final String rootLabel;
-    private final List<String> messages = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
     private final List<String> covered = new ArrayList<>();
 
     /** @param rootLabel what a problem about the whole input is reported as, such as {@code flag} */
@@ -25,7 +26,7 @@ final class Problems {
     /** A validation problem; dropped when the reader already reported on the path or an ancestor. */
     void add(String path, String message) {
         if (!isCovered(path)) {
-            messages.add((path.isEmpty() ? rootLabel : path) + ": " + message);
+            problems.add(new Problem(path, (path.isEmpty() ? rootLabel : path) + ": " + message));
         }
     }
 
@@ -40,17 +41,17 @@ final class Problems {
         covered.add(path);
     }
 
-    boolean isEmpty() {
-        return messages.isEmpty();
-    }
-
+    /** The problems in document order (see {@link ProblemOrder}). */
     List<String> list() {
-        return List.copyOf(messages);
+        List<Problem> sorted = new ArrayList<>(problems);
+        Comparator<String> order = new ProblemOrder(rootLabel);
+        sorted.sort((a, b) -> order.compare(a.path(), b.path()));
+        return sorted.stream().map(Problem::text).toList();
     }
 
     void throwIfAny() {
-        if (!messages.isEmpty()) {
-            throw new InvalidFlagException(messages);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlagException(list());
         }
     }
 
@@ -65,6 +66,8 @@ final class Problems {
         }
         return false;
     }
+
+    private record Problem(String path, String text) {}
 
     /** {@code base.name}, or {@code name} at the root. */
     static String field(String base, String name) {

@@ -42,8 +42,10 @@ final class TreeReader {
         if (!isObject(node, base, "a flag object such as {\"key\": \"my-flag\"}")) {
             return null;
         }
+        // read in property order, so problems come out in document order
         String key = requiredText(node, base, "key");
         FlagType type = type(node, base);
+        boolean enabled = bool(node, base, "enabled");
         Map<String, JsonNode> variants = variants(node, base, type);
         boolean booleanDefaults = type == FlagType.BOOLEAN;
         String offVariant = text(node, base, "offVariant");
@@ -52,6 +54,8 @@ final class TreeReader {
                     ? Flag.OFF
                     : missing(base, "offVariant", "required: the variant served while the flag is disabled");
         }
+        Map<String, List<String>> targets = targets(node, base);
+        List<Rule> rules = list(node, base, "rules", this::rule);
         Serve fallthrough = has(node, "fallthrough")
                 ? serve(node.get("fallthrough"), field(base, "fallthrough"))
                 : booleanDefaults && variants.containsKey(Flag.ON)
@@ -61,11 +65,11 @@ final class TreeReader {
         return new Flag(
                 key == null ? "" : key,
                 type,
-                bool(node, base, "enabled"),
+                enabled,
                 variants,
                 offVariant == null ? "" : offVariant,
-                targets(node, base),
-                list(node, base, "rules", this::rule),
+                targets,
+                rules,
                 fallthrough,
                 list(node, base, "prerequisites", this::prerequisite),
                 text(node, base, "salt"),
@@ -161,14 +165,12 @@ final class TreeReader {
             return new Rule("", null, List.of(), Serve.variant(""));
         }
         String id = text(node, base, "id");
+        String description = text(node, base, "description");
+        List<Clause> clauses = list(node, base, "clauses", this::clause);
         Serve serve = has(node, "serve")
                 ? serve(node.get("serve"), field(base, "serve"))
                 : placeholderServe(field(base, "serve"), "required: the variant or rollout the rule serves");
-        return new Rule(
-                id == null ? "rule-" + (i + 1) : id,
-                text(node, base, "description"),
-                list(node, base, "clauses", this::clause),
-                serve);
+        return new Rule(id == null ? "rule-" + (i + 1) : id, description, clauses, serve);
     }
 
     private List<Clause> segmentRule(JsonNode node, String base, int i) {

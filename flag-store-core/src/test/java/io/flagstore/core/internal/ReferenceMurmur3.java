@@ -21,23 +21,16 @@ final class ReferenceMurmur3 {
             h = Integer.rotateLeft(h, 13);
             h = h * 5 + 0xe6546b64;
         }
-        int k = 0;
         int tail = blocks * 4;
-        switch (data.length & 3) {
-            case 3:
-                k ^= (data[tail + 2] & 0xff) << 16;
-                // fall through
-            case 2:
-                k ^= (data[tail + 1] & 0xff) << 8;
-                // fall through
-            case 1:
-                k ^= data[tail] & 0xff;
-                k *= 0xcc9e2d51;
-                k = Integer.rotateLeft(k, 15);
-                k *= 0x1b873593;
-                h ^= k;
-                break;
-            default:
+        if (tail < data.length) {
+            int k = 0;
+            for (int i = data.length - 1; i >= tail; i--) {
+                k = k << 8 | data[i] & 0xff;
+            }
+            k *= 0xcc9e2d51;
+            k = Integer.rotateLeft(k, 15);
+            k *= 0x1b873593;
+            h ^= k;
         }
         h ^= data.length;
         h ^= h >>> 16;

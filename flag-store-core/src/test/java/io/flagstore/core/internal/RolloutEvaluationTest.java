@@ -143,18 +143,30 @@ class RolloutEvaluationTest {
         }
     }
 
+    @Test
+    void rampFromTenToFiftyPercentKeepsEveryoneWhoHadIt() {
+        assertRampKeepsEveryone(0, 10, 50);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3})
-    void raisingTheFirstVariantKeepsEveryoneWhoHadIt(long seed) {
+    void randomRampUpKeepsEveryoneWhoHadIt(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        double before = 1 + random.nextInt(40);
-        double after = before + 1 + random.nextInt(50);
+        double before = random.nextInt(1, 40_000) / 1000.0;
+        double after = before + random.nextInt(1, 50_000) / 1000.0;
+        assertRampKeepsEveryone(seed, before, after);
+    }
+
+    private static void assertRampKeepsEveryone(long seed, double before, double after) {
+        SplittableRandom random = new SplittableRandom(seed);
         CompiledSnapshot low = snapshot(string("exp", "new", "old")
                 .fallthrough(rollout(null, "new", before, "old", 100 - before))
                 .build());
         CompiledSnapshot high = snapshot(string("exp", "new", "old")
                 .fallthrough(rollout(null, "new", after, "old", 100 - after))
                 .build());
+        assertThat(low.problems()).isEmpty();
+        assertThat(high.problems()).isEmpty();
         int hadIt = 0;
         for (int i = 0; i < 20_000; i++) {
             EvaluationContext ctx = ctx("user-" + random.nextLong());
@@ -166,6 +178,18 @@ class RolloutEvaluationTest {
             }
         }
         assertThat(hadIt).as("seed %d", seed).isPositive();
+    }
+
+    @Test
+    void weightsWithThreeDecimalsAreExact() {
+        CompiledSnapshot snapshot = snapshot(abc(33.333, 33.333, 33.334));
+
+        assertThat(snapshot.problems()).isEmpty();
+        for (int i = 0; i < 300; i++) {
+            String key = "k" + i;
+            String expected = variantFor(ReferenceMurmur3.bucket("exp-salt", key), 33_333, 66_666);
+            assertThat(snapshot.evaluate("exp", ctx(key)).detail().variant()).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest

@@ -11,7 +11,7 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagType;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.spi.SourceState;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
@@ -47,7 +47,7 @@ class FlagStoreMetricsTest {
     private double evaluations(String flag, String variant, String reason) {
         return registry.get("flagstore.evaluations")
                 .tags("flag", flag, "variant", variant, "reason", reason)
-                .counter()
+                .functionCounter()
                 .count();
     }
 
@@ -73,18 +73,18 @@ class FlagStoreMetricsTest {
 
         assertThat(registry.get("flagstore.evaluation.errors")
                         .tags("flag", "missing", "kind", "FLAG_NOT_FOUND")
-                        .counter()
+                        .functionCounter()
                         .count())
                 .isEqualTo(2);
         assertThat(registry.get("flagstore.evaluation.errors")
                         .tags("flag", "theme", "kind", "TYPE_MISMATCH")
-                        .counter()
+                        .functionCounter()
                         .count())
                 .isEqualTo(1);
         assertThat(evaluations("missing", "__default__", "ERROR")).isEqualTo(2);
         assertThat(registry.get("flagstore.evaluation.errors")
                         .tags("flag", "__none__")
-                        .counter()
+                        .functionCounter()
                         .count())
                 .isEqualTo(1);
     }
@@ -116,13 +116,13 @@ class FlagStoreMetricsTest {
         client.isEnabled("b", ALICE);
         client.isEnabled("c", ALICE);
 
-        List<String> flagTags = registry.find("flagstore.evaluations").counters().stream()
+        List<String> flagTags = registry.find("flagstore.evaluations").functionCounters().stream()
                 .map(c -> c.getId().getTag("flag"))
                 .toList();
         assertThat(flagTags).containsExactlyInAnyOrder("a", MetricsOptions.OTHER_FLAG);
-        Counter other = registry.get("flagstore.evaluations")
+        FunctionCounter other = registry.get("flagstore.evaluations")
                 .tag("flag", MetricsOptions.OTHER_FLAG)
-                .counter();
+                .functionCounter();
         assertThat(other.count()).isEqualTo(2);
         assertThat(other.getId().getTag("variant")).isNull();
         assertThat(registry.find("flagstore.flag.enabled").gauges()).hasSize(1);
@@ -178,6 +178,26 @@ class FlagStoreMetricsTest {
                 .meterRegistry(registry)
                 .build();
         assertThat(registry.get("flagstore.flags").gauge().value()).isEqualTo(1);
+    }
+
+    @Test
+    void clientsOnOneRegistryCountIntoTheSameSeries() {
+        try (FlagClient second = FlagClient.builder()
+                .source(InMemoryFlagSource.of(Flag.killSwitch("payments")))
+                .meterRegistry(registry)
+                .build()) {
+            client.isEnabled("payments", ALICE);
+            second.isEnabled("payments", ALICE);
+            second.isEnabled("payments", ALICE);
+        }
+        assertThat(evaluations("payments", "on", "FALLTHROUGH")).isEqualTo(3);
+        // closing the second client left the first one's gauges alone
+        assertThat(registry.get("flagstore.flags").gauge().value()).isEqualTo(3);
+        assertThat(registry.get("flagstore.flag.enabled")
+                        .tag("flag", "payments")
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
     }
 
     @Test

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.InvalidFlagException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +31,7 @@ class FlagJsonTest {
         assertThat(flag.type()).isEqualTo(FlagType.BOOLEAN);
         assertThat(flag.enabled()).isFalse();
         assertThat(flag.variants())
-                .containsExactly(
-                        java.util.Map.entry("on", BooleanNode.TRUE), java.util.Map.entry("off", BooleanNode.FALSE));
+                .containsExactly(Map.entry("on", BooleanNode.TRUE), Map.entry("off", BooleanNode.FALSE));
         assertThat(flag.offVariant()).isEqualTo("off");
         assertThat(flag.fallthrough()).isEqualTo(Serve.variant("on"));
         assertThat(flag).isEqualTo(Flag.booleanFlag("payments-api").build());
@@ -230,9 +231,7 @@ class FlagJsonTest {
                 .build();
         String before = FlagJson.write(flag);
 
-        ((com.fasterxml.jackson.databind.node.ObjectNode)
-                        FlagJson.toTree(flag).get("variants").get("a"))
-                .put("key", "changed");
+        ((ObjectNode) FlagJson.toTree(flag).get("variants").get("a")).put("key", "changed");
 
         assertThat(FlagJson.write(flag)).isEqualTo(before);
     }
@@ -269,6 +268,34 @@ class FlagJsonTest {
 
         assertThat(e.problems())
                 .containsExactly("type: unknown type 'strng' (expected one of boolean, string, number, json)");
+    }
+
+    @Test
+    void problemsFromReadingAndValidationComeInDocumentOrder() {
+        InvalidFlagException e = catchThrowableOfType(
+                InvalidFlagException.class,
+                () -> FlagJson.read(
+                        """
+                        {"key": "geo", "targets": {"on": ["u", "u"]},
+                         "rules": [{"id": "eu", "clauses": [
+                           {"op": "in", "values": ["NL"]},
+                           {"attribute": "country", "op": "in", "values": []},
+                           {"attribute": "country", "op": "nope", "values": ["NL"]}
+                         ], "serve": {"variant": "on", "rollout": {"variants": []}}}],
+                         "fallthrough": "maybe", "tags": ["A"], "version": -1}
+                        """));
+
+        assertThat(e.problems())
+                .extracting(p -> p.substring(0, p.indexOf(':')))
+                .containsExactly(
+                        "targets.on[1]",
+                        "rules[0].clauses[0].attribute",
+                        "rules[0].clauses[1].values",
+                        "rules[0].clauses[2].op",
+                        "rules[0].serve",
+                        "fallthrough.variant",
+                        "tags[0]",
+                        "version");
     }
 
     @Test

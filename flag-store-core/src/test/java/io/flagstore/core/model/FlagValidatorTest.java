@@ -277,6 +277,16 @@ class FlagValidatorTest {
     }
 
     @Test
+    void itemsStoredUnderAnotherKeyAreReported() {
+        Segment staff = new Segment("staff", null, List.of("u"), List.of(), List.of(), null, 0);
+
+        assertThat(FlagValidator.problemsInSet(Map.of("a", Flag.killSwitch("b")), Map.of("team", staff)))
+                .containsExactly(
+                        "flag a: key: 'b' is stored under the key 'a'",
+                        "segment team: key: 'staff' is stored under the key 'team'");
+    }
+
+    @Test
     void prerequisiteCyclesAreReportedOnceWithTheirPath() {
         Map<String, Flag> flags = new LinkedHashMap<>();
         flags.put(

@@ -38,10 +38,12 @@ public final class RedisSupport {
             RuntimeException e, String command, RedisOptions options, String role) {
         String where = options.redactedUri();
         String detail = describe(e);
-        if (detail.contains("NOPERM")) {
+        // NOPERM from a command; scripts report a refused inner command as "ERR The user executing the script can't
+        // run..."
+        if (detail.contains("NOPERM") || detail.contains("user executing the script can't")) {
             return new AccessDeniedException(
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
-                            + " role (see docs/operations.md): " + detail,
+                            + " role (docs/redis-layout.md, \"Access control\"): " + detail,
                     e);
         }
         if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {

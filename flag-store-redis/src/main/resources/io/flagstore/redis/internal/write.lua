@@ -63,10 +63,14 @@ for _, item in ipairs(items) do
   local member = item.kind == 'flag' and item.key or ('segment:' .. item.key)
   redis.call('DEL', item.hash)
   if item.action == 'put' then
-    local args = { item.hash, 'version', version, 'updatedAt', updated_at }
+    local args = { item.hash }
     for j = item.first, item.last do
       args[#args + 1] = ARGV[j]
     end
+    args[#args + 1] = 'version'
+    args[#args + 1] = version
+    args[#args + 1] = 'updatedAt'
+    args[#args + 1] = updated_at
     redis.call('HSET', unpack(args))
     redis.call('ZADD', index[item.kind], version, item.key)
     redis.call('ZREM', KEYS[5], member)

@@ -34,10 +34,10 @@ class FlagHashCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 42, 20261125})
+    @ValueSource(longs = {1, 42, 20261125})
     void generatedFlagsAndSegmentsRoundTrip(long seed) {
         FlagGenerator generator = new FlagGenerator(seed);
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 100; i++) {
             Flag flag = generator.flag();
             assertThat(FlagHashCodec.fromFields(FlagHashCodec.toFields(flag)))
                     .as("seed %d, flag %d", seed, i)

@@ -1,0 +1,145 @@
+package io.flagstore.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagDocument;
+import io.flagstore.core.model.FlagJson;
+import io.flagstore.core.model.Segment;
+import io.flagstore.redis.Batch;
+import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.WriteOptions;
+import io.flagstore.redis.WriteResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code flagctl apply -f FILE [--dry-run]}: the file becomes the truth for the keys it names. */
+@Command(
+        name = "apply",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Make a file the truth for the flags and segments it names, in one atomic write.",
+            "FILE is {\"flags\":[...],\"segments\":[...]} as written by export; keys not in it are left alone.",
+            "Prints the plan first (create / update with the changed fields / unchanged); --dry-run stops there.",
+            "Each key is compare-and-set against the version the plan was made from."
+        })
+final class ApplyCommand extends WriteCommand {
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The document to apply.")
+    Path file;
+
+    @Option(names = "--dry-run", description = "Print the plan and write nothing.")
+    boolean dryRun;
+
+    private List<Diff.Change> plan = List.of();
+
+    @Override
+    void validate() {
+        if (options.expectVersion != null) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--expect-version does not apply to apply: each key is checked against the version the plan was made from");
+        }
+    }
+
+    @Override
+    WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
+        FlagDocument doc = FlagJson.readDocument(Files.read(file));
+        plan = new ArrayList<>();
+        plan.addAll(Diff.of(
+                "flag",
+                doc.flags(),
+                admin.list().stream().collect(Collectors.toMap(Flag::key, Function.identity())),
+                Flag::key,
+                FlagJson::toTree,
+                Flag::version));
+        plan.addAll(Diff.of(
+                "segment",
+                doc.segments(),
+                admin.segments().stream().collect(Collectors.toMap(Segment::key, Function.identity())),
+                Segment::key,
+                FlagJson::segmentToTree,
+                Segment::version));
+        if (!options.json) {
+            printPlan(out());
+        }
+        boolean nothingToDo = plan.stream().allMatch(c -> c.action() == Diff.Action.UNCHANGED);
+        if (dryRun || nothingToDo) {
+            if (!options.json) {
+                out().println(dryRun ? "dry run: nothing written" : "nothing to apply: " + file + " matches the store");
+                out().flush();
+            }
+            return null;
+        }
+        // Each item is compare-and-set against the version the plan was made from (0: must not
+        // exist), so what is written is exactly what was shown.
+        Batch.Builder batch = Batch.builder();
+        for (Flag f : doc.flags()) {
+            Diff.Change c = change("flag", f.key());
+            if (c.action() != Diff.Action.UNCHANGED) {
+                batch.put(f.toBuilder().version(0).build(), c.currentVersion());
+            }
+        }
+        for (Segment s : doc.segments()) {
+            Diff.Change c = change("segment", s.key());
+            if (c.action() != Diff.Action.UNCHANGED) {
+                batch.putSegment(s.withVersion(0, s.updatedAt()), c.currentVersion());
+            }
+        }
+        return admin.apply(batch.build(), writeOptions);
+    }
+
+    private Diff.Change change(String kind, String key) {
+        return plan.stream()
+                .filter(c -> c.kind().equals(kind) && c.key().equals(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private void printPlan(PrintWriter out) {
+        Table table = new Table("ACTION", "KIND", "KEY", "CHANGES");
+        for (Diff.Change c : plan) {
+            table.row(
+                    c.action().name().toLowerCase(Locale.ROOT),
+                    c.kind(),
+                    c.key(),
+                    c.action() == Diff.Action.UPDATE ? String.join(", ", c.fields()) : "");
+        }
+        table.print(out);
+        long creates =
+                plan.stream().filter(c -> c.action() == Diff.Action.CREATE).count();
+        long updates =
+                plan.stream().filter(c -> c.action() == Diff.Action.UPDATE).count();
+        out.println("plan: " + creates + " to create, " + updates + " to update, " + (plan.size() - creates - updates)
+                + " unchanged");
+        out.flush();
+    }
+
+    @Override
+    void decorateJson(ObjectNode node) {
+        node.put("dryRun", dryRun);
+        ArrayNode changes = node.putArray("changes");
+        for (Diff.Change c : plan) {
+            ObjectNode change = changes.addObject();
+            change.put("kind", c.kind());
+            change.put("key", c.key());
+            change.put("action", c.action().name().toLowerCase(Locale.ROOT));
+            change.set("fields", Json.strings(c.fields()));
+        }
+    }
+
+    @Override
+    String summary(WriteResult result) {
+        return "applied " + Formats.plural(result.keys().size(), "change") + " from " + file;
+    }
+}

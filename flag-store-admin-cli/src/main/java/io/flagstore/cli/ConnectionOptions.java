@@ -1,0 +1,59 @@
+package io.flagstore.cli;
+
+import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.RedisOptions;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The connection options every command that talks to Redis mixes in. */
+final class ConnectionOptions {
+    // Defaults come from the environment through Flagctl's default value provider, so the help
+    // never echoes a URL (which may hold a password).
+    @Option(
+            names = "--redis",
+            paramLabel = "URL",
+            description = "Redis URL: redis://[[user]:password@]host[:port][/db] or rediss:// for TLS" + " (env "
+                    + Flagctl.ENV_REDIS + ", default " + Flagctl.DEFAULT_REDIS + ").")
+    String redis;
+
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
+            description = "Namespace (environment) (env " + Flagctl.ENV_NAMESPACE + ", default "
+                    + Flagctl.DEFAULT_NAMESPACE + ").")
+    String namespace;
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "Redis command timeout (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    /** The options for the admin library and sources; bad values are usage errors. */
+    RedisOptions redisOptions() {
+        try {
+            return RedisOptions.builder()
+                    .uri(redis)
+                    .namespace(namespace)
+                    .commandTimeout(timeout)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    Redaction.scrub(e.getMessage(), redis),
+                    "--redis takes a redis:// or rediss:// URL (user and password optional); --namespace matches [a-z0-9][a-z0-9._-]{0,63}");
+        }
+    }
+
+    /** Connects the admin library; the caller closes it. */
+    FlagAdmin connect() {
+        return FlagAdmin.connect(redisOptions());
+    }
+
+    /** The URL with the password masked, for output. */
+    String displayUri() {
+        return Redaction.uri(redis);
+    }
+}

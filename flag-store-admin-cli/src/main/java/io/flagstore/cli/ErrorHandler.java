@@ -1,0 +1,165 @@
+package io.flagstore.cli;
+
+import io.flagstore.core.FlagNotFoundException;
+import io.flagstore.core.InvalidFlagException;
+import io.flagstore.core.StoreUnavailableException;
+import io.flagstore.core.VersionConflictException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Turns every failure into two lines on stderr ({@code flagctl: error: <cause>} and {@code hint:
+ * ...}) and a documented exit code. Never prints a stack trace unless {@code --verbose}, and scrubs
+ * the Redis password from everything it prints.
+ */
+final class ErrorHandler implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        String command = cl.getCommandSpec().qualifiedName();
+        print(cl.getErr(), Redaction.scrubUris(ex.getMessage()), "see '" + command + " --help'");
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+        String uri = redisUri(cl.getCommandSpec());
+        PrintWriter err = cl.getErr();
+        if (verbose(parseResult)) {
+            StringWriter trace = new StringWriter();
+            ex.printStackTrace(new PrintWriter(trace));
+            err.print(Redaction.scrub(trace.toString(), uri));
+        }
+        print(err, Redaction.scrub(message(ex, uri), uri), Redaction.scrub(hint(ex, cl), uri));
+        return exitCode(ex);
+    }
+
+    /** The exit code for an exception thrown by a command (also used as picocli's exit code mapper). */
+    static int exitCode(Throwable ex) {
+        if (ex instanceof CliException cli) {
+            return cli.exitCode();
+        }
+        if (ex instanceof ParameterException) {
+            return ExitCodes.USAGE;
+        }
+        if (ex instanceof FlagNotFoundException) {
+            return ExitCodes.NOT_FOUND;
+        }
+        if (ex instanceof VersionConflictException) {
+            return ExitCodes.CONFLICT;
+        }
+        if (ex instanceof InvalidFlagException) {
+            return ExitCodes.INVALID;
+        }
+        if (unreachable(ex)) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        return ExitCodes.ERROR;
+    }
+
+    /** Writes the two-line error report. */
+    static void print(PrintWriter err, String message, String hint) {
+        err.println("flagctl: error: " + oneLine(message));
+        if (hint != null) {
+            err.println("hint: " + oneLine(hint));
+        }
+        err.flush();
+    }
+
+    private static String message(Exception ex, String uri) {
+        if (ex instanceof InvalidFlagException invalid) {
+            return "invalid definition: " + String.join("; ", invalid.problems());
+        }
+        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
+            return ex.getMessage();
+        }
+        if (unreachable(ex)) {
+            return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
+        }
+        if (ex instanceof CliException || ex instanceof io.flagstore.core.FlagStoreException) {
+            return ex.getMessage();
+        }
+        return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
+    }
+
+    private static String hint(Exception ex, CommandLine cl) {
+        String root = cl.getCommandSpec().root().name();
+        if (ex instanceof CliException cli) {
+            return cli.hint();
+        }
+        if (ex instanceof FlagNotFoundException) {
+            return "'" + root + " list' shows the flags of this namespace (--namespace selects another)";
+        }
+        if (ex instanceof VersionConflictException conflict) {
+            return "it changed since you read it: '" + root + " get " + conflict.key() + "' shows the current version;"
+                    + " re-read and retry";
+        }
+        if (ex instanceof InvalidFlagException) {
+            return "nothing was written; see docs/flag-format.md for the definition format";
+        }
+        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
+            return "the Redis user lacks a permission or the password is wrong: see the ACLs in docs/operations.md";
+        }
+        if (unreachable(ex)) {
+            String cause = rootMessage(ex);
+            if (cause.contains("WRONGPASS") || cause.contains("NOAUTH") || cause.contains("AUTH")) {
+                return "Redis refused the credentials: check the user and password in --redis / " + Flagctl.ENV_REDIS;
+            }
+            return "check --redis / " + Flagctl.ENV_REDIS + " and that Redis is running ('redis-cli -u URL ping')";
+        }
+        return "run again with --verbose for the stack trace";
+    }
+
+    private static boolean unreachable(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof StoreUnavailableException
+                    || t instanceof RedisConnectionException
+                    || t instanceof RedisCommandTimeoutException
+                    || t instanceof ConnectException
+                    || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable ex) {
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    private static String redisUri(CommandSpec spec) {
+        for (CommandSpec mixin : spec.mixins().values()) {
+            if (mixin.userObject() instanceof ConnectionOptions conn) {
+                return conn.redis;
+            }
+        }
+        return null;
+    }
+
+    private static boolean verbose(ParseResult parseResult) {
+        for (ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+            if (pr.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", "; ");
+    }
+}

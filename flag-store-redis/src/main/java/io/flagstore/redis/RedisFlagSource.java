@@ -1,0 +1,216 @@
+package io.flagstore.redis;
+
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagSource;
+import io.flagstore.redis.internal.SourceLoop;
+import io.flagstore.redis.internal.SourceSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link FlagSource} that reads one namespace from Redis and keeps a client up to date through
+ * pub/sub, with catch-up that cannot be fooled: subscribe first, then load; apply pushed changes in
+ * version order; catch up on a gap, after every reconnect, and when the periodic version check (every
+ * {@link Builder#reconcileInterval(Duration)}) finds the namespace moved. While Redis is unreachable
+ * the client keeps its snapshot and is told {@code STALE}; if Redis loses the namespace, {@code
+ * NAMESPACE_RESET} (see docs/operations.md, "Data loss and recovery").
+ *
+ * <pre>{@code
+ * FlagClient flags = FlagClient.builder()
+ *         .source(RedisFlagSource.builder()
+ *                 .options(RedisOptions.builder().uri("redis://redis:6379").namespace("prod").build())
+ *                 .serviceName("checkout")
+ *                 .backupFile(Path.of("/var/lib/checkout/flags-backup.json"))
+ *                 .build())
+ *         .build();
+ * }</pre>
+ *
+ * <p>One dedicated daemon thread ({@code flagstore-source-<namespace>}) does all Redis work and all
+ * sink calls; two Redis connections (one subscribed, one for reads and presence). Each instance
+ * registers itself in the namespace's {@code clients} hash (service, instance, host, applied
+ * version, heartbeat) and removes itself on {@link #close()}. Metrics {@code flagstore.source.*} go
+ * to the {@link Builder#meterRegistry(MeterRegistry) registry} given (docs/metrics.md).
+ *
+ * <p>Thread-safe. Started once, by one client.
+ */
+public final class RedisFlagSource implements FlagSource {
+    /** Default {@link Builder#reconcileInterval(Duration)}: 5 s. */
+    public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
+    /** Default {@link Builder#heartbeatInterval(Duration)}: 5 s. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+    /** Default {@link Builder#serviceName(String)}. */
+    public static final String DEFAULT_SERVICE_NAME = "unnamed-service";
+
+    private final RedisOptions options;
+    private final String serviceName;
+    private final String instanceId;
+    private final Duration reconcileInterval;
+    private final Duration heartbeatInterval;
+    private final Path backupFile;
+    private final MeterRegistry meterRegistry;
+    private final AtomicReference<Object> loop = new AtomicReference<>();
+
+    private static final Object CLOSED = new Object();
+
+    private RedisFlagSource(Builder b) {
+        this.options = b.options;
+        this.serviceName = b.serviceName;
+        this.instanceId = b.instanceId != null
+                ? b.instanceId
+                : serviceName + "-"
+                        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+        this.reconcileInterval = b.reconcileInterval;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.backupFile = b.backupFile;
+        this.meterRegistry = b.meterRegistry;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The id this instance registers under in the namespace's {@code clients} hash. */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Starts the updater thread and returns at once; the first {@link FlagSink#init} follows when the
+     * namespace is loaded (or the backup file is read because Redis is unreachable).
+     *
+     * @throws IllegalStateException when already started or closed
+     */
+    @Override
+    public void start(FlagSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        SourceLoop created = new SourceLoop(
+                new SourceSettings(
+                        options,
+                        serviceName,
+                        instanceId,
+                        reconcileInterval,
+                        heartbeatInterval,
+                        backupFile,
+                        meterRegistry),
+                sink);
+        if (!loop.compareAndSet(null, created)) {
+            throw new IllegalStateException("RedisFlagSource " + instanceId + " was already started or closed");
+        }
+        created.start();
+    }
+
+    /**
+     * Stops the updater thread, removes this instance's presence entry, unsubscribes and closes the
+     * connections; writes the backup file one last time if changes are pending. Idempotent.
+     */
+    @Override
+    public void close() {
+        Object previous = loop.getAndSet(CLOSED);
+        if (previous instanceof SourceLoop running) {
+            running.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisFlagSource[" + options.namespace() + ", " + instanceId + "]";
+    }
+
+    /** Options of a {@link RedisFlagSource}; only {@link #options(RedisOptions)} is required. Not thread-safe. */
+    public static final class Builder {
+        private RedisOptions options;
+        private String serviceName = DEFAULT_SERVICE_NAME;
+        private String instanceId;
+        private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Path backupFile;
+        private MeterRegistry meterRegistry;
+
+        private Builder() {}
+
+        /** Where Redis is and which namespace to read (required). */
+        public Builder options(RedisOptions options) {
+            this.options = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The service name shown to operators ({@code flagctl status}); default {@value #DEFAULT_SERVICE_NAME}. */
+        public Builder serviceName(String serviceName) {
+            this.serviceName = requireText(serviceName, "serviceName");
+            return this;
+        }
+
+        /** This instance's id in the {@code clients} hash; default the service name plus a random suffix. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = requireText(instanceId, "instanceId");
+            return this;
+        }
+
+        /**
+         * How often the namespace version is compared with what is applied (one small read), so a
+         * silently lost message is repaired within this interval; default 5 s.
+         */
+        public Builder reconcileInterval(Duration interval) {
+            this.reconcileInterval = requirePositive(interval, "reconcileInterval");
+            return this;
+        }
+
+        /**
+         * How often this instance refreshes its presence entry; default 5 s. Readers treat an entry
+         * older than three intervals as dead.
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * A local file holding the last flag set (written atomically, at most twice a second, after
+         * changes), used at start when Redis is unreachable; default none. It is a FlagJson document,
+         * so {@code flagctl apply} can re-seed a namespace from it.
+         */
+        public Builder backupFile(Path file) {
+            this.backupFile = Objects.requireNonNull(file, "backupFile");
+            return this;
+        }
+
+        /** Where the {@code flagstore.source.*} meters go; default none. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * A source, not started yet.
+         *
+         * @throws IllegalStateException when {@link #options(RedisOptions)} was not set
+         */
+        public RedisFlagSource build() {
+            if (options == null) {
+                throw new IllegalStateException("RedisFlagSource needs options(RedisOptions)");
+            }
+            return new RedisFlagSource(this);
+        }
+
+        private static String requireText(String value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank");
+            }
+            return value;
+        }
+
+        private static Duration requirePositive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isZero() || value.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            return value;
+        }
+    }
+}

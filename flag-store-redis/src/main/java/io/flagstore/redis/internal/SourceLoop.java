@@ -1,0 +1,842 @@
+package io.flagstore.redis.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flagstore.core.InvalidFlagException;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagJson;
+import io.flagstore.core.model.FlagValidator;
+import io.flagstore.core.model.Segment;
+import io.flagstore.core.spi.FlagData;
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagUpdate;
+import io.flagstore.core.spi.SourceState;
+import io.flagstore.redis.ServiceInstance;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The updater of one {@code RedisFlagSource}: a dedicated thread that does all Redis work and all
+ * sink calls, so deliveries never overlap and are applied in version order.
+ *
+ * <p>Implementation notes. Lettuce calls the pub/sub listener on a Netty event loop; it only
+ * enqueues the raw message (never blocks, never calls Redis). The thread drains the queue in
+ * batches, then runs due tasks (catch-up, version check, heartbeat, backup). Every
+ * (re)subscription confirmed by Redis triggers a catch-up, so a reconnect cannot lose writes: the
+ * subscription is live before the read, and messages that arrive meanwhile wait in {@link
+ * #pending} and are applied only when newer than what the read returned. State here is confined to
+ * the updater thread, except the queue and the closing flag.
+ */
+public final class SourceLoop {
+    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final LuaScript SYNC = LuaScript.load("source-sync.lua");
+    private static final LuaScript HEAD = LuaScript.load("source-head.lua");
+    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long BACKUP_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int MAX_PENDING = 10_000;
+    private static final int MAX_REPORTED_CORRUPT = 1_000;
+
+    private sealed interface Event permits Message, Signal {}
+
+    private record Message(String payload) implements Event {}
+
+    private enum Signal implements Event {
+        SUBSCRIBED,
+        DISCONNECTED,
+        STOP
+    }
+
+    private final SourceSettings settings;
+    private final String namespace;
+    private final KeySchema keys;
+    private final FlagSink sink;
+    private final SourceMetrics metrics;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final ExecutorService backupWriter;
+    private final String[] syncKeys;
+    private final String[] headKeys;
+    private final Instant started = Instant.now();
+
+    // Lettuce: created and closed by the updater thread; pubsub is read by the state listener.
+    private ClientResources resources;
+    private RedisClient client;
+    private volatile StatefulRedisPubSubConnection<String, String> pubsub;
+    private StatefulRedisConnection<String, String> commands;
+
+    // What the client holds (updater thread only).
+    private boolean fromRedis; // the snapshot came from Redis (not from the backup file)
+    private boolean delivered; // the sink got its first init
+    private long applied;
+    private String epoch = "";
+    private long appliedAtMillis;
+    private final Map<String, Flag> flags = new HashMap<>(); // last good definitions
+    private final Map<String, Segment> segments = new HashMap<>();
+    private final TreeMap<Long, Change> pending = new TreeMap<>();
+
+    // Connection and sync bookkeeping (updater thread only).
+    private String host;
+    private boolean subscribed;
+    private boolean reset;
+    private boolean backupTried;
+    private boolean syncRequested = true;
+    private boolean fullRequested = true;
+    private long retryDelayNanos = MIN_RETRY_NANOS;
+    private long retryAt;
+    private long connectAt;
+    private long nextReconcile;
+    private long nextHeartbeat;
+    private long backupAt = Long.MAX_VALUE;
+    private boolean presenceDirty;
+    private long outageSince; // wall ms of the first failure of the current outage, 0 when healthy
+    private SourceState state = SourceState.INITIALIZING;
+    private boolean messageErrorLogged;
+    private final Set<String> reportedCorrupt = new HashSet<>();
+
+    public SourceLoop(SourceSettings settings, FlagSink sink) {
+        this.settings = settings;
+        this.namespace = settings.options().namespace();
+        this.keys = KeySchema.of(namespace);
+        this.sink = sink;
+        this.metrics = new SourceMetrics(settings.meterRegistry(), namespace);
+        this.syncKeys = new String[] {keys.version(), keys.meta(), keys.flags(), keys.segments(), keys.deleted()};
+        this.headKeys = new String[] {keys.version(), keys.meta()};
+        this.backupWriter = settings.backupFile() == null
+                ? null
+                : Executors.newSingleThreadExecutor(r -> daemon(r, "flagstore-backup-" + namespace));
+        this.thread = daemon(this::run, "flagstore-source-" + namespace);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts the updater thread. */
+    public void start() {
+        thread.start();
+    }
+
+    /** Stops the updater thread and waits (bounded) for it to release its connections. */
+    public void close() {
+        events.add(Signal.STOP);
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        long now = System.nanoTime();
+        nextReconcile = now + settings.reconcileInterval().toNanos();
+        nextHeartbeat = now;
+        List<Event> batch = new ArrayList<>();
+        try {
+            host = localHost();
+            while (true) {
+                if (pubsub == null || commands == null) {
+                    connect();
+                }
+                Event first = events.poll(nanosToNextTask(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    events.drainTo(batch);
+                    boolean stop = handle(batch);
+                    batch.clear();
+                    if (stop) {
+                        return;
+                    }
+                }
+                runDueTasks();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            shutdown();
+        }
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
+        }
+    }
+
+    // ---- connections --------------------------------------------------------------------------
+
+    private void connect() {
+        if (System.nanoTime() < connectAt) {
+            return;
+        }
+        try {
+            if (client == null) {
+                resources = DefaultClientResources.builder()
+                        .ioThreadPoolSize(1)
+                        .computationThreadPoolSize(1)
+                        .reconnectDelay(Delay.exponential(
+                                Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                        .build();
+                client = RedisClient.create(resources, RedisSupport.redisUri(settings.options()));
+                client.setOptions(RedisSupport.clientOptions(settings.options())
+                        .autoReconnect(true)
+                        // fail fast while disconnected: the updater retries on its own schedule
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(
+                                TimeoutOptions.enabled(settings.options().commandTimeout()))
+                        .build());
+                client.addListener(new RedisConnectionStateListener() {
+                    @Override
+                    public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                        if (connection == pubsub) {
+                            events.add(Signal.DISCONNECTED);
+                        }
+                    }
+                });
+            }
+            if (pubsub == null) {
+                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+                connection.addListener(new RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        events.add(new Message(message));
+                    }
+
+                    @Override
+                    public void subscribed(String channel, long count) {
+                        events.add(Signal.SUBSCRIBED);
+                    }
+                });
+                pubsub = connection;
+                connection.async().subscribe(keys.changes());
+            }
+            if (commands == null) {
+                commands = client.connect();
+            }
+            connectAt = 0;
+        } catch (RedisException e) {
+            unreachable("cannot connect", e);
+            connectAt = System.nanoTime() + nextRetryDelay();
+        }
+    }
+
+    private long nextRetryDelay() {
+        long delay = retryDelayNanos;
+        retryDelayNanos = Math.min(MAX_RETRY_NANOS, retryDelayNanos * 2);
+        return delay;
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    /** Handles a batch of events; returns whether to stop. */
+    private boolean handle(List<Event> batch) {
+        for (Event event : batch) {
+            if (event == Signal.STOP) {
+                return true;
+            } else if (event == Signal.SUBSCRIBED) {
+                subscribed = true;
+                metrics.connected(true);
+                requestSync(false);
+            } else if (event == Signal.DISCONNECTED) {
+                subscribed = false;
+                metrics.connected(false);
+                unreachable("lost the connection", null);
+            } else {
+                onMessage(((Message) event).payload());
+            }
+        }
+        drainPending();
+        if (presenceDirty) {
+            writePresence();
+        }
+        return false;
+    }
+
+    private void onMessage(String payload) {
+        Change message;
+        try {
+            message = Change.decode(payload);
+        } catch (RuntimeException e) {
+            metrics.error(SourceMetrics.ErrorKind.MESSAGE);
+            if (!messageErrorLogged) {
+                messageErrorLogged = true;
+                LOG.log(
+                        Level.WARNING,
+                        "ignoring an undecodable message on " + keys.changes()
+                                + " (catching up from Redis instead; further ones are only counted): "
+                                + e.getMessage());
+            }
+            requestSync(false);
+            return;
+        }
+        if (reset) {
+            if (recoverable(message.version(), message.epoch())) {
+                requestSync(true);
+            }
+            return;
+        }
+        if (fromRedis && !message.epoch().equals(epoch)) {
+            requestSync(true); // a re-seeded or reset namespace: the sync decides
+            return;
+        }
+        if (message.version() > applied || !fromRedis) {
+            pending.put(message.version(), message);
+            if (pending.size() > MAX_PENDING) {
+                pending.clear();
+                requestSync(true);
+            }
+        }
+    }
+
+    /** Applies buffered messages that follow the applied version; a gap asks for a catch-up. */
+    private void drainPending() {
+        if (!fromRedis || reset) {
+            return;
+        }
+        while (!pending.isEmpty()) {
+            long next = pending.firstKey();
+            if (next <= applied) {
+                pending.pollFirstEntry();
+            } else if (next == applied + 1) {
+                apply(pending.pollFirstEntry().getValue());
+            } else {
+                requestSync(false); // a gap: something was lost
+                return;
+            }
+        }
+    }
+
+    private void apply(Change change) {
+        deliver(change.update());
+        metrics.applied(change.ts());
+    }
+
+    /** A decoded message: the update with every item stamped with the write's version and time. */
+    private record Change(String epoch, long ts, FlagUpdate update) {
+        static Change decode(String payload) {
+            ChangeMessage message = ChangeMessage.decode(payload);
+            Instant writtenAt = Instant.ofEpochMilli(message.ts());
+            List<Flag> changed = new ArrayList<>(message.flags().size());
+            for (ObjectNode tree : message.flags()) {
+                changed.add(valid(FlagJson.fromTree(tree)).withVersion(message.version(), writtenAt, message.actor()));
+            }
+            List<Segment> changedSegments = new ArrayList<>(message.segments().size());
+            for (ObjectNode tree : message.segments()) {
+                changedSegments.add(valid(FlagJson.segmentFromTree(tree)).withVersion(message.version(), writtenAt));
+            }
+            return new Change(
+                    message.epoch(),
+                    message.ts(),
+                    new FlagUpdate(
+                            message.version(),
+                            changed,
+                            message.deleted(),
+                            changedSegments,
+                            message.deletedSegments(),
+                            writtenAt));
+        }
+
+        long version() {
+            return update.version();
+        }
+    }
+
+    // ---- due tasks ----------------------------------------------------------------------------
+
+    private long nanosToNextTask() {
+        long next = backupAt;
+        if (pubsub == null || commands == null) {
+            next = Math.min(next, connectAt);
+        }
+        if (commands != null) {
+            next = Math.min(next, Math.min(nextReconcile, nextHeartbeat));
+            if (syncRequested && subscribedOrStale()) {
+                next = Math.min(next, retryAt);
+            }
+        }
+        return Math.max(0, next - System.nanoTime());
+    }
+
+    private void runDueTasks() {
+        long now = System.nanoTime();
+        if (now >= backupAt) {
+            backupAt = Long.MAX_VALUE;
+            writeBackup();
+        }
+        if (commands == null) {
+            return;
+        }
+        if (syncRequested && now >= retryAt && subscribedOrStale()) {
+            sync();
+        }
+        if (now >= nextReconcile) {
+            nextReconcile = now + settings.reconcileInterval().toNanos();
+            reconcile();
+        }
+        if (now >= nextHeartbeat) {
+            nextHeartbeat = now + settings.heartbeatInterval().toNanos();
+            writePresence();
+        }
+    }
+
+    /** The first load waits for the subscription (no window); later catch-ups need not. */
+    private boolean subscribedOrStale() {
+        return subscribed || fromRedis;
+    }
+
+    private void requestSync(boolean full) {
+        if (!syncRequested) {
+            retryAt = 0;
+            retryDelayNanos = MIN_RETRY_NANOS;
+        }
+        syncRequested = true;
+        fullRequested |= full;
+    }
+
+    /** Compares the namespace head with what is held; a difference asks for a catch-up. */
+    private void reconcile() {
+        if (pubsub != null && pubsub.isOpen() && !subscribed) {
+            pubsub.async().subscribe(keys.changes()); // a SUBSCRIBE lost with a dropped connection
+        }
+        try {
+            List<Object> head = HEAD.run(commands.sync(), ScriptOutputType.MULTI, headKeys);
+            long version = (Long) head.get(0);
+            String headEpoch = (String) head.get(1);
+            if (reset) {
+                if (recoverable(version, headEpoch)) {
+                    requestSync(true);
+                }
+            } else if (version != applied || !headEpoch.equals(epoch) || !fromRedis) {
+                requestSync(!headEpoch.equals(epoch));
+            } else if (subscribed) {
+                healthy();
+            }
+        } catch (RedisException e) {
+            unreachable("cannot read the namespace version", e);
+        }
+    }
+
+    /**
+     * Whether a namespace at this head may end a reset: re-seeded (a new epoch with data), or the
+     * same epoch moved back up to (or past) what is held.
+     */
+    private boolean recoverable(long version, String headEpoch) {
+        return headEpoch.equals(epoch) ? version >= applied : version > 0 && !headEpoch.isEmpty();
+    }
+
+    private void sync() {
+        boolean full = fullRequested || !fromRedis || reset;
+        SyncResult result;
+        try {
+            result = SyncResult.parse(SYNC.run(
+                    commands.sync(),
+                    ScriptOutputType.MULTI,
+                    syncKeys,
+                    keys.prefix(),
+                    Long.toString(full ? -1 : applied)));
+        } catch (RedisException e) {
+            unreachable(full ? "cannot load the flags" : "cannot catch up", e);
+            retryAt = System.nanoTime() + nextRetryDelay();
+            return;
+        }
+        syncRequested = false;
+        fullRequested = false;
+        retryDelayNanos = MIN_RETRY_NANOS;
+        if (result.full()) {
+            metrics.fullReload();
+        } else {
+            metrics.catchUp();
+        }
+        handle(result);
+        drainPending();
+        if (presenceDirty) {
+            writePresence();
+        }
+    }
+
+    /**
+     * Applies a sync result, guarding against a namespace that lost its data: see
+     * docs/operations.md, "Data loss and recovery".
+     */
+    private void handle(SyncResult result) {
+        if (!delivered && !backupTried && result.namespaceMissing()) {
+            // a service restarting into a lost namespace: its backup is better than nothing
+            backupTried = true;
+            loadBackup("namespace '" + namespace + "' is empty in Redis");
+        }
+        boolean holdsData = applied > 0;
+        if (holdsData) {
+            if (result.namespaceMissing()) {
+                enterReset("namespace '" + namespace + "' is empty in Redis (version and epoch gone: "
+                        + "restarted without persistence, or failed over to an empty replica); serving version "
+                        + applied + " until it is re-seeded");
+                return;
+            }
+            boolean newEpoch = !result.epoch().equals(epoch);
+            if (!newEpoch && result.version() < applied && !reset) {
+                enterReset("namespace '" + namespace + "' went back from version " + applied + " to "
+                        + result.version() + " (Redis lost acknowledged writes); serving version " + applied
+                        + " until it is re-seeded or passes it again");
+                return;
+            }
+            if (!newEpoch && result.version() < applied) {
+                return; // still reset
+            }
+            if ((newEpoch || reset) && !result.full()) {
+                requestSync(true);
+                return;
+            }
+            if (newEpoch && fromRedis) {
+                LOG.log(
+                        Level.WARNING,
+                        "namespace '" + namespace + "' was re-seeded (epoch " + epoch + " -> " + result.epoch()
+                                + "); reloading its " + result.flags().size() + " flags");
+            }
+        }
+        if (result.full()) {
+            reload(result);
+        } else {
+            catchUp(result);
+        }
+        if (reset) {
+            reset = false;
+            LOG.log(Level.WARNING, "namespace '" + namespace + "' recovered at version " + applied);
+        }
+        if (subscribed) {
+            healthy();
+        }
+    }
+
+    private void enterReset(String why) {
+        if (!reset) {
+            reset = true;
+            LOG.log(Level.ERROR, why);
+        }
+        pending.clear();
+        setState(SourceState.NAMESPACE_RESET, why);
+    }
+
+    private void reload(SyncResult result) {
+        Map<String, Flag> loaded = new HashMap<>();
+        result.flags().forEach((key, hash) -> {
+            Flag flag = decodeFlag(key, hash);
+            Flag good = flag != null ? flag : flags.get(key);
+            if (good != null) {
+                loaded.put(key, good);
+            }
+        });
+        Map<String, Segment> loadedSegments = new HashMap<>();
+        result.segments().forEach((key, hash) -> {
+            Segment segment = decodeSegment(key, hash);
+            Segment good = segment != null ? segment : segments.get(key);
+            if (good != null) {
+                loadedSegments.put(key, good);
+            }
+        });
+        FlagData data = new FlagData(result.version(), loaded, loadedSegments);
+        pending.headMap(result.version(), true).clear();
+        deliver(data, result.epoch());
+        fromRedis = true;
+    }
+
+    private void catchUp(SyncResult result) {
+        List<Flag> changed = new ArrayList<>();
+        result.flags().forEach((key, hash) -> {
+            Flag flag = decodeFlag(key, hash);
+            if (flag != null) {
+                changed.add(flag);
+            }
+        });
+        List<Segment> changedSegments = new ArrayList<>();
+        result.segments().forEach((key, hash) -> {
+            Segment segment = decodeSegment(key, hash);
+            if (segment != null) {
+                changedSegments.add(segment);
+            }
+        });
+        epoch = result.epoch();
+        if (result.version() == applied && changed.isEmpty() && changedSegments.isEmpty()) {
+            return;
+        }
+        deliver(new FlagUpdate(
+                result.version(), changed, result.deletedFlags(), changedSegments, result.deletedSegments(), null));
+    }
+
+    // ---- decoding -----------------------------------------------------------------------------
+
+    private Flag decodeFlag(String key, Map<String, String> hash) {
+        try {
+            Flag flag = FlagHashCodec.fromFields(hash);
+            if (!flag.key().equals(key)) {
+                throw new IllegalArgumentException("hash holds key '" + flag.key() + "'");
+            }
+            return valid(flag);
+        } catch (RuntimeException e) {
+            corrupt(keys.flag(key), hash, e);
+            return null;
+        }
+    }
+
+    private Segment decodeSegment(String key, Map<String, String> hash) {
+        try {
+            Segment segment = FlagHashCodec.segmentFromFields(hash);
+            if (!segment.key().equals(key)) {
+                throw new IllegalArgumentException("hash holds key '" + segment.key() + "'");
+            }
+            return valid(segment);
+        } catch (RuntimeException e) {
+            corrupt(keys.segment(key), hash, e);
+            return null;
+        }
+    }
+
+    /** A definition edited by hand may parse yet make no sense (e.g. an unknown off variant). */
+    private static Flag valid(Flag flag) {
+        List<String> problems = FlagValidator.problems(flag);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlagException(problems);
+        }
+        return flag;
+    }
+
+    private static Segment valid(Segment segment) {
+        List<String> problems = FlagValidator.problems(segment);
+        if (!problems.isEmpty()) {
+            throw new InvalidFlagException(problems);
+        }
+        return segment;
+    }
+
+    private void corrupt(String redisKey, Map<String, String> hash, RuntimeException e) {
+        metrics.error(SourceMetrics.ErrorKind.FLAG);
+        if (reportedCorrupt.size() > MAX_REPORTED_CORRUPT) {
+            reportedCorrupt.clear();
+        }
+        String problem = hash.isEmpty() ? "missing" : e.getMessage();
+        if (reportedCorrupt.add(redisKey + "@" + hash.get("version"))) {
+            LOG.log(
+                    Level.WARNING,
+                    "ignoring corrupt " + redisKey + " (version " + hash.get("version")
+                            + "); keeping its last good definition: " + problem);
+        }
+    }
+
+    // ---- delivery -----------------------------------------------------------------------------
+
+    private void deliver(FlagData data, String newEpoch) {
+        try {
+            sink.init(data);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "the flag sink failed to take a full set", e);
+        }
+        flags.clear();
+        flags.putAll(data.flags());
+        segments.clear();
+        segments.putAll(data.segments());
+        delivered = true;
+        applied = data.version();
+        epoch = newEpoch;
+        changed();
+    }
+
+    private void deliver(FlagUpdate update) {
+        try {
+            sink.apply(update);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "the flag sink failed to apply version " + update.version(), e);
+        }
+        update.flags().forEach(f -> flags.put(f.key(), f));
+        update.deletedFlags().forEach(flags::remove);
+        update.segments().forEach(s -> segments.put(s.key(), s));
+        update.deletedSegments().forEach(segments::remove);
+        applied = update.version();
+        changed();
+    }
+
+    private void changed() {
+        appliedAtMillis = System.currentTimeMillis();
+        presenceDirty = true;
+        if (backupWriter != null && backupAt == Long.MAX_VALUE) {
+            backupAt = System.nanoTime() + BACKUP_DEBOUNCE_NANOS;
+        }
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    private void healthy() {
+        if (outageSince != 0) {
+            LOG.log(
+                    Level.INFO,
+                    "Redis reachable again after " + (System.currentTimeMillis() - outageSince) + " ms; namespace '"
+                            + namespace + "' at version " + applied);
+            outageSince = 0;
+        }
+        if (!reset && fromRedis) {
+            setState(SourceState.VALID, null);
+        }
+    }
+
+    private void unreachable(String what, RedisException cause) {
+        String why = what + " to Redis at " + settings.options().redactedUri()
+                + (cause == null ? "" : ": " + cause.getMessage());
+        boolean fromBackup = !delivered && !backupTried && loadBackup(why);
+        backupTried |= !delivered || fromBackup;
+        if (outageSince == 0) {
+            outageSince = System.currentTimeMillis();
+            LOG.log(
+                    Level.WARNING,
+                    why + (delivered ? "; serving version " + applied : "; no flags yet") + "; retrying");
+        }
+        if (!reset && !fromBackup) {
+            setState(SourceState.STALE, why + (delivered ? "; serving version " + applied : "; no flags yet"));
+        }
+    }
+
+    private void setState(SourceState newState, String message) {
+        if (newState != state) {
+            state = newState;
+            try {
+                sink.stateChanged(newState, message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "the flag sink failed to take a state change", e);
+            }
+            presenceDirty = true;
+        }
+    }
+
+    // ---- backup file --------------------------------------------------------------------------
+
+    private boolean loadBackup(String why) {
+        if (settings.backupFile() == null || !Files.exists(settings.backupFile())) {
+            return false;
+        }
+        BackupFile.Content content;
+        try {
+            content = BackupFile.read(settings.backupFile());
+            if (!content.namespace().equals(namespace)) {
+                throw new IOException("it holds namespace '" + content.namespace() + "', not '" + namespace + "'");
+            }
+        } catch (IOException | RuntimeException e) {
+            metrics.error(SourceMetrics.ErrorKind.BACKUP);
+            LOG.log(Level.WARNING, "cannot use the backup file " + settings.backupFile() + ": " + e.getMessage());
+            return false;
+        }
+        deliver(content.data(), content.epoch());
+        backupAt = Long.MAX_VALUE; // nothing new to write
+        setState(
+                SourceState.STALE,
+                why + "; serving the backup file " + settings.backupFile() + " (version " + applied + ", saved "
+                        + content.savedAt() + ")");
+        LOG.log(
+                Level.WARNING,
+                "started from the backup file " + settings.backupFile() + " (version " + applied + ", saved "
+                        + content.savedAt() + "): " + why);
+        return true;
+    }
+
+    private void writeBackup() {
+        FlagData data = new FlagData(applied, flags, segments);
+        String backupEpoch = epoch;
+        backupWriter.execute(() -> {
+            try {
+                BackupFile.write(settings.backupFile(), namespace, backupEpoch, data);
+            } catch (IOException | RuntimeException e) {
+                metrics.error(SourceMetrics.ErrorKind.BACKUP);
+                LOG.log(Level.WARNING, "cannot write the backup file " + settings.backupFile() + ": " + e);
+            }
+        });
+    }
+
+    // ---- presence -----------------------------------------------------------------------------
+
+    private void writePresence() {
+        presenceDirty = false;
+        if (commands == null || !commands.isOpen()) {
+            return;
+        }
+        String entry = PresenceJson.write(new ServiceInstance(
+                settings.serviceName(),
+                settings.instanceId(),
+                host,
+                applied,
+                appliedAtMillis == 0 ? null : Instant.ofEpochMilli(appliedAtMillis),
+                Instant.now(),
+                started));
+        // fire and forget: presence must never delay applying changes
+        commands.async().hset(keys.clients(), settings.instanceId(), entry);
+    }
+
+    // ---- shutdown -----------------------------------------------------------------------------
+
+    private void shutdown() {
+        try {
+            if (commands != null && commands.isOpen()) {
+                commands.sync().hdel(keys.clients(), settings.instanceId());
+            }
+        } catch (RedisException e) {
+            LOG.log(Level.DEBUG, "could not remove presence entry on close: " + e.getMessage());
+        }
+        if (backupWriter != null) {
+            if (backupAt != Long.MAX_VALUE) {
+                writeBackup();
+            }
+            backupWriter.shutdown();
+            try {
+                backupWriter.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        StatefulRedisPubSubConnection<String, String> subscriber = pubsub;
+        pubsub = null;
+        if (subscriber != null) {
+            subscriber.close();
+        }
+        if (commands != null) {
+            commands.close();
+        }
+        if (client != null) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+        if (resources != null) {
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        metrics.connected(false);
+        setState(SourceState.CLOSED, null);
+    }
+}

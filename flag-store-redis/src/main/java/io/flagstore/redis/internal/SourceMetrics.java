@@ -1,0 +1,119 @@
+package io.flagstore.redis.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The {@code flagstore.source.*} meters of one Redis source, resolved once; a registry-less source
+ * records into an empty composite registry (no-op meters). Thread-safe.
+ */
+public final class SourceMetrics {
+    /** {@code kind} tag of {@code flagstore.source.errors}. */
+    public enum ErrorKind {
+        /** A change message that could not be decoded. */
+        MESSAGE,
+        /** A flag or segment hash that could not be decoded. */
+        FLAG,
+        /** The local backup file could not be read or written. */
+        BACKUP;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Subscribed sources per registry and namespace: several sources may share one registry. */
+    private static final Map<MeterRegistry, Map<String, AtomicInteger>> CONNECTED = new WeakHashMap<>();
+
+    private final AtomicInteger connected;
+    private boolean isConnected;
+    private final Counter catchUps;
+    private final Counter fullReloads;
+    private final Counter updates;
+    private final Timer lag;
+    private final Counter[] errors;
+
+    /**
+     * @param registry where to register, or {@code null} for no metrics
+     * @param namespace the {@code namespace} tag
+     */
+    public SourceMetrics(MeterRegistry registry, String namespace) {
+        MeterRegistry r = registry == null ? new CompositeMeterRegistry() : registry;
+        Tags tags = Tags.of("namespace", namespace);
+        synchronized (CONNECTED) {
+            Map<String, AtomicInteger> byNamespace = CONNECTED.computeIfAbsent(r, k -> new HashMap<>());
+            AtomicInteger shared = byNamespace.get(namespace);
+            if (shared == null) {
+                shared = new AtomicInteger();
+                byNamespace.put(namespace, shared);
+                Gauge.builder("flagstore.source.connected", shared, AtomicInteger::get)
+                        .description("Sources of this namespace subscribed to its change channel (1 or 0 for one"
+                                + " client per process)")
+                        .tags(tags)
+                        .register(r);
+            }
+            connected = shared;
+        }
+        catchUps = Counter.builder("flagstore.source.catchups")
+                .description("Catch-ups (changes since the applied version) after a gap, reconnect or version check")
+                .tags(tags)
+                .register(r);
+        fullReloads = Counter.builder("flagstore.source.full.reloads")
+                .description("Full loads of the namespace (start, trimmed deletion log, re-seeded namespace)")
+                .tags(tags)
+                .register(r);
+        updates = Counter.builder("flagstore.source.updates")
+                .description("Change messages applied")
+                .tags(tags)
+                .register(r);
+        lag = Timer.builder("flagstore.source.propagation.lag")
+                .description("Write time in the message to applied here (wall clocks of two hosts: skew shows up)")
+                .tags(tags)
+                .publishPercentiles(0.5, 0.99)
+                .register(r);
+        ErrorKind[] kinds = ErrorKind.values();
+        errors = new Counter[kinds.length];
+        for (ErrorKind kind : kinds) {
+            errors[kind.ordinal()] = Counter.builder("flagstore.source.errors")
+                    .description("Corrupt messages or hashes ignored, and backup file failures")
+                    .tags(tags.and("kind", kind.tag()))
+                    .register(r);
+        }
+    }
+
+    /** Called by the updater thread only. */
+    public void connected(boolean nowConnected) {
+        if (nowConnected != isConnected) {
+            isConnected = nowConnected;
+            connected.addAndGet(nowConnected ? 1 : -1);
+        }
+    }
+
+    public void catchUp() {
+        catchUps.increment();
+    }
+
+    public void fullReload() {
+        fullReloads.increment();
+    }
+
+    /** One message applied, written at {@code writtenAtMillis} (epoch ms) on the writer's clock. */
+    public void applied(long writtenAtMillis) {
+        updates.increment();
+        // another host's clock may be ahead of ours: a negative lag is recorded as zero
+        lag.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - writtenAtMillis)));
+    }
+
+    public void error(ErrorKind kind) {
+        errors[kind.ordinal()].increment();
+    }
+}

@@ -1,0 +1,26 @@
+package io.flagstore.redis.internal;
+
+import io.flagstore.redis.RedisOptions;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything a {@link SourceLoop} needs, validated by the public builder.
+ *
+ * @param options where Redis is, the namespace and timeouts
+ * @param serviceName presence: the service
+ * @param instanceId presence: this instance (the field in the {@code clients} hash)
+ * @param reconcileInterval how often the namespace version is compared
+ * @param heartbeatInterval how often presence is refreshed
+ * @param backupFile the local backup, or {@code null}
+ * @param meterRegistry where meters go, or {@code null}
+ */
+public record SourceSettings(
+        RedisOptions options,
+        String serviceName,
+        String instanceId,
+        Duration reconcileInterval,
+        Duration heartbeatInterval,
+        Path backupFile,
+        MeterRegistry meterRegistry) {}

@@ -1,0 +1,72 @@
+package io.flagstore.redis.internal;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reply of {@code source-sync.lua}: the namespace head plus raw hashes, decoded by the caller so
+ * that one corrupt hash spoils only its own flag.
+ *
+ * @param version the namespace version (0 when the namespace does not exist)
+ * @param epoch the namespace epoch ({@code ""} when {@code meta} is missing)
+ * @param deletedTrimmedTo the highest version trimmed from the deletion log
+ * @param full whether this is a complete set (a full load) rather than the changes since a version
+ * @param flags flag key to raw hash fields (empty when the hash is missing)
+ * @param segments segment key to raw hash fields
+ * @param deletedFlags flag keys deleted since the requested version (not live again)
+ * @param deletedSegments segment keys deleted since the requested version
+ */
+public record SyncResult(
+        long version,
+        String epoch,
+        long deletedTrimmedTo,
+        boolean full,
+        Map<String, Map<String, String>> flags,
+        Map<String, Map<String, String>> segments,
+        List<String> deletedFlags,
+        List<String> deletedSegments) {
+
+    /** Decodes the script's reply. */
+    public static SyncResult parse(List<Object> reply) {
+        List<String> deletedFlags = new ArrayList<>();
+        List<String> deletedSegments = new ArrayList<>();
+        List<?> deleted = (List<?>) reply.get(6);
+        for (int i = 0; i < deleted.size(); i += 2) {
+            String member = (String) deleted.get(i);
+            if (member.startsWith(KeySchema.DELETED_SEGMENT_PREFIX)) {
+                deletedSegments.add(member.substring(KeySchema.DELETED_SEGMENT_PREFIX.length()));
+            } else {
+                deletedFlags.add(member);
+            }
+        }
+        return new SyncResult(
+                (Long) reply.get(0),
+                (String) reply.get(1),
+                (Long) reply.get(2),
+                (Long) reply.get(3) == 1L,
+                hashes((List<?>) reply.get(4)),
+                hashes((List<?>) reply.get(5)),
+                deletedFlags,
+                deletedSegments);
+    }
+
+    private static Map<String, Map<String, String>> hashes(List<?> items) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>(items.size());
+        for (int i = 0; i < items.size(); i += 2) {
+            List<?> fields = (List<?>) items.get(i + 1);
+            Map<String, String> hash = new LinkedHashMap<>(fields.size() / 2 * 2);
+            for (int f = 0; f < fields.size(); f += 2) {
+                hash.put((String) fields.get(f), (String) fields.get(f + 1));
+            }
+            out.put((String) items.get(i), hash);
+        }
+        return out;
+    }
+
+    /** Whether the namespace does not exist (no version, no epoch): e.g. Redis lost its data. */
+    public boolean namespaceMissing() {
+        return version == 0 && epoch.isEmpty();
+    }
+}

@@ -1,0 +1,44 @@
+-- flag-store RedisFlagSource: full load or catch-up, read-only and atomic.
+-- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset
+-- ARGV: 1 key prefix ("flagstore:{ns}:"), 2 since (namespace version held; -1 = full load)
+-- Returns {version, epoch, deletedTrimmedTo, full (0/1), flags, segments, deleted} where
+-- flags/segments = {key, {field, value, ...}, ...} (an empty list for a hash that is missing) and
+-- deleted = {member, version, ...} (members still live again are left out).
+local version = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'deletedTrimmedTo')
+local epoch = meta[1] or ''
+local trimmedTo = tonumber(meta[2] or '0') or 0
+local since = tonumber(ARGV[2])
+-- deletes at versions <= trimmedTo are gone from the log: a client behind that must reload
+local full = since < 0 or since < trimmedTo
+local min = full and '-inf' or ('(' .. since)
+
+local function changed(index, kind)
+  local out = {}
+  for _, key in ipairs(redis.call('ZRANGEBYSCORE', index, min, '+inf')) do
+    out[#out + 1] = key
+    out[#out + 1] = redis.call('HGETALL', ARGV[1] .. kind .. key)
+  end
+  return out
+end
+
+local flags = changed(KEYS[3], 'flag:')
+local segments = changed(KEYS[4], 'segment:')
+local deleted = {}
+if not full then
+  local log = redis.call('ZRANGEBYSCORE', KEYS[5], min, '+inf', 'WITHSCORES')
+  for i = 1, #log, 2 do
+    local member = log[i]
+    local live
+    if string.sub(member, 1, 8) == 'segment:' then
+      live = redis.call('ZSCORE', KEYS[4], string.sub(member, 9))
+    else
+      live = redis.call('ZSCORE', KEYS[3], member)
+    end
+    if not live then
+      deleted[#deleted + 1] = member
+      deleted[#deleted + 1] = log[i + 1]
+    end
+  end
+end
+return {version, epoch, trimmedTo, full and 1 or 0, flags, segments, deleted}

@@ -1,0 +1,36 @@
+package io.flagstore.redis;
+
+import io.flagstore.core.model.Flag;
+import io.flagstore.redis.internal.FlagHashCodec;
+import io.flagstore.redis.internal.KeySchema;
+import io.flagstore.redis.testing.RedisServerExtension;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What Redis holds for a namespace, read directly (not through the code under test's reader). */
+final class RedisTruth {
+    private RedisTruth() {}
+
+    /** Namespace version. */
+    static long version(RedisServerExtension redis, String namespace) {
+        Object v = redis.execute("GET", KeySchema.of(namespace).version());
+        return v == null ? 0 : Long.parseLong((String) v);
+    }
+
+    /** Every flag of the namespace, decoded from its hash. */
+    static Map<String, Flag> flags(RedisServerExtension redis, String namespace) {
+        KeySchema keys = KeySchema.of(namespace);
+        Map<String, Flag> out = new HashMap<>();
+        for (Object key : (List<?>) redis.execute("ZRANGE", keys.flags(), "0", "-1")) {
+            List<?> fields = (List<?>) redis.execute("HGETALL", keys.flag((String) key));
+            Map<String, String> hash = new LinkedHashMap<>();
+            for (int i = 0; i < fields.size(); i += 2) {
+                hash.put((String) fields.get(i), (String) fields.get(i + 1));
+            }
+            out.put((String) key, FlagHashCodec.fromFields(hash));
+        }
+        return out;
+    }
+}
