@@ -48,11 +48,11 @@ final class TestFlags {
                 .build();
     }
 
-    /** An enabled json flag serving {@code json} as variant {@code v}; off variant {@code none} (null). */
+    /** An enabled json flag serving {@code json} as variant {@code v}; off variant {@code none} ({@code {}}). */
     static Flag jsonFlag(String key, String json) {
         return Flag.builder(key, FlagType.JSON)
                 .variant("v", json(json))
-                .variant("none", NODES.nullNode())
+                .variant("none", NODES.objectNode())
                 .offVariant("none")
                 .fallthrough(Serve.variant("v"))
                 .enabled(true)
