@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.FlagNotFoundException;
@@ -50,6 +51,7 @@ class ConvergenceIT {
 
     @Test
     void everyClientConvergesToRedisDespiteKilledSubscriptionsAndRestarts() throws Exception {
+        assumeTrue(redis.server().isRestartable(), "needs a Redis the test can restart");
         String namespace = redis.uniqueNamespace();
         RedisOptions options =
                 RedisOptions.builder().uri(redis.uri()).namespace(namespace).build();

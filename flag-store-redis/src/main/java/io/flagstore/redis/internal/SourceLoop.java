@@ -69,6 +69,7 @@ public final class SourceLoop {
     private static final int MAX_PENDING = 10_000;
     private static final int MAX_REPORTED_CORRUPT = 1_000;
     private static final int PARALLEL_DECODE = 1_000;
+    private static final long PRESENCE_GAP_MILLIS = 50;
 
     private sealed interface Event permits Message, Signal {}
 
@@ -121,7 +122,7 @@ public final class SourceLoop {
     private long nextReconcile;
     private long nextHeartbeat;
     private long backupAt = Long.MAX_VALUE;
-    private boolean presenceDirty;
+    private long lastPresence = Long.MIN_VALUE / 2; // nanoTime of the last presence write
     private long outageSince; // wall ms of the first failure of the current outage, 0 when healthy
     private SourceState state = SourceState.INITIALIZING;
     private boolean messageErrorLogged;
@@ -291,9 +292,6 @@ public final class SourceLoop {
             }
         }
         drainPending();
-        if (presenceDirty) {
-            writePresence();
-        }
         return false;
     }
 
@@ -422,7 +420,6 @@ public final class SourceLoop {
             reconcile();
         }
         if (now >= nextHeartbeat) {
-            nextHeartbeat = now + settings.heartbeatInterval().toNanos();
             writePresence();
         }
     }
@@ -497,9 +494,6 @@ public final class SourceLoop {
         }
         handle(result);
         drainPending();
-        if (presenceDirty) {
-            writePresence();
-        }
     }
 
     /**
@@ -697,7 +691,7 @@ public final class SourceLoop {
 
     private void changed() {
         appliedAtMillis = System.currentTimeMillis();
-        presenceDirty = true;
+        presenceSoon();
         if (backupWriter != null && backupAt == Long.MAX_VALUE) {
             backupAt = System.nanoTime() + BACKUP_DEBOUNCE_NANOS;
         }
@@ -742,7 +736,7 @@ public final class SourceLoop {
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "the flag sink failed to take a state change", e);
             }
-            presenceDirty = true;
+            presenceSoon();
         }
     }
 
@@ -791,8 +785,19 @@ public final class SourceLoop {
 
     // ---- presence -----------------------------------------------------------------------------
 
+    /**
+     * Writes presence right after a change, but at most every {@value #PRESENCE_GAP_MILLIS} ms: a
+     * burst of changes costs one write, and the entry still says when each version was applied.
+     */
+    private void presenceSoon() {
+        long at = Math.max(System.nanoTime(), lastPresence + TimeUnit.MILLISECONDS.toNanos(PRESENCE_GAP_MILLIS));
+        nextHeartbeat = Math.min(nextHeartbeat, at);
+    }
+
     private void writePresence() {
-        presenceDirty = false;
+        long now = System.nanoTime();
+        lastPresence = now;
+        nextHeartbeat = now + settings.heartbeatInterval().toNanos();
         if (commands == null || !commands.isOpen()) {
             return;
         }
