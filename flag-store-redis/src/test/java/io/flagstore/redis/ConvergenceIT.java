@@ -134,9 +134,11 @@ class ConvergenceIT {
                 int op = random.nextInt(10);
                 untilAnswered(() -> {
                     switch (op) {
-                        case 0, 1 -> admin.create(withKey(generator.flag(), key));
+                        case 0, 1 -> admin.create(FlagAdminRandomizedIT.rekey(generator.flag(), key));
                         case 2, 3 -> admin.modify(
-                                key, current -> withKey(generator.flag(), key), WriteOptions.defaults());
+                                key,
+                                current -> FlagAdminRandomizedIT.rekey(generator.flag(), key),
+                                WriteOptions.defaults());
                         case 4, 5 -> admin.enable(key);
                         case 6 -> admin.disable(key);
                         case 7 -> admin.delete(key);
@@ -147,7 +149,7 @@ class ConvergenceIT {
                                 String k = "k" + random.nextInt(KEYS);
                                 if (!used.contains(k)) {
                                     used.add(k);
-                                    batch.put(withKey(generator.flag(), k));
+                                    batch.put(FlagAdminRandomizedIT.rekey(generator.flag(), k));
                                 }
                             }
                             admin.apply(batch.build(), WriteOptions.defaults());
@@ -174,28 +176,5 @@ class ConvergenceIT {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // Redis is restarting
             }
         }
-    }
-
-    private static Flag withKey(Flag f, String key) {
-        return new Flag(
-                key,
-                f.type(),
-                f.enabled(),
-                f.variants(),
-                f.offVariant(),
-                f.targets(),
-                f.rules(),
-                f.fallthrough(),
-                f.prerequisites(),
-                f.salt(),
-                f.description(),
-                f.owner(),
-                f.tags(),
-                f.temporary(),
-                f.expiresAt(),
-                f.createdAt(),
-                f.updatedAt(),
-                f.updatedBy(),
-                0);
     }
 }

@@ -298,4 +298,41 @@ class RedisFlagSourceIT {
         assertThat(booted.flags().keySet()).isEqualTo(held.keySet());
         assertThat(booted.flag("a").enabled()).isTrue();
     }
+
+    @Test
+    void theDocumentedReaderAclIsEnoughForTheSource() {
+        // the ACL of docs/operations.md, "Access control for services"
+        redis.execute(
+                "ACL",
+                "SETUSER",
+                "flag-reader",
+                "on",
+                ">reader-pw",
+                "%R~flagstore:*",
+                "%RW~flagstore:*:clients",
+                "&flagstore:*",
+                "+@read",
+                "+@connection",
+                "+evalsha_ro",
+                "+eval_ro",
+                "+subscribe",
+                "+unsubscribe",
+                "+hset",
+                "+hdel");
+        try {
+            fx.admin().create(flag("a", true));
+            RecordingSink sink = fx.start(b -> b.options(RedisOptions.builder()
+                    .uri(redis.uri().replace("redis://", "redis://flag-reader:reader-pw@"))
+                    .namespace(fx.namespace)
+                    .build()));
+            await().until(() -> sink.state() == SourceState.VALID);
+            await().until(() -> ((List<?>) redis.execute("HKEYS", writer.keys().clients())).size() == 1);
+
+            fx.admin().disable("a");
+
+            awaitConverged(sink);
+        } finally {
+            redis.execute("ACL", "DELUSER", "flag-reader");
+        }
+    }
 }

@@ -2,8 +2,6 @@ package io.flagstore.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,12 +17,11 @@ import org.testcontainers.containers.GenericContainer;
  * a new container on the same host port with the same bind-mounted data directory, so AOF data
  * survives like with a local process.
  */
-final class ContainerBackend implements Backend {
+final class ContainerBackend extends LoopbackBackend {
     static final String IMAGE = "redis:7.0";
 
     private final boolean aof;
     private Path dir;
-    private int port;
     private GenericContainer<?> container;
 
     ContainerBackend(boolean aof) {
@@ -51,9 +48,7 @@ final class ContainerBackend implements Backend {
             if (dir == null) {
                 dir = Files.createTempDirectory("flagstore-redis-");
                 dir.toFile().setWritable(true, false);
-                try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    port = socket.getLocalPort();
-                }
+                port = freePort();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,26 +87,6 @@ final class ContainerBackend implements Backend {
     @Override
     public synchronized boolean running() {
         return container != null && container.isRunning();
-    }
-
-    @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public synchronized int port() {
-        return port;
-    }
-
-    @Override
-    public String uri() {
-        return "redis://127.0.0.1:" + port();
-    }
-
-    @Override
-    public boolean restartable() {
-        return true;
     }
 
     @Override

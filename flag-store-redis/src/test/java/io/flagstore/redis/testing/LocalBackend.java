@@ -3,8 +3,6 @@ package io.flagstore.redis.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +13,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory. */
-final class LocalBackend implements Backend {
+final class LocalBackend extends LoopbackBackend {
     private static final long START_TIMEOUT_MS = 10_000;
 
     private final Path binary;
     private final boolean aof;
     private Path dir;
-    private int port;
     private Process process;
 
     LocalBackend(Path binary, boolean aof) {
@@ -118,13 +115,6 @@ final class LocalBackend implements Backend {
         return false;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
     private String logTail() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("redis.log"), StandardCharsets.UTF_8);
@@ -177,26 +167,6 @@ final class LocalBackend implements Backend {
     @Override
     public synchronized boolean running() {
         return process != null && process.isAlive();
-    }
-
-    @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public synchronized int port() {
-        return port;
-    }
-
-    @Override
-    public String uri() {
-        return "redis://127.0.0.1:" + port();
-    }
-
-    @Override
-    public boolean restartable() {
-        return true;
     }
 
     @Override
