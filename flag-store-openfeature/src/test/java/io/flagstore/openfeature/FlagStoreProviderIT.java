@@ -20,14 +20,18 @@ import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.testing.RedisServerExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An OpenFeature application as the OpenFeature docs show it, against a real Redis: flags written
@@ -42,12 +46,13 @@ class FlagStoreProviderIT {
     private final OpenFeatureAPI api = OpenFeatureAPI.getInstance();
     private final List<EventDetails> changes = new CopyOnWriteArrayList<>();
     private final List<EventDetails> stale = new CopyOnWriteArrayList<>();
+    private RedisOptions options;
     private FlagAdmin admin;
     private Client client;
 
     @BeforeEach
     void setUp() {
-        RedisOptions options = RedisOptions.builder()
+        options = RedisOptions.builder()
                 .uri(REDIS.uri())
                 .namespace(REDIS.uniqueNamespace())
                 .build();
@@ -107,6 +112,34 @@ class FlagStoreProviderIT {
         FlagEvaluationDetails<Boolean> checkout = client.getBooleanDetails("checkout", true);
         assertThat(checkout.getValue()).isFalse();
         assertThat(checkout.getReason()).isEqualTo(Reason.DISABLED.name());
+    }
+
+    @Test
+    void flippingAFlagWithFlagctlIsAConfigurationChangedEventWithItsKey(@TempDir Path dir) throws Exception {
+        Path output = dir.resolve("flagctl.txt");
+        Process flagctl = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "io.flagstore.cli.Flagctl",
+                        "disable",
+                        "checkout",
+                        "--reason",
+                        "INC-42",
+                        "--redis",
+                        options.uri(),
+                        "--namespace",
+                        options.namespace())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+
+        assertThat(flagctl.waitFor(60, TimeUnit.SECONDS)).as("flagctl finished").isTrue();
+        assertThat(flagctl.exitValue()).as(Files.readString(output)).isZero();
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(changes)
+                .singleElement()
+                .satisfies(event -> assertThat(event.getFlagsChanged()).containsExactly("checkout")));
+        assertThat(client.getBooleanValue("checkout", true)).isFalse();
     }
 
     @Test

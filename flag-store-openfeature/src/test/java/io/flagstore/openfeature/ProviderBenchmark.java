@@ -97,6 +97,12 @@ public class ProviderBenchmark {
         return provider.getBooleanEvaluation("kill", false, openFeatureContext);
     }
 
+    /** The part of {@link #providerBoolean} that maps the context. */
+    @Benchmark
+    public io.flagstore.core.EvaluationContext contextMapping() {
+        return Contexts.toFlagStore(openFeatureContext);
+    }
+
     @Benchmark
     public String flagClientStringRuleMatch() {
         return flagClient.stringValue("theme", flagStoreContext, "x");

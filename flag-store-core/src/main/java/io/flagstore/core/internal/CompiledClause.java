@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -84,29 +86,9 @@ final class CompiledClause {
                 }
             }
             case STARTS_WITH, ENDS_WITH, CONTAINS -> textArray = texts(values);
-            case MATCHES -> {
-                String[] regexes = texts(values);
-                patternArray = new Pattern[regexes.length];
-                for (int i = 0; i < regexes.length; i++) {
-                    try {
-                        patternArray[i] = Pattern.compile(regexes[i]);
-                    } catch (PatternSyntaxException e) {
-                        throw new MalformedException("clause on '" + attribute + "': invalid regex '" + regexes[i]
-                                + "': " + e.getDescription());
-                    }
-                }
-            }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
-                String[] versions = texts(values);
-                semverArray = new SemVer[versions.length];
-                for (int i = 0; i < versions.length; i++) {
-                    try {
-                        semverArray[i] = SemVer.parse(versions[i]);
-                    } catch (IllegalArgumentException e) {
-                        throw new MalformedException("clause on '" + attribute + "': " + e.getMessage());
-                    }
-                }
-            }
+            case MATCHES -> patternArray = parseTexts(values, Pattern::compile, Pattern[]::new, "regex");
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> semverArray =
+                    parseTexts(values, SemVer::parse, SemVer[]::new, "semantic version");
             case LT, LTE, GT, GTE -> {
                 boundArray = new double[values.size()];
                 for (int i = 0; i < boundArray.length; i++) {
@@ -165,6 +147,23 @@ final class CompiledClause {
             result[i] = v.textValue();
         }
         return result;
+    }
+
+    /** Parses each (string) value, naming the value and the problem when one does not parse. */
+    private <T> T[] parseTexts(
+            List<JsonNode> values, Function<String, T> parser, IntFunction<T[]> newArray, String what) {
+        String[] texts = texts(values);
+        T[] parsed = newArray.apply(texts.length);
+        for (int i = 0; i < texts.length; i++) {
+            try {
+                parsed[i] = parser.apply(texts[i]);
+            } catch (IllegalArgumentException e) { // PatternSyntaxException is one too
+                String why = e instanceof PatternSyntaxException syntax ? syntax.getDescription() : e.getMessage();
+                throw new MalformedException(
+                        "clause on '" + attribute + "': invalid " + what + " '" + texts[i] + "': " + why);
+            }
+        }
+        return parsed;
     }
 
     private MalformedException malformed(JsonNode value, String expected) {
