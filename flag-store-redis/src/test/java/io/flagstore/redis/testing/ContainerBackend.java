@@ -2,8 +2,6 @@ package io.flagstore.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
@@ -21,7 +19,6 @@ final class ContainerBackend extends LoopbackBackend {
     static final String IMAGE = "redis:7.0";
 
     private final boolean aof;
-    private Path dir;
     private GenericContainer<?> container;
 
     ContainerBackend(boolean aof) {
@@ -45,9 +42,7 @@ final class ContainerBackend extends LoopbackBackend {
             return;
         }
         try {
-            if (dir == null) {
-                dir = Files.createTempDirectory("flagstore-redis-");
-                dir.toFile().setWritable(true, false);
+            if (createDirOnce()) {
                 port = freePort();
             }
         } catch (IOException e) {
@@ -109,6 +104,7 @@ final class ContainerBackend extends LoopbackBackend {
     @Override
     public synchronized void close() {
         stop();
+        deleteDir();
     }
 
     @Override

@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory. */
 final class LocalBackend extends LoopbackBackend {
@@ -18,7 +16,6 @@ final class LocalBackend extends LoopbackBackend {
 
     private final Path binary;
     private final boolean aof;
-    private Path dir;
     private Process process;
 
     LocalBackend(Path binary, boolean aof) {
@@ -47,9 +44,7 @@ final class LocalBackend extends LoopbackBackend {
             return;
         }
         try {
-            if (dir == null) {
-                dir = Files.createTempDirectory("flagstore-redis-");
-            }
+            createDirOnce();
             // A first start may lose the free port to another process between probe and bind: retry.
             boolean firstStart = port == 0;
             for (int attempt = 1; ; attempt++) {
@@ -183,13 +178,7 @@ final class LocalBackend extends LoopbackBackend {
     @Override
     public synchronized void close() {
         stop();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temp directory is harmless
-            }
-        }
+        deleteDir();
     }
 
     @Override
