@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code flagctl apply -f FILE [--dry-run]}: the file becomes the truth for the keys it names. */
+/**
+ * {@code flagctl apply -f FILE [--dry-run] [--reseed [--force]]}: the file becomes the truth for the
+ * keys it names; with {@code --reseed}, the whole namespace (a restore after a data loss).
+ */
 @Command(
         name = "apply",
         mixinStandardHelpOptions = true,
@@ -28,7 +31,9 @@ import picocli.CommandLine.Option;
             "Make a file the truth for the flags and segments it names, in one atomic write.",
             "FILE is {\"flags\":[...],\"segments\":[...]} as written by export; keys not in it are left alone.",
             "Prints the plan first (create / update with the changed fields / unchanged); --dry-run stops there.",
-            "Each key is compare-and-set against the version the plan was made from."
+            "Each key is compare-and-set against the version the plan was made from.",
+            "--reseed restores a lost namespace from FILE (an export, or a service's backup file): FILE becomes the",
+            "whole namespace under a new epoch, which services still holding the lost data reload from."
         })
 final class ApplyCommand extends WriteCommand {
     @Option(
@@ -41,6 +46,17 @@ final class ApplyCommand extends WriteCommand {
     @Option(names = "--dry-run", description = "Print the plan and write nothing.")
     boolean dryRun;
 
+    @Option(
+            names = "--reseed",
+            description = "Re-seed: FILE becomes the whole namespace, as a deliberate restore (new epoch,"
+                    + " origin seed). The namespace must be empty (after a data loss) unless --force.")
+    boolean reseed;
+
+    @Option(
+            names = "--force",
+            description = "With --reseed: replace whatever the namespace holds; keys not in FILE are removed.")
+    boolean force;
+
     private List<Diff.Change> plan = List.of();
 
     @Override
@@ -50,11 +66,19 @@ final class ApplyCommand extends WriteCommand {
                     spec.commandLine(),
                     "--expect-version does not apply to apply: each key is checked against the version the plan was made from");
         }
+        if (force && !reseed) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--force only applies to --reseed (it replaces the whole namespace)");
+        }
     }
 
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
-        FlagDocument doc = FlagJson.readDocument(Files.read(file));
+        String text = Files.read(file);
+        FlagDocument doc = FlagJson.readDocument(text);
+        if (reseed) {
+            requireSameNamespace(text);
+        }
         plan = new ArrayList<>();
         plan.addAll(Diff.of(
                 "flag",
@@ -70,16 +94,24 @@ final class ApplyCommand extends WriteCommand {
                 Segment::key,
                 FlagJson::segmentToTree,
                 Segment::version));
+        if (reseed) {
+            plan.addAll(removals("flag", admin.list().stream().map(Flag::key).toList(), doc.flags(), Flag::key));
+            plan.addAll(removals(
+                    "segment", admin.segments().stream().map(Segment::key).toList(), doc.segments(), Segment::key));
+        }
         if (!options.json) {
             printPlan(out());
         }
-        boolean nothingToDo = plan.stream().allMatch(c -> c.action() == Diff.Action.UNCHANGED);
+        boolean nothingToDo = !reseed && plan.stream().allMatch(c -> c.action() == Diff.Action.UNCHANGED);
         if (dryRun || nothingToDo) {
             if (!options.json) {
                 out().println(dryRun ? "dry run: nothing written" : "nothing to apply: " + file + " matches the store");
                 out().flush();
             }
             return null;
+        }
+        if (reseed) {
+            return force ? admin.forceReseed(doc, writeOptions) : admin.reseed(doc, writeOptions);
         }
         // Each item is compare-and-set against the version the plan was made from (0: must not
         // exist), so what is written is exactly what was shown.
@@ -97,6 +129,27 @@ final class ApplyCommand extends WriteCommand {
             }
         }
         return admin.apply(batch.build(), writeOptions);
+    }
+
+    /** Stored keys a re-seed removes (without --force the write is refused instead, as they exist). */
+    private static <T> List<Diff.Change> removals(
+            String kind, List<String> stored, List<T> desired, Function<T, String> key) {
+        List<String> kept = desired.stream().map(key).toList();
+        return stored.stream()
+                .filter(k -> !kept.contains(k))
+                .map(k -> new Diff.Change(kind, k, Diff.Action.REMOVE, List.of(), 0))
+                .toList();
+    }
+
+    /** A service's backup file names its namespace: restoring it into another is a mistake. */
+    private void requireSameNamespace(String text) {
+        String namespace = Json.read(text).path("namespace").asText(null);
+        if (namespace != null && !namespace.equals(connection.namespace)) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    file + " is a backup of namespace '" + namespace + "', not '" + connection.namespace
+                            + "': add --namespace " + namespace);
+        }
     }
 
     private Diff.Change change(String kind, String key) {
@@ -120,14 +173,18 @@ final class ApplyCommand extends WriteCommand {
                 plan.stream().filter(c -> c.action() == Diff.Action.CREATE).count();
         long updates =
                 plan.stream().filter(c -> c.action() == Diff.Action.UPDATE).count();
-        out.println("plan: " + creates + " to create, " + updates + " to update, " + (plan.size() - creates - updates)
-                + " unchanged");
+        long removes =
+                plan.stream().filter(c -> c.action() == Diff.Action.REMOVE).count();
+        out.println("plan: " + creates + " to create, " + updates + " to update, "
+                + (reseed ? removes + " to remove, " : "") + (plan.size() - creates - updates - removes)
+                + " unchanged" + (reseed ? "; re-seed: a new epoch every service reloads from" : ""));
         out.flush();
     }
 
     @Override
     void decorateJson(ObjectNode node) {
         node.put("dryRun", dryRun);
+        node.put("reseed", reseed);
         ArrayNode changes = node.putArray("changes");
         for (Diff.Change c : plan) {
             ObjectNode change = changes.addObject();
@@ -140,6 +197,7 @@ final class ApplyCommand extends WriteCommand {
 
     @Override
     String summary(WriteResult result) {
-        return "applied " + Formats.plural(result.keys().size(), "change") + " from " + file;
+        return (reseed ? "re-seeded namespace '" + connection.namespace + "' with " : "applied ")
+                + Formats.plural(result.keys().size(), reseed ? "item" : "change") + " from " + file;
     }
 }

@@ -23,7 +23,9 @@ final class Diff {
     enum Action {
         CREATE,
         UPDATE,
-        UNCHANGED
+        UNCHANGED,
+        /** Only in a re-seed's plan: a stored key the file does not name. */
+        REMOVE
     }
 
     /**

@@ -4,6 +4,8 @@ import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
+import io.flagstore.redis.NamespaceNotEmptyException;
+import io.flagstore.redis.NamespaceResetException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.io.PrintWriter;
@@ -60,8 +62,11 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof FlagNotFoundException) {
             return ExitCodes.NOT_FOUND;
         }
-        if (ex instanceof VersionConflictException) {
+        if (ex instanceof VersionConflictException || ex instanceof NamespaceNotEmptyException) {
             return ExitCodes.CONFLICT;
+        }
+        if (ex instanceof NamespaceResetException) {
+            return ExitCodes.NAMESPACE_RESET;
         }
         if (ex instanceof InvalidFlagException) {
             return ExitCodes.INVALID;
@@ -111,6 +116,15 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         }
         if (ex instanceof InvalidFlagException) {
             return "nothing was written; see docs/flag-format.md for the definition format";
+        }
+        if (ex instanceof NamespaceResetException) {
+            return "restore the namespace first with '" + root + " apply -f BACKUP --reseed' (BACKUP: an export, or"
+                    + " the backup file of the service holding the highest version, see '" + root + " status');"
+                    + " docs/operations.md, \"Data loss and recovery\"";
+        }
+        if (ex instanceof NamespaceNotEmptyException) {
+            return "'" + root + " export -o before.json' keeps what it holds; '" + root
+                    + " apply -f FILE --reseed --force' replaces all of it";
         }
         if (ex instanceof io.flagstore.redis.AccessDeniedException) {
             return "the Redis user lacks a permission or the password is wrong: see the ACLs in docs/operations.md";

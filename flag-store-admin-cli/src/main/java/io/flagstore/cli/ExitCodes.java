@@ -10,7 +10,10 @@ final class ExitCodes {
     static final int USAGE = 2;
     /** The flag named does not exist. */
     static final int NOT_FOUND = 3;
-    /** Compare-and-set failed (--expect-version, or a concurrent write, or create of an existing key). */
+    /**
+     * Compare-and-set failed (--expect-version, or a concurrent write, or create of an existing key),
+     * or --reseed into a namespace that is not empty.
+     */
     static final int CONFLICT = 4;
     /** Redis unreachable, refused the credentials, or timed out. */
     static final int UNAVAILABLE = 5;
@@ -18,6 +21,8 @@ final class ExitCodes {
     static final int WAIT_TIMEOUT = 6;
     /** The definition was refused by validation; nothing was written. */
     static final int INVALID = 7;
+    /** Refused: the namespace looks lost (no data in Redis while live services hold some); re-seed it first. */
+    static final int NAMESPACE_RESET = 8;
 
     private ExitCodes() {}
 }

@@ -53,6 +53,7 @@ final class StatusCommand extends ReadCommand {
             node.put("namespace", connection.namespace);
             node.put("version", info.version());
             node.put("epoch", info.epoch());
+            node.put("origin", info.origin());
             node.put("flags", info.flagCount());
             node.put("subscribers", info.subscribers());
             ArrayNode array = node.putArray("instances");
@@ -68,7 +69,8 @@ final class StatusCommand extends ReadCommand {
         out.println("redis        " + connection.displayUri() + " (reachable, Redis " + info.redisVersion() + ")");
         out.println("namespace    " + connection.namespace + ": version " + info.version() + ", "
                 + Formats.plural(info.flagCount(), "flag")
-                + (info.epoch() == null ? " (never written)" : ", epoch " + info.epoch()));
+                + (info.epoch() == null ? " (never written)" : ", epoch " + info.epoch())
+                + (info.origin() == null ? "" : " (created by a " + info.origin() + ")"));
         out.println("subscribers  " + info.subscribers() + " on the change channel");
         if (instances.isEmpty()) {
             out.println("instances    none live (services heartbeat every few seconds while running)");

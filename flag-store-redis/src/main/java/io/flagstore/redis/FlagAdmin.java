@@ -11,6 +11,7 @@ import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
 import io.flagstore.core.model.Rollout;
@@ -101,6 +102,25 @@ public final class FlagAdmin implements AutoCloseable {
     private static final String ROLE = "admin";
     private static final String TAG_PREFIX = "tag:";
     private static final String CONFLICT = "FLAGSTORE_CONFLICT";
+    private static final String RESET = "FLAGSTORE_RESET";
+    private static final String NOT_EMPTY = "FLAGSTORE_NOT_EMPTY";
+
+    /** How the write script treats the namespace (write.lua, ARGV 15). */
+    private enum Mode {
+        /** An ordinary write; refused into a namespace without meta while live instances hold data. */
+        WRITE("write"),
+        /** A re-seed into an empty namespace. */
+        SEED("seed"),
+        /** A re-seed replacing whatever the namespace holds. */
+        FORCE_SEED("force-seed");
+
+        final String arg;
+
+        Mode(String arg) {
+            this.arg = arg;
+        }
+    }
+
     private static final int HISTORY_PAGE = 200;
 
     private final RedisOptions options;
@@ -205,7 +225,8 @@ public final class FlagAdmin implements AutoCloseable {
                 await("ZCARD", segmentCount),
                 parseLong(m.get(KeySchema.META_DELETED_TRIMMED_TO)),
                 redisVersion,
-                await("PUBSUB", subscribers).getOrDefault(keys.changes(), 0L));
+                await("PUBSUB", subscribers).getOrDefault(keys.changes(), 0L),
+                m.get(KeySchema.META_ORIGIN));
     }
 
     /**
@@ -471,6 +492,41 @@ public final class FlagAdmin implements AutoCloseable {
         return write("batch", options, batch::changes);
     }
 
+    /**
+     * Re-seeds an empty namespace with {@code document} in one write: the document's flags and
+     * segments (their versions ignored) become the namespace, under a new epoch recorded as {@code
+     * meta.origin = seed}, at a version above every version a live service instance reports. Unlike
+     * an ordinary write into an emptied namespace, a seed is what services that still hold the lost
+     * data reload from (docs/operations.md, "Data loss and recovery"). Audited as op {@code reseed}.
+     *
+     * <pre>{@code
+     * FlagDocument backup = FlagJson.readDocument(Files.readString(Path.of("flags-backup.json")));
+     * admin.reseed(backup, WriteOptions.defaults().withReason("INC-7: Redis lost its data"));
+     * }</pre>
+     *
+     * @throws NamespaceNotEmptyException if the namespace holds a version, an epoch or any flag or
+     *     segment (nothing written; see {@link #forceReseed})
+     * @throws InvalidFlagException if an item is invalid or the document's set is inconsistent
+     * @throws IllegalArgumentException if the document is empty or {@code options} names an expected version
+     */
+    public WriteResult reseed(FlagDocument document, WriteOptions options) {
+        return reseed(document, options, Mode.SEED);
+    }
+
+    /**
+     * {@link #reseed} into a namespace whose contents, whatever they are, are replaced: every flag
+     * and segment not in {@code document} is removed, and the deletion log restarts. Use it when the
+     * namespace was written into after a data loss (services then stay {@code NAMESPACE_RESET} until
+     * a seed), or to make a namespace exactly a document. The audit entry's {@code before} holds
+     * what was replaced.
+     *
+     * @throws InvalidFlagException if an item is invalid or the document's set is inconsistent
+     * @throws IllegalArgumentException if the document is empty or {@code options} names an expected version
+     */
+    public WriteResult forceReseed(FlagDocument document, WriteOptions options) {
+        return reseed(document, options, Mode.FORCE_SEED);
+    }
+
     /** Closes the connection. Idempotent. */
     @Override
     public void close() {
@@ -493,6 +549,30 @@ public final class FlagAdmin implements AutoCloseable {
 
     // ---------------------------------------------------------------- write pipeline
 
+    private WriteResult reseed(FlagDocument document, WriteOptions options, Mode mode) {
+        Objects.requireNonNull(document, "document");
+        requireNoExpectedVersion(options, "a re-seed");
+        if (document.flags().isEmpty() && document.segments().isEmpty()) {
+            throw new IllegalArgumentException("a re-seed needs at least one flag or segment");
+        }
+        List<String> problems = FlagValidator.problemsInSet(
+                byKey(document.flags(), Flag::key), byKey(document.segments(), Segment::key));
+        if (!problems.isEmpty()) {
+            throw new InvalidFlagException(problems);
+        }
+        Batch.Builder batch = Batch.builder();
+        document.flags().forEach(batch::put);
+        document.segments().forEach(batch::putSegment);
+        List<Change> changes = batch.build().changes();
+        return write("reseed", options, mode, () -> changes);
+    }
+
+    private static <T> Map<String, T> byKey(List<T> items, Function<T, String> key) {
+        Map<String, T> out = new LinkedHashMap<>();
+        items.forEach(item -> out.put(key.apply(item), item));
+        return out;
+    }
+
     private WriteResult modify(String op, String key, UnaryOperator<Flag> change, WriteOptions options) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(change, "change");
@@ -512,10 +592,14 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Plans and executes a write, re-planning after a conflict on a key the caller did not pin. */
     private WriteResult write(String op, WriteOptions options, Supplier<List<Change>> planner) {
+        return write(op, options, Mode.WRITE, planner);
+    }
+
+    private WriteResult write(String op, WriteOptions options, Mode mode, Supplier<List<Change>> planner) {
         Objects.requireNonNull(options, "options");
         for (int attempt = 1; ; attempt++) {
             try {
-                return execute(op, planner.get(), options);
+                return execute(op, planner.get(), options, mode);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e.conflict;
@@ -526,7 +610,7 @@ public final class FlagAdmin implements AutoCloseable {
         }
     }
 
-    private WriteResult execute(String op, List<Change> planned, WriteOptions options) {
+    private WriteResult execute(String op, List<Change> planned, WriteOptions options, Mode mode) {
         List<Stored> current = readCurrent(planned);
         for (int i = 0; i < planned.size(); i++) {
             if (planned.get(i).mustExist() && !current.get(i).exists) {
@@ -536,7 +620,9 @@ public final class FlagAdmin implements AutoCloseable {
         String actor = options.actor();
         List<Change> changes = stamp(planned, current, actor);
         validateItems(changes);
-        validateSet(changes, current);
+        if (mode == Mode.WRITE) {
+            validateSet(changes, current); // a seed's set is the document alone, checked by reseed
+        }
 
         ArrayNode before = JsonNodeFactory.instance.arrayNode();
         ArrayNode after = JsonNodeFactory.instance.arrayNode();
@@ -546,8 +632,14 @@ public final class FlagAdmin implements AutoCloseable {
         List<ObjectNode> segmentTrees = new ArrayList<>();
         List<String> deletedFlags = new ArrayList<>();
         List<String> deletedSegments = new ArrayList<>();
-        List<String> hashKeys = new ArrayList<>(
-                List.of(keys.version(), keys.meta(), keys.flags(), keys.segments(), keys.deleted(), keys.audit()));
+        List<String> hashKeys = new ArrayList<>(List.of(
+                keys.version(),
+                keys.meta(),
+                keys.flags(),
+                keys.segments(),
+                keys.deleted(),
+                keys.audit(),
+                keys.clients()));
         List<String> items = new ArrayList<>();
         boolean touchesSegments = false;
         for (int i = 0; i < changes.size(); i++) {
@@ -595,6 +687,19 @@ public final class FlagAdmin implements AutoCloseable {
                 items.add(value);
             });
         }
+        if (mode == Mode.FORCE_SEED) {
+            // the audit keeps what the seed replaces, not only the keys it writes
+            Snapshot replaced = readAll();
+            Set<String> written = new HashSet<>();
+            changes.forEach(c -> written.add(c.displayKey()));
+            replaced.flags.values().stream()
+                    .filter(f -> !written.contains(f.key()))
+                    .forEach(f -> before.add(FlagJson.toTree(f)));
+            replaced.segments.values().stream()
+                    .filter(seg -> !written.contains(KeySchema.deletedSegmentMember(seg.key())))
+                    .forEach(seg -> segmentsBefore.add(FlagJson.segmentToTree(seg)));
+            touchesSegments |= !segmentsBefore.isEmpty();
+        }
         List<String> args = new ArrayList<>(List.of(
                 UUID.randomUUID().toString(),
                 Integer.toString(KeySchema.SCHEMA_VERSION),
@@ -610,6 +715,9 @@ public final class FlagAdmin implements AutoCloseable {
                 keys.changes(),
                 Integer.toString(deletedLogLimit),
                 Integer.toString(KeySchema.AUDIT_MAX_LENGTH),
+                mode.arg,
+                Long.toString(DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3).toMillis()),
+                keys.prefix(),
                 Integer.toString(changes.size())));
         args.addAll(items);
         List<Object> reply = runWrite(changes, hashKeys.toArray(String[]::new), args.toArray(String[]::new));
@@ -625,19 +733,28 @@ public final class FlagAdmin implements AutoCloseable {
             return LuaScript.WRITE.run(redis, ScriptOutputType.MULTI, scriptKeys, args);
         } catch (RedisCommandExecutionException e) {
             String message = String.valueOf(e.getMessage());
+            String[] words = message.split(" ");
+            if (message.startsWith(RESET)) {
+                // FLAGSTORE_RESET <live instances> <highest version they hold>
+                throw new NamespaceResetException(keys.namespace(), Long.parseLong(words[1]), Long.parseLong(words[2]));
+            }
+            if (message.startsWith(NOT_EMPTY)) {
+                // FLAGSTORE_NOT_EMPTY <version> <flags and segments> <origin>
+                throw new NamespaceNotEmptyException(
+                        keys.namespace(), Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]);
+            }
             if (!message.startsWith(CONFLICT)) {
                 throw RedisSupport.translate(e, "EVALSHA write", options, ROLE);
             }
             // FLAGSTORE_CONFLICT <kind> <key> <expected> <actual>
-            String[] parts = message.split(" ");
-            boolean segment = parts[1].equals("segment");
-            long expected = Math.max(0, Long.parseLong(parts[3]));
+            boolean segment = words[1].equals("segment");
+            long expected = Math.max(0, Long.parseLong(words[3]));
             Change change = changes.stream()
-                    .filter(c -> c.segment() == segment && c.key().equals(parts[2]))
+                    .filter(c -> c.segment() == segment && c.key().equals(words[2]))
                     .findFirst()
                     .orElseThrow(() -> new IllegalStateException("conflict on an unknown item: " + message));
             VersionConflictException conflict =
-                    new VersionConflictException(change.displayKey(), expected, Long.parseLong(parts[4]));
+                    new VersionConflictException(change.displayKey(), expected, Long.parseLong(words[4]));
             throw change.explicit() ? conflict : new RetryableConflict(conflict);
         } catch (RedisException e) {
             throw RedisSupport.translate(e, "EVALSHA write", options, ROLE);

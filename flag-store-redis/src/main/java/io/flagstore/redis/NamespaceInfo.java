@@ -14,6 +14,8 @@ import java.time.Instant;
  * @param deletedTrimmedTo the highest version trimmed from the deletion log (0: none)
  * @param redisVersion the Redis server version, e.g. {@code 7.0.15}
  * @param subscribers connections subscribed to the change channel ({@code PUBSUB NUMSUB})
+ * @param origin how the epoch was created: {@code seed} (a re-seed, {@link FlagAdmin#reseed}),
+ *     {@code write} (the first ordinary write), or {@code null} if never written or not recorded
  */
 public record NamespaceInfo(
         String namespace,
@@ -24,4 +26,5 @@ public record NamespaceInfo(
         long segmentCount,
         long deletedTrimmedTo,
         String redisVersion,
-        long subscribers) {}
+        long subscribers,
+        String origin) {}

@@ -25,6 +25,15 @@ public final class KeySchema {
 
     /** {@code meta} field: random id written when the namespace is first written. */
     public static final String META_EPOCH = "epoch";
+    /**
+     * {@code meta} field: how the epoch was created, {@link #ORIGIN_SEED} or {@link #ORIGIN_WRITE}
+     * (absent in namespaces created before it was recorded: treated as a write).
+     */
+    public static final String META_ORIGIN = "origin";
+    /** {@link #META_ORIGIN}: a deliberate re-seed or restore ({@code FlagAdmin.reseed}). */
+    public static final String ORIGIN_SEED = "seed";
+    /** {@link #META_ORIGIN}: the first ordinary write into an empty namespace. */
+    public static final String ORIGIN_WRITE = "write";
     /** {@code meta} field: the layout version. */
     public static final String META_SCHEMA_VERSION = "schemaVersion";
     /** {@code meta} field: when the namespace was first written (ISO-8601). */
@@ -122,7 +131,7 @@ public final class KeySchema {
         return prefix + "version";
     }
 
-    /** Hash: epoch, schemaVersion, createdAt, deletedTrimmedTo. */
+    /** Hash: epoch, origin, schemaVersion, createdAt, deletedTrimmedTo. */
     public String meta() {
         return prefix + "meta";
     }

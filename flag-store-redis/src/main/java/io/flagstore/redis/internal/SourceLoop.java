@@ -313,8 +313,8 @@ public final class SourceLoop {
             return;
         }
         if (reset) {
-            if (recoverable(message.version(), message.epoch())) {
-                requestSync(true);
+            if (!message.epoch().equals(epoch) || message.version() >= applied) {
+                nextReconcile = System.nanoTime(); // the head (with the epoch's origin) decides
             }
             return;
         }
@@ -448,7 +448,7 @@ public final class SourceLoop {
             long version = (Long) head.get(0);
             String headEpoch = (String) head.get(1);
             if (reset) {
-                if (recoverable(version, headEpoch)) {
+                if (resetReason(epoch, applied, version, headEpoch, (String) head.get(2)) == null) {
                     requestSync(true);
                 }
             } else if (version != applied || !headEpoch.equals(epoch) || !fromRedis) {
@@ -459,14 +459,6 @@ public final class SourceLoop {
         } catch (RedisException e) {
             unreachable("cannot read the namespace version", e);
         }
-    }
-
-    /**
-     * Whether a namespace at this head may end a reset: re-seeded (a new epoch with data), or the
-     * same epoch moved back up to (or past) what is held.
-     */
-    private boolean recoverable(long version, String headEpoch) {
-        return headEpoch.equals(epoch) ? version >= applied : version > 0 && !headEpoch.isEmpty();
     }
 
     private void sync() {
@@ -501,29 +493,26 @@ public final class SourceLoop {
      * docs/operations.md, "Data loss and recovery".
      */
     private void handle(SyncResult result) {
-        if (!delivered && !backupTried && result.namespaceMissing()) {
+        if (!delivered && !backupTried && settings.backupFile() != null) {
             // a service restarting into a lost namespace: its backup is better than nothing
             backupTried = true;
-            loadBackup("namespace '" + namespace + "' is empty in Redis");
+            BackupFile.Content backup = readBackup();
+            String why = backup == null
+                    ? null
+                    : resetReason(
+                            backup.epoch(), backup.data().version(), result.version(), result.epoch(), result.origin());
+            if (why != null) {
+                deliverBackup(backup, why);
+            }
         }
         boolean holdsData = applied > 0;
         if (holdsData) {
-            if (result.namespaceMissing()) {
-                enterReset("namespace '" + namespace + "' is empty in Redis (version and epoch gone: "
-                        + "restarted without persistence, or failed over to an empty replica); serving version "
-                        + applied + " until it is re-seeded");
+            String why = resetReason(epoch, applied, result.version(), result.epoch(), result.origin());
+            if (why != null) {
+                enterReset(why);
                 return;
             }
             boolean newEpoch = !result.epoch().equals(epoch);
-            if (!newEpoch && result.version() < applied && !reset) {
-                enterReset("namespace '" + namespace + "' went back from version " + applied + " to "
-                        + result.version() + " (Redis lost acknowledged writes); serving version " + applied
-                        + " until it is re-seeded or passes it again");
-                return;
-            }
-            if (!newEpoch && result.version() < applied) {
-                return; // still reset
-            }
             if ((newEpoch || reset) && !result.full()) {
                 requestSync(true);
                 return;
@@ -547,6 +536,32 @@ public final class SourceLoop {
         if (subscribed) {
             healthy();
         }
+    }
+
+    /**
+     * Why a namespace at this head ({@code version}, {@code headEpoch} and its {@code origin}) must
+     * not replace data held at {@code heldVersion} of {@code heldEpoch}, or {@code null} when it may:
+     * a lost namespace, one that went back, or a new epoch that was not deliberately re-seeded must
+     * never be applied as a mass deletion (docs/operations.md, "Data loss and recovery").
+     */
+    private String resetReason(String heldEpoch, long heldVersion, long version, String headEpoch, String origin) {
+        String serving = "; serving version " + heldVersion + " until it is re-seeded";
+        if (version == 0 && headEpoch.isEmpty()) {
+            return "namespace '" + namespace + "' is empty in Redis (version and epoch gone: restarted without "
+                    + "persistence, or failed over to an empty replica)" + serving;
+        }
+        if (headEpoch.equals(heldEpoch)) {
+            return version >= heldVersion
+                    ? null
+                    : "namespace '" + namespace + "' went back from version " + heldVersion + " to " + version
+                            + " (Redis lost acknowledged writes)" + serving + " or passes it again";
+        }
+        return KeySchema.ORIGIN_SEED.equals(origin)
+                ? null
+                : "namespace '" + namespace + "' has a new epoch " + headEpoch + " (version " + version
+                        + ") that was not re-seeded (origin '" + origin + "': an ordinary write into an emptied "
+                        + "namespace) while this service holds epoch " + heldEpoch + ": likely a data loss"
+                        + serving + " (flagctl apply --reseed)";
     }
 
     private void enterReset(String why) {
@@ -715,7 +730,11 @@ public final class SourceLoop {
     private void unreachable(String what, RedisException cause) {
         String why = "Redis at " + settings.options().redactedUri() + ": " + what
                 + (cause == null ? "" : " (" + cause.getMessage() + ")");
-        boolean fromBackup = !delivered && !backupTried && loadBackup(why);
+        BackupFile.Content backup = !delivered && !backupTried ? readBackup() : null;
+        boolean fromBackup = backup != null;
+        if (fromBackup) {
+            deliverBackup(backup, why);
+        }
         backupTried |= !delivered || fromBackup;
         if (outageSince == 0) {
             outageSince = System.currentTimeMillis();
@@ -742,21 +761,25 @@ public final class SourceLoop {
 
     // ---- backup file --------------------------------------------------------------------------
 
-    private boolean loadBackup(String why) {
+    /** The backup file's content, or {@code null} when there is none or it is unusable (logged). */
+    private BackupFile.Content readBackup() {
         if (settings.backupFile() == null || !Files.exists(settings.backupFile())) {
-            return false;
+            return null;
         }
-        BackupFile.Content content;
         try {
-            content = BackupFile.read(settings.backupFile());
+            BackupFile.Content content = BackupFile.read(settings.backupFile());
             if (!content.namespace().equals(namespace)) {
                 throw new IOException("it holds namespace '" + content.namespace() + "', not '" + namespace + "'");
             }
+            return content;
         } catch (IOException | RuntimeException e) {
             metrics.error(SourceMetrics.ErrorKind.BACKUP);
             LOG.log(Level.WARNING, "cannot use the backup file " + settings.backupFile() + ": " + e.getMessage());
-            return false;
+            return null;
         }
+    }
+
+    private void deliverBackup(BackupFile.Content content, String why) {
         deliver(content.data(), content.epoch());
         backupAt = Long.MAX_VALUE; // nothing new to write
         setState(
@@ -767,7 +790,6 @@ public final class SourceLoop {
                 Level.WARNING,
                 "started from the backup file " + settings.backupFile() + " (version " + applied + ", saved "
                         + content.savedAt() + "): " + why);
-        return true;
     }
 
     private void writeBackup() {

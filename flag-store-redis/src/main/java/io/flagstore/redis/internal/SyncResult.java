@@ -17,6 +17,8 @@ import java.util.Map;
  * @param segments segment key to raw hash fields
  * @param deletedFlags flag keys deleted since the requested version (not live again)
  * @param deletedSegments segment keys deleted since the requested version
+ * @param origin how the epoch was created: {@link KeySchema#ORIGIN_SEED}, {@link
+ *     KeySchema#ORIGIN_WRITE}, or {@code ""} when not recorded
  */
 public record SyncResult(
         long version,
@@ -26,7 +28,8 @@ public record SyncResult(
         Map<String, Map<String, String>> flags,
         Map<String, Map<String, String>> segments,
         List<String> deletedFlags,
-        List<String> deletedSegments) {
+        List<String> deletedSegments,
+        String origin) {
 
     /** Decodes the script's reply. */
     public static SyncResult parse(List<Object> reply) {
@@ -49,7 +52,8 @@ public record SyncResult(
                 hashes((List<?>) reply.get(4)),
                 hashes((List<?>) reply.get(5)),
                 deletedFlags,
-                deletedSegments);
+                deletedSegments,
+                (String) reply.get(7));
     }
 
     private static Map<String, Map<String, String>> hashes(List<?> items) {
@@ -63,10 +67,5 @@ public record SyncResult(
             out.put((String) items.get(i), hash);
         }
         return out;
-    }
-
-    /** Whether the namespace does not exist (no version, no epoch): e.g. Redis lost its data. */
-    public boolean namespaceMissing() {
-        return version == 0 && epoch.isEmpty();
     }
 }

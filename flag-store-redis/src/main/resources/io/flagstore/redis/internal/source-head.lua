@@ -1,3 +1,4 @@
--- flag-store RedisFlagSource: the namespace version and epoch, read together (periodic reconcile).
+-- flag-store RedisFlagSource: the namespace version, epoch and epoch origin, read together (periodic reconcile).
 -- KEYS: 1 version, 2 meta
-return {tonumber(redis.call('GET', KEYS[1]) or '0') or 0, redis.call('HGET', KEYS[2], 'epoch') or ''}
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'origin')
+return {tonumber(redis.call('GET', KEYS[1]) or '0') or 0, meta[1] or '', meta[2] or ''}

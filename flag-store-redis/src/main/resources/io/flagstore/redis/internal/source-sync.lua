@@ -1,11 +1,12 @@
 -- flag-store RedisFlagSource: full load or catch-up, read-only and atomic.
 -- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset
 -- ARGV: 1 key prefix ("flagstore:{ns}:"), 2 since (namespace version held; -1 = full load)
--- Returns {version, epoch, deletedTrimmedTo, full (0/1), flags, segments, deleted} where
+-- Returns {version, epoch, deletedTrimmedTo, full (0/1), flags, segments, deleted, origin} where
 -- flags/segments = {key, {field, value, ...}, ...} (an empty list for a hash that is missing) and
--- deleted = {member, version, ...} (members still live again are left out).
+-- deleted = {member, version, ...} (members still live again are left out) and origin = how the
+-- epoch was created ('seed', 'write', or '' when unrecorded).
 local version = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
-local meta = redis.call('HMGET', KEYS[2], 'epoch', 'deletedTrimmedTo')
+local meta = redis.call('HMGET', KEYS[2], 'epoch', 'deletedTrimmedTo', 'origin')
 local epoch = meta[1] or ''
 local trimmedTo = tonumber(meta[2] or '0') or 0
 local since = tonumber(ARGV[2])
@@ -41,4 +42,4 @@ if not full then
     end
   end
 end
-return {version, epoch, trimmedTo, full and 1 or 0, flags, segments, deleted}
+return {version, epoch, trimmedTo, full and 1 or 0, flags, segments, deleted, meta[3] or ''}

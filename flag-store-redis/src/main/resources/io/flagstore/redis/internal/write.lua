@@ -2,13 +2,19 @@
 -- Checks every expected version first and fails with FLAGSTORE_CONFLICT before writing anything.
 --
 -- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset, 6 audit stream,
---       6+i the hash of item i
+--       7 clients (presence), 7+i the hash of item i
 -- ARGV: 1 epoch for a new namespace, 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
 --       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
---       14 audit max length, 15 item count, then per item:
+--       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 presence dead-after (ms),
+--       17 key prefix, 18 item count, then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
+-- Modes (docs/operations.md, "Data loss and recovery"): a 'write' into a namespace without meta
+-- while live instances hold data fails with FLAGSTORE_RESET <instances> <highest version>; a
+-- 'seed' needs an empty namespace (else FLAGSTORE_NOT_EMPTY <version> <flags> <origin>); a
+-- 'force-seed' first removes the namespace's data. Seeds start a new epoch with meta.origin=seed
+-- and a version above every version a live instance holds.
 -- Returns {version, receivers, ts (epoch ms)}.
 
 local function iso_time(ms)
@@ -31,12 +37,46 @@ local function iso_time(ms)
     math.floor(rem / 3600), math.floor((rem % 3600) / 60), rem % 60, millis)
 end
 
+-- live presence entries (heartbeat within dead-after) that hold data: count and highest version
+local function live_holders()
+  local now = redis.call('TIME')
+  local cutoff = tonumber(now[1]) * 1000 - tonumber(ARGV[16])
+  local count, highest = 0, 0
+  local entries = redis.call('HVALS', KEYS[7])
+  for _, json in ipairs(entries) do
+    local ok, entry = pcall(cjson.decode, json)
+    if ok and type(entry) == 'table' and tonumber(entry.heartbeat) and tonumber(entry.heartbeat) >= cutoff
+        and (tonumber(entry.appliedVersion) or 0) > 0 then
+      count = count + 1
+      highest = math.max(highest, tonumber(entry.appliedVersion))
+    end
+  end
+  return count, highest
+end
+
+local mode = ARGV[15]
+local meta_exists = redis.call('EXISTS', KEYS[2]) == 1
+if mode == 'write' and not meta_exists then
+  local count, highest = live_holders()
+  if count > 0 then
+    return redis.error_reply(string.format('FLAGSTORE_RESET %d %d', count, highest))
+  end
+end
+if mode == 'seed' then
+  local flags = redis.call('ZCARD', KEYS[3]) + redis.call('ZCARD', KEYS[4])
+  local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+  if meta_exists or current > 0 or flags > 0 then
+    return redis.error_reply(string.format('FLAGSTORE_NOT_EMPTY %d %d %s', current, flags,
+      redis.call('HGET', KEYS[2], 'origin') or 'unknown'))
+  end
+end
+
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 16
-for i = 1, tonumber(ARGV[15]) do
+local pos = 19
+for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
-                 expected = tonumber(ARGV[pos + 3]), hash = KEYS[6 + i], first = pos + 5 }
+                 expected = tonumber(ARGV[pos + 3]), hash = KEYS[7 + i], first = pos + 5 }
   item.last = pos + 4 + 2 * tonumber(ARGV[pos + 4])
   pos = item.last + 1
   local score = redis.call('ZSCORE', index[item.kind], item.key)
@@ -49,11 +89,26 @@ for i = 1, tonumber(ARGV[15]) do
   items[i] = item
 end
 
+if mode ~= 'write' then
+  -- a seed replaces the namespace: a new epoch whose versions continue above what services hold
+  local _, highest = live_holders()
+  local floor = math.max(highest, tonumber(redis.call('GET', KEYS[1]) or '0') or 0)
+  for kind, zset in pairs(index) do
+    for _, key in ipairs(redis.call('ZRANGE', zset, 0, -1)) do
+      redis.call('DEL', ARGV[17] .. kind .. ':' .. key)
+    end
+  end
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+  redis.call('SET', KEYS[1], string.format('%d', floor))
+end
+
 local version = redis.call('INCR', KEYS[1])
 local now = redis.call('TIME')
 local ts = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local updated_at = iso_time(ts)
-redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1])
+if redis.call('HSETNX', KEYS[2], 'epoch', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[2], 'origin', mode == 'write' and 'write' or 'seed')
+end
 redis.call('HSETNX', KEYS[2], 'schemaVersion', ARGV[2])
 redis.call('HSETNX', KEYS[2], 'createdAt', updated_at)
 local epoch = redis.call('HGET', KEYS[2], 'epoch')

@@ -16,7 +16,8 @@ class SyncResultTest {
                 0L,
                 List.of("a", List.of("key", "a", "version", "40"), "gone-hash", List.of()),
                 List.of("staff", List.of("key", "staff")),
-                List.of("old", "41", "segment:beta", "42"));
+                List.of("old", "41", "segment:beta", "42"),
+                "seed");
 
         SyncResult result = SyncResult.parse(reply);
 
@@ -30,14 +31,16 @@ class SyncResultTest {
         assertThat(result.segments()).containsEntry("staff", Map.of("key", "staff"));
         assertThat(result.deletedFlags()).containsExactly("old");
         assertThat(result.deletedSegments()).containsExactly("beta");
-        assertThat(result.namespaceMissing()).isFalse();
+        assertThat(result.origin()).isEqualTo("seed");
     }
 
     @Test
-    void aNamespaceWithoutVersionAndEpochIsMissing() {
-        SyncResult result = SyncResult.parse(List.of(0L, "", 0L, 1L, List.of(), List.of(), List.of()));
+    void aMissingNamespaceParsesAsAFullEmptyResultWithoutOrigin() {
+        SyncResult result = SyncResult.parse(List.of(0L, "", 0L, 1L, List.of(), List.of(), List.of(), ""));
 
         assertThat(result.full()).isTrue();
-        assertThat(result.namespaceMissing()).isTrue();
+        assertThat(result.version()).isZero();
+        assertThat(result.epoch()).isEmpty();
+        assertThat(result.origin()).isEmpty();
     }
 }
