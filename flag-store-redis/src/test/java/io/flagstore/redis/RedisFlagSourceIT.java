@@ -257,9 +257,17 @@ class RedisFlagSourceIT {
         assertThat(sink.flags()).isEqualTo(before);
         assertThat(sink.inits()).isEqualTo(1);
 
-        // re-seeding (here: writing the flags again) creates a new epoch with data: reloaded whole
+        // ordinary writes (a writer that records no epoch origin) are not a re-seed: nothing is applied
         writer.put(flag("a", false), true);
         writer.put(flag("c", true), true);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sink.stateMessage().contains("not re-seeded"));
+        assertThat(sink.flags()).isEqualTo(before);
+
+        // a deliberate re-seed creates a new epoch that is reloaded whole
+        fx.admin()
+                .forceReseed(
+                        new FlagDocument(List.of(flag("a", false), flag("c", true)), List.of()),
+                        WriteOptions.defaults());
 
         await().atMost(Duration.ofSeconds(5)).until(() -> sink.state() == SourceState.VALID);
         awaitConverged(sink);
@@ -287,11 +295,9 @@ class RedisFlagSourceIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> booted.state() == SourceState.NAMESPACE_RESET);
         assertThat(booted.flags()).isEqualTo(held);
 
-        // the documented recovery: apply the backup document (what `flagctl apply <backup>` does)
+        // the documented recovery: re-seed from the backup document (`flagctl apply -f <backup> --reseed`)
         FlagDocument document = FlagJson.readDocument(Files.readString(backup));
-        Batch.Builder reseed = Batch.builder();
-        document.flags().forEach(reseed::put);
-        fx.admin().apply(reseed.build(), WriteOptions.defaults().withReason("re-seed from backup"));
+        fx.admin().reseed(document, WriteOptions.defaults().withReason("re-seed from backup"));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> booted.state() == SourceState.VALID);
         fx.awaitConverged(booted);

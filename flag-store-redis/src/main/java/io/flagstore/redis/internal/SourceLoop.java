@@ -113,6 +113,7 @@ public final class SourceLoop {
     private String host;
     private boolean subscribed;
     private boolean reset;
+    private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
     private boolean syncRequested = true;
     private boolean fullRequested = true;
@@ -448,8 +449,11 @@ public final class SourceLoop {
             long version = (Long) head.get(0);
             String headEpoch = (String) head.get(1);
             if (reset) {
-                if (resetReason(epoch, applied, version, headEpoch, (String) head.get(2)) == null) {
+                String why = resetReason(epoch, applied, version, headEpoch, (String) head.get(2));
+                if (why == null) {
                     requestSync(true);
+                } else {
+                    enterReset(why);
                 }
             } else if (version != applied || !headEpoch.equals(epoch) || !fromRedis) {
                 requestSync(!headEpoch.equals(epoch));
@@ -531,6 +535,7 @@ public final class SourceLoop {
         }
         if (reset) {
             reset = false;
+            resetWhy = null;
             LOG.log(Level.WARNING, "namespace '" + namespace + "' recovered at version " + applied);
         }
         if (subscribed) {
@@ -553,24 +558,26 @@ public final class SourceLoop {
         if (headEpoch.equals(heldEpoch)) {
             return version >= heldVersion
                     ? null
-                    : "namespace '" + namespace + "' went back from version " + heldVersion + " to " + version
+                    : "namespace '" + namespace + "' went back below version " + heldVersion
                             + " (Redis lost acknowledged writes)" + serving + " or passes it again";
         }
         return KeySchema.ORIGIN_SEED.equals(origin)
                 ? null
-                : "namespace '" + namespace + "' has a new epoch " + headEpoch + " (version " + version
-                        + ") that was not re-seeded (origin '" + origin + "': an ordinary write into an emptied "
+                : "namespace '" + namespace + "' has a new epoch " + headEpoch + " that was not re-seeded (origin '"
+                        + origin + "': an ordinary write into an emptied "
                         + "namespace) while this service holds epoch " + heldEpoch + ": likely a data loss"
                         + serving + " (flagctl apply --reseed)";
     }
 
     private void enterReset(String why) {
-        if (!reset) {
-            reset = true;
-            LOG.log(Level.ERROR, why);
-        }
         pending.clear();
-        setState(SourceState.NAMESPACE_RESET, why);
+        if (!why.equals(resetWhy)) {
+            // a new reason (e.g. the emptied namespace was then written into) is reported once
+            LOG.log(reset ? Level.WARNING : Level.ERROR, why);
+            reset = true;
+            resetWhy = why;
+            setState(SourceState.NAMESPACE_RESET, why);
+        }
     }
 
     private void reload(SyncResult result) {
@@ -748,7 +755,8 @@ public final class SourceLoop {
     }
 
     private void setState(SourceState newState, String message) {
-        if (newState != state) {
+        // enterReset calls only with a new reason, which the sink is told even when already reset
+        if (newState != state || newState == SourceState.NAMESPACE_RESET) {
             state = newState;
             try {
                 sink.stateChanged(newState, message);
