@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
             "1:error",
             "2:usage error (bad arguments, --yes needed without a terminal)",
             "3:flag not found",
-            "4:version conflict (compare-and-set failed)",
+            "4:version conflict (compare-and-set failed; or --reseed into a namespace that is not empty)",
             "5:Redis unreachable",
             "6:--wait timed out: not every live instance confirmed the write",
-            "7:invalid definition: nothing written"
+            "7:invalid definition: nothing written",
+            "8:namespace looks reset (Redis lost it): nothing written; restore with apply --reseed"
         },
         footer = {"", "Examples:", "  flagctl disable payments-api --reason \"INC-42\"", "  flagctl status", ""},
         subcommands = {
