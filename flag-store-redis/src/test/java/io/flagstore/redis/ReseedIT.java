@@ -21,13 +21,17 @@ import io.flagstore.redis.testing.RedisServerExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Data loss and deliberate re-seeding (docs/operations.md, "Data loss and recovery") against a real
@@ -243,6 +247,73 @@ class ReseedIT {
             assertThat(admin.info().origin()).isEqualTo(KeySchema.ORIGIN_SEED);
             assertThat(admin.info().version()).isEqualTo(1);
             assertThat(admin.get("a")).isPresent();
+        }
+    }
+
+    /**
+     * Random losses, routine writes (through the admin, or raw as a writer in the window before
+     * heartbeats return would), re-seeds and forced re-seeds: a service holding data follows Redis
+     * only while it is on an epoch it accepted; after a loss its flags do not change at all until a
+     * seed, after which it equals Redis again.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 42})
+    void aServiceHoldingDataFollowsOnlySeedsAfterALoss(long seed) {
+        Random random = new Random(seed);
+        seedThreeFlags();
+        RecordingSink sink = fx.start(Duration.ofMillis(100));
+        fx.awaitConverged(sink);
+        Map<String, Flag> frozen = null; // what the service must keep serving while detached
+        for (int step = 0; step < 14; step++) {
+            String at = "seed " + seed + ", step " + step;
+            String key = "k" + random.nextInt(4);
+            boolean enabled = random.nextBoolean();
+            switch (random.nextInt(5)) {
+                case 0, 1 -> {
+                    try {
+                        fx.admin()
+                                .apply(
+                                        Batch.builder()
+                                                .put(Flag.killSwitch(key).withEnabled(enabled))
+                                                .build(),
+                                        because(at));
+                    } catch (NamespaceResetException e) {
+                        assertThat(redis.execute("EXISTS", keys.meta())).as(at).isEqualTo(0L);
+                    }
+                }
+                case 2 -> fx.raw.put(Flag.killSwitch(key).withEnabled(enabled), true);
+                case 3 -> {
+                    wipeNamespace();
+                    if (frozen == null) {
+                        frozen = sink.flags();
+                    }
+                }
+                default -> {
+                    List<Flag> flags = new ArrayList<>();
+                    for (int k = 0; k < 4; k++) {
+                        if (random.nextBoolean()) {
+                            flags.add(Flag.killSwitch("k" + k).withEnabled(random.nextBoolean()));
+                        }
+                    }
+                    flags.add(Flag.killSwitch("always").withEnabled(enabled));
+                    FlagDocument document = new FlagDocument(flags, List.of());
+                    try {
+                        fx.admin().reseed(document, because(at));
+                    } catch (NamespaceNotEmptyException e) {
+                        fx.admin().forceReseed(document, because(at));
+                    }
+                    frozen = null;
+                }
+            }
+            if (frozen == null) {
+                fx.awaitConverged(sink, SOON);
+                await(at).atMost(SOON).until(() -> sink.state() == SourceState.VALID);
+            } else {
+                Map<String, Flag> held = frozen;
+                await(at).atMost(SOON).until(() -> sink.state() == SourceState.NAMESPACE_RESET);
+                await(at).during(Duration.ofMillis(300)).atMost(SOON).until(() -> sink.flags()
+                        .equals(held));
+            }
         }
     }
 }

@@ -564,7 +564,7 @@ public final class SourceLoop {
         return KeySchema.ORIGIN_SEED.equals(origin)
                 ? null
                 : "namespace '" + namespace + "' has a new epoch " + headEpoch + " that was not re-seeded (origin '"
-                        + origin + "': an ordinary write into an emptied "
+                        + (origin.isEmpty() ? "unrecorded" : origin) + "': an ordinary write into an emptied "
                         + "namespace) while this service holds epoch " + heldEpoch + ": likely a data loss"
                         + serving + " (flagctl apply --reseed)";
     }
