@@ -90,6 +90,11 @@ import java.util.function.UnaryOperator;
  * no credentials in the message), ACL refusals {@link AccessDeniedException}, missing keys {@link
  * FlagNotFoundException}. Arguments are non-null unless documented otherwise.
  *
+ * <p>Data loss: every write except {@link #reseed}/{@link #forceReseed} throws {@link
+ * NamespaceResetException} (nothing written) when the namespace has no {@code meta} while live
+ * service instances report holding data, i.e. when Redis lost the namespace; restore it with a
+ * re-seed (docs/operations.md, "Data loss and recovery").
+ *
  * <p>Thread-safe: one connection shared by all callers; {@link #close()} releases it.
  */
 public final class FlagAdmin implements AutoCloseable {

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The local backup of a source's flag set: a FlagJson document ({@code {"flags":[...],
- * "segments":[...]}}, so {@code flagctl apply} can re-seed a namespace from it) plus {@code
+ * "segments":[...]}}, so {@code flagctl apply --reseed} can restore a namespace from it) plus {@code
  * version}, {@code epoch}, {@code namespace} and {@code savedAt}. Written atomically (temporary file
  * in the same directory, fsync, rename), so a reader never sees half a file.
  */
