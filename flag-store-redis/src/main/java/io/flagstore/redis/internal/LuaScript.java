@@ -64,6 +64,20 @@ public final class LuaScript {
         }
     }
 
+    /**
+     * Runs a script that only reads, with {@code EVALSHA_RO} (falling back to {@code EVAL_RO}): Redis
+     * then checks its declared keys as reads, so a user with read-only key permissions ({@code %R~})
+     * may run it, and refuses any write the script attempts (docs/operations.md, "Access control").
+     */
+    public <T> T runReadOnly(
+            RedisCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+        try {
+            return commands.evalshaReadOnly(sha1, type, keys, args);
+        } catch (RedisNoScriptException e) {
+            return commands.evalReadOnly(source, type, keys, args);
+        }
+    }
+
     private static String sha1Hex(String text) {
         try {
             return HexFormat.of()

@@ -434,7 +434,7 @@ public final class SourceLoop {
             pubsub.async().subscribe(keys.changes()); // a SUBSCRIBE lost with a dropped connection
         }
         try {
-            List<Object> head = HEAD.run(commands.sync(), ScriptOutputType.MULTI, headKeys);
+            List<Object> head = HEAD.runReadOnly(commands.sync(), ScriptOutputType.MULTI, headKeys);
             long version = (Long) head.get(0);
             String headEpoch = (String) head.get(1);
             if (reset) {
@@ -463,7 +463,7 @@ public final class SourceLoop {
         boolean full = fullRequested || !fromRedis || reset;
         SyncResult result;
         try {
-            result = SyncResult.parse(SYNC.run(
+            result = SyncResult.parse(SYNC.runReadOnly(
                     commands.sync(),
                     ScriptOutputType.MULTI,
                     syncKeys,
