@@ -4,6 +4,7 @@ import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
+import io.flagstore.redis.AccessDeniedException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.io.PrintWriter;
@@ -39,7 +40,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             ex.printStackTrace(new PrintWriter(trace));
             err.print(Redaction.scrub(trace.toString(), uri));
         }
-        print(err, Redaction.scrub(message(ex, uri), uri), Redaction.scrub(hint(ex, cl), uri));
+        print(err, Redaction.scrub(message(ex, cl, uri), uri), Redaction.scrub(hint(ex, cl), uri));
         return exitCode(ex);
     }
 
@@ -60,6 +61,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof InvalidFlagException) {
             return ExitCodes.INVALID;
         }
+        if (ex instanceof AccessDeniedException) {
+            return ExitCodes.DENIED;
+        }
         if (unreachable(ex)) {
             return ExitCodes.UNAVAILABLE;
         }
@@ -75,12 +79,15 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         err.flush();
     }
 
-    private static String message(Exception ex, String uri) {
+    private static String message(Exception ex, CommandLine cl, String uri) {
         if (ex instanceof InvalidFlagException invalid) {
             return "invalid definition: " + String.join("; ", invalid.problems());
         }
-        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
-            return ex.getMessage();
+        if (ex instanceof AccessDeniedException denied) {
+            return denied.requiredRole() == null
+                    ? ex.getMessage()
+                    : "'" + cl.getCommandSpec().qualifiedName() + "' needs the " + denied.requiredRole() + " role: "
+                            + ex.getMessage();
         }
         if (unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
@@ -106,8 +113,12 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof InvalidFlagException) {
             return "nothing was written; see docs/flag-format.md for the definition format";
         }
-        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
-            return "the Redis user lacks a permission or the password is wrong: see the ACLs in docs/operations.md";
+        if (ex instanceof AccessDeniedException denied) {
+            return denied.requiredRole() == null
+                    ? "Redis refused the credentials: check the user and password in --redis / " + Flagctl.ENV_REDIS
+                    : "connect with a Redis user that has the " + denied.requiredRole() + " role (--redis / "
+                            + Flagctl.ENV_REDIS + "); the service role can only read: see docs/operations.md,"
+                            + " \"Access control\"";
         }
         if (unreachable(ex)) {
             String cause = rootMessage(ex);
