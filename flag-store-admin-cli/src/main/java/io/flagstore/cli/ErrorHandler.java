@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -89,6 +90,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
                     : "'" + cl.getCommandSpec().qualifiedName() + "' needs the " + denied.requiredRole() + " role: "
                             + ex.getMessage();
         }
+        if (tlsFailure(ex)) {
+            return "TLS handshake with Redis at " + Redaction.uri(uri) + " failed: " + rootMessage(ex);
+        }
         if (unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
         }
@@ -120,6 +124,10 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
                             + Flagctl.ENV_REDIS + "); the service role can only read: see docs/operations.md,"
                             + " \"Access control\"";
         }
+        if (tlsFailure(ex)) {
+            return "the server's certificate must be signed by a CA you trust (--redis-ca / " + Flagctl.ENV_REDIS_CA
+                    + ", PEM) and name the host of the URL; see docs/operations.md, \"TLS\"";
+        }
         if (unreachable(ex)) {
             String cause = rootMessage(ex);
             if (cause.contains("WRONGPASS") || cause.contains("NOAUTH") || cause.contains("AUTH")) {
@@ -137,6 +145,15 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
                     || t instanceof RedisCommandTimeoutException
                     || t instanceof ConnectException
                     || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean tlsFailure(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
                 return true;
             }
         }

@@ -63,6 +63,7 @@ import picocli.CommandLine.Spec;
 public final class Flagctl implements Callable<Integer> {
     static final String ENV_REDIS = "FLAGSTORE_REDIS_URL";
     static final String ENV_NAMESPACE = "FLAGSTORE_NAMESPACE";
+    static final String ENV_REDIS_CA = "FLAGSTORE_REDIS_CA";
     static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
     static final String DEFAULT_NAMESPACE = "default";
 
@@ -118,6 +119,9 @@ public final class Flagctl implements Callable<Integer> {
                 }
                 if (name.equals("--namespace")) {
                     return env.getOrDefault(ENV_NAMESPACE, DEFAULT_NAMESPACE);
+                }
+                if (name.equals("--redis-ca")) {
+                    return env.get(ENV_REDIS_CA);
                 }
             }
             return null;

@@ -95,8 +95,11 @@ public final class RedisSupport {
         return false;
     }
 
-    /** The messages of {@code e} and its causes (connect errors hide WRONGPASS/NOPERM in a cause). */
-    private static String describe(Throwable e) {
+    /**
+     * The messages of {@code e} and its causes (connect errors hide WRONGPASS/NOPERM and TLS
+     * certificate problems in a cause), bounded.
+     */
+    public static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -713,7 +713,7 @@ public final class SourceLoop {
 
     private void unreachable(String what, RedisException cause) {
         String why = what + " to Redis at " + settings.options().redactedUri()
-                + (cause == null ? "" : ": " + cause.getMessage());
+                + (cause == null ? "" : ": " + RedisSupport.describe(cause));
         boolean fromBackup = !delivered && !backupTried && loadBackup(why);
         backupTried |= !delivered || fromBackup;
         if (outageSince == 0) {
