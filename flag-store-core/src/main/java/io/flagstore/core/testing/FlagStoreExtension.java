@@ -16,7 +16,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
  * JUnit 5 extension giving each test a fresh {@link FlagClient} over an {@link InMemoryFlagSource}
- * holding the flags of its {@link WithFlag} annotations (class-level first, then the method's).
+ * holding the flags of its {@link WithFlag} annotations (the outer classes', then a {@code @Nested}
+ * class's, then the method's: the later wins for the same key).
  *
  * <p>The test gets them as parameters of type {@link FlagClient}, {@link InMemoryFlagSource} or
  * {@link TestFlags} (of test methods, {@code @BeforeEach} and {@code @AfterEach} methods), and in
@@ -30,8 +31,12 @@ public final class FlagStoreExtension implements BeforeEachCallback, AfterEachCa
     @Override
     public void beforeEach(ExtensionContext context) throws IllegalAccessException {
         TestFlags flags = TestFlags.create();
-        List<WithFlag> pins = new ArrayList<>(
-                AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestClass(), WithFlag.class));
+        // outermost class first, so a @Nested class and then the method win for the same key
+        List<Object> instances = context.getRequiredTestInstances().getAllInstances();
+        List<WithFlag> pins = new ArrayList<>();
+        for (Object instance : instances) {
+            pins.addAll(AnnotationSupport.findRepeatableAnnotations(instance.getClass(), WithFlag.class));
+        }
         pins.addAll(AnnotationSupport.findRepeatableAnnotations(context.getRequiredTestMethod(), WithFlag.class));
         try {
             pins.forEach(pin -> flags.set(pin.key(), pin.value(), pin.type()));
@@ -40,13 +45,17 @@ public final class FlagStoreExtension implements BeforeEachCallback, AfterEachCa
                     "@WithFlag on " + context.getDisplayName() + ": " + e.getMessage(), e);
         }
         context.getStore(NAMESPACE).put(TestFlags.class, flags);
-        Object instance = context.getRequiredTestInstance();
+        for (Object instance : instances) {
+            inject(instance, flags);
+        }
+    }
+
+    private static void inject(Object instance, TestFlags flags) throws IllegalAccessException {
         for (Class<?> type = instance.getClass(); type != Object.class; type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
                 Object value = valueFor(field.getType(), flags);
-                if (value != null
-                        && !Modifier.isStatic(field.getModifiers())
-                        && !Modifier.isFinal(field.getModifiers())) {
+                int modifiers = field.getModifiers();
+                if (value != null && !Modifier.isStatic(modifiers) && !Modifier.isFinal(modifiers)) {
                     field.setAccessible(true);
                     if (field.get(instance) == null) {
                         field.set(instance, value);

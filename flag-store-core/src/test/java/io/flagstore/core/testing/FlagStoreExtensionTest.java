@@ -8,6 +8,7 @@ import io.flagstore.core.InMemoryFlagSource;
 import io.flagstore.core.Reason;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,7 +42,8 @@ class FlagStoreExtensionTest {
         assertThat(client.boolDetail("new-checkout", ALICE, true).reason()).isEqualTo(Reason.DISABLED);
         assertThat(client.isEnabled("new-checkout", ALICE)).isFalse();
         assertThat(client.intValue("max-items", ALICE, 0)).isEqualTo(12);
-        assertThat(client.jsonValue("config", ALICE, Map.class, Map.of())).containsEntry("steps", 3);
+        assertThat(client.jsonValue("config", ALICE, Map.class, Map.of()).get("steps"))
+                .isEqualTo(3);
         assertThat(client.stringValue("code", ALICE, "")).isEqualTo("42");
         assertThat(client.stringValue("theme", ALICE, "light")).isEqualTo("dark");
     }
@@ -65,5 +67,18 @@ class FlagStoreExtensionTest {
         // one fresh source per test: two pinned flags are versions 1 and 2, whatever ran before
         assertThat(client.snapshot().version()).isEqualTo(2);
         assertThat(client.isEnabled("new-checkout", ALICE)).isTrue();
+    }
+
+    @Nested
+    @WithFlag(key = "theme", value = "light")
+    class Inner {
+        FlagClient innerField;
+
+        @Test
+        void nestedClassesAddToAndWinOverTheirOuterClass(FlagClient client) {
+            assertThat(client.stringValue("theme", ALICE, "x")).isEqualTo("light");
+            assertThat(client.isEnabled("new-checkout", ALICE)).isTrue();
+            assertThat(innerField).isSameAs(client).isSameAs(injected);
+        }
     }
 }
