@@ -71,6 +71,12 @@ public final class FlagHashCodec {
         return out;
     }
 
+    /** A stored value as a JSON string literal, cut at 100 characters: hostile bytes cannot forge log lines. */
+    private static String quote(String value) {
+        String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
+        return JsonNodeFactory.instance.textNode(shown).toString();
+    }
+
     private static ObjectNode tree(Map<String, String> fields, Set<String> jsonFields) {
         if (fields.isEmpty()) {
             throw new InvalidFlagException(List.of("the hash is empty or missing"));
@@ -85,7 +91,7 @@ public final class FlagHashCodec {
             try {
                 tree.set(name, Json.MAPPER.readTree(value));
             } catch (JsonProcessingException e) {
-                problems.add(name + ": not valid JSON (" + e.getOriginalMessage() + "): " + value);
+                problems.add(name + ": not valid JSON (" + e.getOriginalMessage() + "): " + quote(value));
             }
         });
         if (!problems.isEmpty()) {

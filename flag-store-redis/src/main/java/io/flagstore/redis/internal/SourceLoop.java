@@ -477,6 +477,10 @@ public final class SourceLoop {
         syncRequested = false;
         fullRequested = false;
         retryDelayNanos = MIN_RETRY_NANOS;
+        // Every buffered message arrived before this read began, and Redis publishes a write only after
+        // committing it: one newer than the version read was never written (forged, or from a lost
+        // timeline). Dropping it ends what would otherwise be an endless catch-up loop.
+        pending.tailMap(result.version(), false).clear();
         if (result.full()) {
             metrics.fullReload();
         } else {
