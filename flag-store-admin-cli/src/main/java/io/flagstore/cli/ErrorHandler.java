@@ -65,6 +65,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof AccessDeniedException) {
             return ExitCodes.DENIED;
         }
+        if (ex instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE; // the library refused a value taken from the command line
+        }
         if (unreachable(ex)) {
             return ExitCodes.UNAVAILABLE;
         }
@@ -99,6 +102,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof CliException || ex instanceof io.flagstore.core.FlagStoreException) {
             return ex.getMessage();
         }
+        if (ex instanceof IllegalArgumentException) {
+            return "invalid argument: " + ex.getMessage();
+        }
         return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
     }
 
@@ -116,6 +122,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         }
         if (ex instanceof InvalidFlagException) {
             return "nothing was written; see docs/flag-format.md for the definition format";
+        }
+        if (ex instanceof IllegalArgumentException) {
+            return "nothing was written; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
         }
         if (ex instanceof AccessDeniedException denied) {
             return denied.requiredRole() == null

@@ -39,6 +39,8 @@ public final class RedisOptions {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Default time to establish a connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest command or connect timeout accepted: a day (longer is a mistake, and overflows clock arithmetic). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
 
@@ -190,7 +192,7 @@ public final class RedisOptions {
         /**
          * Sets how long one command may take before it fails with a {@code StoreUnavailableException}.
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or over {@link #MAX_TIMEOUT}
          */
         public Builder commandTimeout(Duration commandTimeout) {
             this.commandTimeout = positive(commandTimeout, "commandTimeout");
@@ -200,7 +202,7 @@ public final class RedisOptions {
         /**
          * Sets how long connecting may take.
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or over {@link #MAX_TIMEOUT}
          */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive(connectTimeout, "connectTimeout");
@@ -257,6 +259,9 @@ public final class RedisOptions {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            if (value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX_TIMEOUT + ", not " + value);
             }
             return value;
         }
