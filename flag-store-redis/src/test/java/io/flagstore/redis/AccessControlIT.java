@@ -154,12 +154,7 @@ class AccessControlIT {
     @Test
     void aServiceUserReadsEverythingAnOperatorReadsThroughTheAdminLibrary() {
         FlagAdmin service = open(FlagAdmin.connect(options(serviceUri)));
-        redis.execute(
-                "HSET",
-                keys.clients(),
-                "dead-1",
-                "{\"service\":\"x\",\"instance\":\"dead-1\",\"host\":\"h\","
-                        + "\"appliedVersion\":1,\"appliedAt\":1,\"heartbeat\":1,\"started\":1}");
+        addDeadInstance();
 
         assertThat(service.list()).extracting(Flag::key).containsExactly("new-checkout", "payments-api");
         assertThat(service.get("payments-api")).isPresent();
@@ -218,12 +213,7 @@ class AccessControlIT {
                 opts());
         admin.deleteSegment("staff", opts());
         admin.delete("b1", opts());
-        redis.execute(
-                "HSET",
-                keys.clients(),
-                "dead-1",
-                "{\"service\":\"x\",\"instance\":\"dead-1\",\"host\":\"h\","
-                        + "\"appliedVersion\":1,\"appliedAt\":1,\"heartbeat\":1,\"started\":1}");
+        addDeadInstance();
 
         assertThat(admin.instances()).isEmpty();
         assertThat(redis.execute("HEXISTS", keys.clients(), "dead-1"))
@@ -234,6 +224,16 @@ class AccessControlIT {
         assertThat(admin.history(20)).hasSize(12);
         assertThat(admin.list()).extracting(Flag::key).containsExactly("new-checkout");
         withConnection(adminUri, redis -> assertRefused(redis::flushall));
+    }
+
+    /** A presence entry whose last heartbeat is decades old: {@code instances()} leaves it out and prunes it. */
+    private void addDeadInstance() {
+        redis.execute(
+                "HSET",
+                keys.clients(),
+                "dead-1",
+                "{\"service\":\"x\",\"instance\":\"dead-1\",\"host\":\"h\","
+                        + "\"appliedVersion\":1,\"appliedAt\":1,\"heartbeat\":1,\"started\":1}");
     }
 
     /** What a refused write must leave untouched: every key of the namespace, compared by value. */
