@@ -71,6 +71,11 @@ final class CreateCommand extends WriteCommand {
 
     @Override
     void validate() {
+        if (options.expectVersion != null && options.expectVersion != 0) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "create only writes a flag that does not exist yet:" + " --expect-version can only be 0 here");
+        }
         flag = fromFile != null ? fromFile() : fromOptions();
         key = flag.key();
     }

@@ -28,7 +28,13 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         String command = cl.getCommandSpec().qualifiedName();
-        print(cl.getErr(), Redaction.scrubUris(ex.getMessage()), "see '" + command + " --help'");
+        String hint = "see '" + command + " --help'";
+        if (cl.getCommandSpec().parent() == null && ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            hint = unmatched.getUnmatched().get(0).startsWith("-")
+                    ? "options go after the command, e.g. '" + command + " disable KEY --namespace prod'"
+                    : "unknown command: '" + command + " --help' lists them";
+        }
+        print(cl.getErr(), Redaction.scrubUris(ex.getMessage()), hint);
         return ExitCodes.USAGE;
     }
 
@@ -62,7 +68,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof InvalidFlagException) {
             return ExitCodes.INVALID;
         }
-        if (ex instanceof AccessDeniedException) {
+        if (ex instanceof AccessDeniedException denied && denied.requiredRole() != null) {
             return ExitCodes.DENIED;
         }
         if (ex instanceof IllegalArgumentException) {

@@ -12,13 +12,13 @@ final class ExitCodes {
     static final int NOT_FOUND = 3;
     /** Compare-and-set failed (--expect-version, or a concurrent write, or create of an existing key). */
     static final int CONFLICT = 4;
-    /** Redis unreachable or timed out. */
+    /** Redis unreachable, refused the credentials, or timed out. */
     static final int UNAVAILABLE = 5;
     /** The write succeeded but not every live instance confirmed it within --wait-timeout. */
     static final int WAIT_TIMEOUT = 6;
     /** The definition was refused by validation; nothing was written. */
     static final int INVALID = 7;
-    /** Redis refused the credentials, or the user lacks the role the command needs (a write with the service role). */
+    /** The Redis user lacks the role the command needs (a write with the service role); retrying does not help. */
     static final int DENIED = 8;
 
     private ExitCodes() {}

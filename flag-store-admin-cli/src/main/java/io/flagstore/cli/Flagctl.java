@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
             "5:Redis unreachable",
             "6:--wait timed out: not every live instance confirmed the write",
             "7:invalid definition: nothing written",
-            "8:access denied: wrong credentials, or the command needs the admin role"
+            "8:access denied: the command needs the admin role"
         },
         footer = {"", "Examples:", "  flagctl disable payments-api --reason \"INC-42\"", "  flagctl status", ""},
         subcommands = {

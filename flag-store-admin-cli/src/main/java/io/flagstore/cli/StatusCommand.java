@@ -67,7 +67,8 @@ final class StatusCommand extends ReadCommand {
         PrintWriter out = out();
         out.println("redis        " + connection.displayUri() + " (reachable, Redis " + info.redisVersion() + ")");
         out.println("namespace    " + connection.namespace + ": version " + info.version() + ", "
-                + Formats.plural(info.flagCount(), "flag") + ", epoch " + info.epoch());
+                + Formats.plural(info.flagCount(), "flag")
+                + (info.epoch() == null ? " (never written)" : ", epoch " + info.epoch()));
         out.println("subscribers  " + info.subscribers() + " on the change channel");
         if (instances.isEmpty()) {
             out.println("instances    none live (services heartbeat every few seconds while running)");

@@ -131,9 +131,9 @@ final class WatchCommand extends ReadCommand {
             ObjectNode node = Json.object();
             node.put("event", "state");
             node.put("state", state.state().name());
-            node.put("message", state.message());
+            node.put("message", Redaction.scrub(state.message(), connection.redis));
             Json.printLine(out(), node);
-        } else if (state.state() != SourceState.VALID && state.state() != SourceState.INITIALIZING) {
+        } else if (state.state() == SourceState.STALE || state.state() == SourceState.NAMESPACE_RESET) {
             spec.commandLine()
                     .getErr()
                     .println("watch: " + state.state()
@@ -196,8 +196,10 @@ final class WatchCommand extends ReadCommand {
         for (Flag f : u.flags()) {
             line.append("  [")
                     .append(f.key())
-                    .append(" ")
-                    .append(Formats.serves(f))
+                    .append(" now ")
+                    .append(Formats.state(f))
+                    .append(", serving ")
+                    .append(f.enabled() ? Formats.serve(f.fallthrough()) : f.offVariant())
                     .append("]");
         }
         line.append("  by ").append(actor == null ? "?" : actor);

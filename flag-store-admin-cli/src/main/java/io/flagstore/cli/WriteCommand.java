@@ -80,6 +80,15 @@ abstract class WriteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (options.expectVersion != null && options.expectVersion < 0) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--expect-version must be 0 (must not exist) or a version, not " + options.expectVersion);
+        }
+        if (options.waitTimeout.isZero()) {
+            throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--wait-timeout must be positive (use --no-wait not to wait)");
+        }
         validate();
         try (FlagAdmin admin = connection.connect()) {
             WriteResult result = write(admin, options.writeOptions());

@@ -102,10 +102,10 @@ class FlagctlAccessIT {
     }
 
     @Test
-    void aWrongPasswordExitsEightAskingToCheckTheCredentials() {
+    void aWrongPasswordExitsFiveAskingToCheckTheCredentials() {
         Map<String, String> wrong = env(redis.uri().replace("redis://", "redis://svc-" + namespace + ":not-the-pw@"));
         Cli.Result r = Cli.run(wrong, Cli.NO_TERMINAL, "list");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.DENIED);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
         assertThat(r.err()).contains("refused the credentials").doesNotContain("not-the-pw");
     }
 }

@@ -195,6 +195,20 @@ class FlagctlIT {
     }
 
     @Test
+    void refusedCredentialsExitFiveWithoutPrintingThePassword() {
+        redis.execute("ACL", "SETUSER", "cli-ops", "on", ">R1ghtPw", "~*", "&*", "+@all");
+        Cli.Result wrong = run("list", "--redis", redis.uri().replace("redis://", "redis://cli-ops:Wr0ngPw@"));
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(ExitCodes.UNAVAILABLE);
+        assertThat(wrong.err()).contains("cli-ops:***@").contains("password").doesNotContain("Wr0ngPw");
+        assertThat(wrong.out()).isEmpty();
+
+        Cli.Result right =
+                run("list", "--json", "--redis", redis.uri().replace("redis://", "redis://cli-ops:R1ghtPw@"));
+        assertThat(right.exitCode()).as(right.toString()).isZero();
+        assertThat(right.out() + right.err()).doesNotContain("R1ghtPw");
+    }
+
+    @Test
     void deleteAsksAndWithoutATerminalRefusesUnlessYes() {
         ok("create", "doomed");
 
@@ -360,7 +374,7 @@ class FlagctlIT {
         ok("create", "payments-api");
         try (RedisFlagSource source = startSource("checkout", "checkout-1")) {
             await().atMost(Duration.ofSeconds(10))
-                    .until(() -> ok("status").out().contains("checkout-1"));
+                    .until(() -> ok("status").out().contains(source.instanceId()));
 
             Cli.Result r = ok("disable", "payments-api", "--reason", "INC-1");
             assertThat(r.out())

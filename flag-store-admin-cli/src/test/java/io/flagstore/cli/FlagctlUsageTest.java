@@ -28,7 +28,13 @@ class FlagctlUsageTest {
                         "'ten' is not a number"),
                 Arguments.of(new String[] {"create"}, "missing the flag KEY"),
                 Arguments.of(new String[] {"disable", "k", "--wait-timeout", "soon"}, "'soon' is not a duration"),
+                Arguments.of(new String[] {"disable", "k", "--wait-timeout", "0"}, "--wait-timeout must be positive"),
                 Arguments.of(new String[] {"history", "--limit", "x"}, "'x'"),
+                Arguments.of(new String[] {"disable", "k", "--expect-version", "-3"}, "--expect-version must be"),
+                Arguments.of(new String[] {"create", "k", "--expect-version", "4"}, "can only be 0"),
+                Arguments.of(new String[] {"disable", "--tag", "t", "--expect-version", "4"}, "not --tag"),
+                Arguments.of(
+                        new String[] {"apply", "-f", "x.json", "--expect-version", "4"}, "does not apply to apply"),
                 Arguments.of(new String[] {"apply"}, "--file"),
                 Arguments.of(new String[] {"list", "--namespace", "Bad Name!"}, "Bad Name!"),
                 Arguments.of(new String[] {"list", "--redis", "http://h:1"}, "redis:// or rediss://"));

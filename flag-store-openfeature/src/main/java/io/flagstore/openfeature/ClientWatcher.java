@@ -46,6 +46,7 @@ final class ClientWatcher implements AutoCloseable {
     private ClientState reported;
 
     private volatile FlagSnapshot lastAnnounced;
+    private boolean pollFailureLogged; // poller thread only
 
     private ClientWatcher(FlagClient client, EventProvider events) {
         this.client = client;
@@ -82,6 +83,20 @@ final class ClientWatcher implements AutoCloseable {
     }
 
     private void poll() {
+        try {
+            pollOnce();
+        } catch (RuntimeException e) {
+            // A failure must not end the scheduled polling (that would silence every later event).
+            boolean first = !pollFailureLogged;
+            pollFailureLogged = true;
+            LOG.log(
+                    first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                    "watching the FlagClient failed",
+                    e);
+        }
+    }
+
+    private void pollOnce() {
         ClientHealth health = client.health();
         ClientState state = health.state();
         if (state != ClientState.INITIALIZING) {

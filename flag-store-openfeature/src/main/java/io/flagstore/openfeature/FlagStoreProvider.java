@@ -23,7 +23,9 @@ import io.flagstore.core.model.FlagType;
 import io.flagstore.core.spi.FlagSource;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An OpenFeature provider over a flag-store {@link FlagClient}: flags are evaluated locally against
@@ -62,7 +64,6 @@ public final class FlagStoreProvider extends EventProvider {
 
     private final FlagSource source;
     private final Consumer<FlagClient.Builder> clientConfigurer;
-    private final Duration startTimeout;
     private final Object lifecycleLock = new Object();
     private volatile FlagClient client;
     private ClientWatcher watcher;
@@ -72,7 +73,6 @@ public final class FlagStoreProvider extends EventProvider {
         this.client = builder.client;
         this.source = builder.source;
         this.clientConfigurer = builder.clientConfigurer == null ? b -> {} : builder.clientConfigurer;
-        this.startTimeout = builder.startTimeout;
     }
 
     /**
@@ -97,23 +97,13 @@ public final class FlagStoreProvider extends EventProvider {
 
     @Override
     public ProviderEvaluation<Boolean> getBooleanEvaluation(String key, Boolean defaultValue, EvaluationContext ctx) {
-        FlagSnapshot snapshot = snapshot();
-        if (snapshot == null) {
-            return notReady(defaultValue);
-        }
-        EvaluationDetail<Boolean> detail =
-                snapshot.boolDetail(key, Contexts.toFlagStore(ctx), defaultValue != null && defaultValue);
-        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+        boolean fallback = defaultValue != null && defaultValue;
+        return evaluate(key, defaultValue, ctx, null, (s, c) -> s.boolDetail(key, c, fallback), b -> b);
     }
 
     @Override
     public ProviderEvaluation<String> getStringEvaluation(String key, String defaultValue, EvaluationContext ctx) {
-        FlagSnapshot snapshot = snapshot();
-        if (snapshot == null) {
-            return notReady(defaultValue);
-        }
-        EvaluationDetail<String> detail = snapshot.stringDetail(key, Contexts.toFlagStore(ctx), defaultValue);
-        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+        return evaluate(key, defaultValue, ctx, null, (s, c) -> s.stringDetail(key, c, defaultValue), v -> v);
     }
 
     /**
@@ -122,85 +112,87 @@ public final class FlagStoreProvider extends EventProvider {
      */
     @Override
     public ProviderEvaluation<Integer> getIntegerEvaluation(String key, Integer defaultValue, EvaluationContext ctx) {
-        FlagSnapshot snapshot = snapshot();
-        if (snapshot == null) {
-            return notReady(defaultValue);
-        }
-        EvaluationDetail<Double> detail = numberDetail(snapshot, key, defaultValue, ctx);
-        Flag flag = flag(snapshot, key);
-        if (detail.variant() == null) {
-            return Results.of(key, detail, defaultValue, defaultValue, flag);
-        }
-        double value = detail.value();
-        if (value != (int) value) {
-            return Results.error(
-                    defaultValue,
-                    ErrorCode.TYPE_MISMATCH,
-                    "flag '" + key + "' value " + value + " is not an integer",
-                    Results.metadata(detail, flag));
-        }
-        return Results.of(key, detail, (int) value, defaultValue, flag);
+        double fallback = defaultValue == null ? 0 : defaultValue;
+        return evaluate(
+                key,
+                defaultValue,
+                ctx,
+                null,
+                (s, c) -> s.numberDetail(key, c, fallback),
+                d -> d == (int) d.doubleValue() ? d.intValue() : null);
     }
 
     @Override
     public ProviderEvaluation<Double> getDoubleEvaluation(String key, Double defaultValue, EvaluationContext ctx) {
-        FlagSnapshot snapshot = snapshot();
-        if (snapshot == null) {
-            return notReady(defaultValue);
-        }
-        EvaluationDetail<Double> detail = numberDetail(snapshot, key, defaultValue, ctx);
-        return Results.of(key, detail, detail.value(), defaultValue, flag(snapshot, key));
+        double fallback = defaultValue == null ? 0 : defaultValue;
+        return evaluate(key, defaultValue, ctx, null, (s, c) -> s.numberDetail(key, c, fallback), d -> d);
     }
 
     /**
      * Serves json flags, converted faithfully: objects to structures, arrays to lists, scalars to
-     * scalar values. Flags of other types are a {@code TYPE_MISMATCH}, as for the other types.
+     * scalar values. Flags of other types are a {@code TYPE_MISMATCH}, as for the other types (the
+     * flag-store client itself would convert them).
      */
     @Override
     public ProviderEvaluation<Value> getObjectEvaluation(String key, Value defaultValue, EvaluationContext ctx) {
-        FlagSnapshot snapshot = snapshot();
-        if (snapshot == null) {
-            return notReady(defaultValue);
+        return evaluate(
+                key,
+                defaultValue,
+                ctx,
+                FlagType.JSON,
+                (s, c) -> s.jsonDetail(key, c, JsonNode.class, null),
+                JsonValues::toValue);
+    }
+
+    /**
+     * One evaluation against one snapshot, so the detail and the flag metadata belong together.
+     *
+     * @param onlyType the flag type this evaluation accepts, when the client's getter accepts more
+     * @param convert the OpenFeature value for a served flag-store value; {@code null} if it does not
+     *     fit the requested type
+     */
+    private <D, T> ProviderEvaluation<T> evaluate(
+            String key,
+            T defaultValue,
+            EvaluationContext ctx,
+            FlagType onlyType,
+            BiFunction<FlagSnapshot, io.flagstore.core.EvaluationContext, EvaluationDetail<D>> evaluation,
+            Function<D, T> convert) {
+        FlagClient c = client;
+        if (c == null) {
+            return Results.error(
+                    defaultValue,
+                    ErrorCode.PROVIDER_NOT_READY,
+                    "the provider has not been initialized",
+                    ImmutableMetadata.EMPTY);
         }
-        Flag flag = flag(snapshot, key);
-        if (flag != null && flag.type() != FlagType.JSON) {
-            // The client converts any type to JSON; OpenFeature's object type stands for json flags only.
-            EvaluationDetail<Object> mismatch =
+        FlagSnapshot snapshot = c.snapshot();
+        Flag flag = key == null ? null : snapshot.flag(key).orElse(null);
+        if (flag != null && onlyType != null && flag.type() != onlyType) {
+            EvaluationDetail<D> mismatch =
                     new EvaluationDetail<>(null, null, Reason.ERROR, -1, null, ErrorKind.TYPE_MISMATCH, flag.version());
             return Results.of(key, mismatch, defaultValue, defaultValue, flag);
         }
-        EvaluationDetail<JsonNode> detail = snapshot.jsonDetail(key, Contexts.toFlagStore(ctx), JsonNode.class, null);
-        Value value = detail.variant() == null ? defaultValue : JsonValues.toValue(detail.value());
+        EvaluationDetail<D> detail = evaluation.apply(snapshot, Contexts.toFlagStore(ctx));
+        if (detail.variant() == null) {
+            return Results.of(key, detail, defaultValue, defaultValue, flag);
+        }
+        T value = convert.apply(detail.value());
+        if (value == null) {
+            return Results.error(
+                    defaultValue,
+                    ErrorCode.TYPE_MISMATCH,
+                    "flag '" + key + "' value " + detail.value() + " does not fit the requested type",
+                    Results.metadata(detail, flag));
+        }
         return Results.of(key, detail, value, defaultValue, flag);
-    }
-
-    private static EvaluationDetail<Double> numberDetail(
-            FlagSnapshot snapshot, String key, Number defaultValue, EvaluationContext ctx) {
-        double fallback = defaultValue == null ? 0 : defaultValue.doubleValue();
-        return snapshot.numberDetail(key, Contexts.toFlagStore(ctx), fallback);
-    }
-
-    /** The client's current snapshot; null before a provider that owns its client initialized. */
-    private FlagSnapshot snapshot() {
-        FlagClient c = client;
-        return c == null ? null : c.snapshot();
-    }
-
-    private static Flag flag(FlagSnapshot snapshot, String key) {
-        return key == null ? null : snapshot.flag(key).orElse(null);
-    }
-
-    private static <T> ProviderEvaluation<T> notReady(T defaultValue) {
-        return Results.error(
-                defaultValue,
-                ErrorCode.PROVIDER_NOT_READY,
-                "the provider has not been initialized",
-                ImmutableMetadata.EMPTY);
     }
 
     /**
      * Creates the client (when built from a source), subscribes to its changes and state, and waits
-     * up to the start timeout for flag data.
+     * for flag data: the provider's own client up to its start timeout ({@link
+     * FlagClient.Builder#startTimeout}, set through {@link Builder#configureClient}), an application's
+     * client up to {@link FlagClient#DEFAULT_START_TIMEOUT}.
      *
      * @throws ProviderNotReadyError if no flag data arrived in time: OpenFeature puts the provider in
      *     its ERROR state; the client keeps trying and the provider emits {@code PROVIDER_READY} once
@@ -211,16 +203,16 @@ public final class FlagStoreProvider extends EventProvider {
     @Override
     public void initialize(EvaluationContext evaluationContext) throws Exception {
         ClientWatcher w;
-        Duration wait = startTimeout;
+        Duration wait = FlagClient.DEFAULT_START_TIMEOUT;
         synchronized (lifecycleLock) {
             if (shutDown) {
                 throw new GeneralError("this FlagStoreProvider was shut down; create a new one");
             }
             if (client == null) {
-                FlagClient.Builder b = FlagClient.builder().source(source).startTimeout(startTimeout);
+                FlagClient.Builder b = FlagClient.builder().source(source);
                 clientConfigurer.accept(b);
-                client = b.build();
-                wait = Duration.ZERO; // build() has waited already
+                client = b.build(); // waits up to the client's start timeout
+                wait = Duration.ZERO;
             }
             if (watcher == null) {
                 watcher = ClientWatcher.start(client, this);
@@ -229,7 +221,7 @@ public final class FlagStoreProvider extends EventProvider {
         }
         ClientHealth health = w.awaitData(wait);
         if (health.state() == ClientState.INITIALIZING) {
-            throw new ProviderNotReadyError("flag-store received no flag data within " + startTimeout + ": "
+            throw new ProviderNotReadyError("flag-store has received no flag data yet: "
                     + Objects.requireNonNullElse(health.message(), "no detail from the source"));
         }
         if (health.state() == ClientState.CLOSED) {
@@ -263,7 +255,6 @@ public final class FlagStoreProvider extends EventProvider {
         private FlagClient client;
         private FlagSource source;
         private Consumer<FlagClient.Builder> clientConfigurer;
-        private Duration startTimeout = FlagClient.DEFAULT_START_TIMEOUT;
 
         private Builder() {}
 
@@ -284,26 +275,11 @@ public final class FlagStoreProvider extends EventProvider {
         }
 
         /**
-         * Further settings (metrics, listener executor, overrides) for the client the provider creates
-         * from its {@link #source}; applied in {@link FlagStoreProvider#initialize}.
+         * Further settings (start timeout, metrics, listener executor, overrides) for the client the
+         * provider creates from its {@link #source}; applied in {@link FlagStoreProvider#initialize}.
          */
         public Builder configureClient(Consumer<FlagClient.Builder> configurer) {
             this.clientConfigurer = Objects.requireNonNull(configurer, "configurer");
-            return this;
-        }
-
-        /**
-         * How long {@link FlagStoreProvider#initialize} waits for the first flag data (default {@link
-         * FlagClient#DEFAULT_START_TIMEOUT}); zero does not wait.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder startTimeout(Duration startTimeout) {
-            Objects.requireNonNull(startTimeout, "startTimeout");
-            if (startTimeout.isNegative()) {
-                throw new IllegalArgumentException("startTimeout must not be negative, was " + startTimeout);
-            }
-            this.startTimeout = startTimeout;
             return this;
         }
 

@@ -202,12 +202,12 @@ class FlagStoreProviderTest {
     }
 
     @Test
-    void disabledJsonFlagServesItsNullOffVariant() {
+    void disabledJsonFlagServesItsOffVariant() {
         source.setEnabled("config", false);
 
         FlagEvaluationDetails<Value> details = client.getObjectDetails("config", new Value("default"));
 
-        assertThat(details.getValue().isNull()).isTrue();
+        assertThat(details.getValue().asStructure().isEmpty()).isTrue();
         assertThat(details.getVariant()).isEqualTo("none");
         assertThat(details.getReason()).isEqualTo(Reason.DISABLED.name());
     }

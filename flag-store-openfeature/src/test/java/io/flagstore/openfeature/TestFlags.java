@@ -10,7 +10,6 @@ import io.flagstore.core.model.Operator;
 import io.flagstore.core.model.Serve;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.List;
 
 /** Test-data helpers for flags of every type. */
 final class TestFlags {
@@ -48,11 +47,11 @@ final class TestFlags {
                 .build();
     }
 
-    /** An enabled json flag serving {@code json} as variant {@code v}; off variant {@code none} (null). */
+    /** An enabled json flag serving {@code json} as variant {@code v}; off variant {@code none} ({@code {}}). */
     static Flag jsonFlag(String key, String json) {
         return Flag.builder(key, FlagType.JSON)
                 .variant("v", json(json))
-                .variant("none", NODES.nullNode())
+                .variant("none", NODES.objectNode())
                 .offVariant("none")
                 .fallthrough(Serve.variant("v"))
                 .enabled(true)
@@ -63,11 +62,7 @@ final class TestFlags {
         return new Clause(
                 attribute,
                 op,
-                Arrays.stream(values).map(v -> (JsonNode) MAPPER.valueToTree(v)).toList(),
+                Arrays.stream(values).<JsonNode>map(MAPPER::valueToTree).toList(),
                 false);
-    }
-
-    static List<Clause> clauses(Clause... clauses) {
-        return List.of(clauses);
     }
 }

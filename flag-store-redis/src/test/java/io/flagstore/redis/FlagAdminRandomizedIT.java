@@ -160,7 +160,7 @@ class FlagAdminRandomizedIT {
     }
 
     /** {@code f} under {@code key}; a generated expiry moves far out so it follows any creation time. */
-    private static Flag rekey(Flag f, String key) {
+    static Flag rekey(Flag f, String key) {
         return new Flag(
                 key,
                 f.type(),

@@ -11,6 +11,7 @@ import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.internal.BackupFile;
+import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.nio.file.Files;
@@ -297,5 +298,24 @@ class RedisFlagSourceIT {
         fx.awaitConverged(booted);
         assertThat(booted.flags().keySet()).isEqualTo(held.keySet());
         assertThat(booted.flag("a").enabled()).isTrue();
+    }
+
+    @Test
+    void theDocumentedReaderAclIsEnoughForTheSource() {
+        // the service role of docs/operations.md, "Access control", read from that file
+        String uri = DocumentedAcl.create(redis, DocumentedAcl.Role.SERVICE, fx.namespace, "flag-reader", "reader-pw");
+        try {
+            fx.admin().create(flag("a", true));
+            RecordingSink sink = fx.start(b -> b.options(
+                    RedisOptions.builder().uri(uri).namespace(fx.namespace).build()));
+            await().until(() -> sink.state() == SourceState.VALID);
+            await().until(() -> ((List<?>) redis.execute("HKEYS", writer.keys().clients())).size() == 1);
+
+            fx.admin().disable("a");
+
+            awaitConverged(sink);
+        } finally {
+            redis.execute("ACL", "DELUSER", "flag-reader");
+        }
     }
 }

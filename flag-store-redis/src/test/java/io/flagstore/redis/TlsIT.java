@@ -106,7 +106,7 @@ class TlsIT {
                 .build()) {
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(client.health().message())
-                            .contains("cannot connect to Redis at " + redis.tlsUri())
+                            .contains("Redis at " + redis.tlsUri() + ": cannot connect")
                             .containsIgnoringCase("certification path"));
             assertThat(client.health().state()).isNotEqualTo(ClientState.READY);
             assertThat(client.boolValue("payments-api", EvaluationContext.of("u"), true))

@@ -80,7 +80,11 @@ public final class Bucketing {
             return bucketOf(hash(value));
         }
 
-        /** The hash of this prefix's bytes followed by the UTF-8 bytes of {@code value}. */
+        /**
+         * The hash of this prefix's bytes followed by the UTF-8 bytes of {@code value}. The loop handles
+         * ASCII only, keeping it small enough for the JIT to inline; the first other char hands the
+         * state to {@link #hashRest}.
+         */
         int hash(String value) {
             int h = this.h;
             int k = this.k;
@@ -104,42 +108,66 @@ public final class Bucketing {
                         continue;
                     }
                 }
-                char c = value.charAt(i++);
-                int bytes; // up to four UTF-8 bytes, first byte lowest
-                int count;
-                if (c < 0x80) {
-                    bytes = c;
-                    count = 1;
-                } else if (c < 0x800) {
-                    bytes = (0xc0 | c >> 6) | (0x80 | c & 0x3f) << 8;
-                    count = 2;
-                } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(value.charAt(i))) {
-                    int cp = Character.toCodePoint(c, value.charAt(i++));
-                    bytes = (0xf0 | cp >> 18)
-                            | (0x80 | cp >> 12 & 0x3f) << 8
-                            | (0x80 | cp >> 6 & 0x3f) << 16
-                            | (0x80 | cp & 0x3f) << 24;
-                    count = 4;
-                } else if (Character.isSurrogate(c)) {
-                    bytes = '?';
-                    count = 1;
-                } else {
-                    bytes = (0xe0 | c >> 12) | (0x80 | c >> 6 & 0x3f) << 8 | (0x80 | c & 0x3f) << 16;
-                    count = 3;
+                char c = value.charAt(i);
+                if (c >= 0x80) {
+                    return hashRest(value, i, h, k, len);
                 }
-                for (int b = 0; b < count; b++) {
-                    k |= (bytes >>> (b << 3) & 0xff) << ((len & 3) << 3);
-                    if ((++len & 3) == 0) {
-                        h = mixH(h, k);
-                        k = 0;
-                    }
+                k |= c << bits;
+                i++;
+                if ((++len & 3) == 0) {
+                    h = mixH(h, k);
+                    k = 0;
                 }
             }
-            if ((len & 3) != 0) {
-                h ^= mixK(k);
-            }
-            return fmix(h ^ len);
+            return finish(h, k, len);
         }
+    }
+
+    /** Continues a hash from {@code value.charAt(from)} with any chars: the general UTF-8 path. */
+    private static int hashRest(String value, int from, int h, int k, int len) {
+        int length = value.length();
+        int i = from;
+        while (i < length) {
+            char c = value.charAt(i++);
+            int bytes; // one to four UTF-8 bytes, first byte lowest
+            int count;
+            if (c < 0x80) {
+                bytes = c;
+                count = 1;
+            } else if (c < 0x800) {
+                bytes = (0xc0 | c >> 6) | (0x80 | c & 0x3f) << 8;
+                count = 2;
+            } else if (Character.isHighSurrogate(c) && i < length && Character.isLowSurrogate(value.charAt(i))) {
+                int cp = Character.toCodePoint(c, value.charAt(i++));
+                bytes = (0xf0 | cp >> 18)
+                        | (0x80 | cp >> 12 & 0x3f) << 8
+                        | (0x80 | cp >> 6 & 0x3f) << 16
+                        | (0x80 | cp & 0x3f) << 24;
+                count = 4;
+            } else if (Character.isSurrogate(c)) {
+                bytes = '?';
+                count = 1;
+            } else {
+                bytes = (0xe0 | c >> 12) | (0x80 | c >> 6 & 0x3f) << 8 | (0x80 | c & 0x3f) << 16;
+                count = 3;
+            }
+            for (int b = 0; b < count; b++) {
+                k |= (bytes >>> (b << 3) & 0xff) << ((len & 3) << 3);
+                if ((++len & 3) == 0) {
+                    h = mixH(h, k);
+                    k = 0;
+                }
+            }
+        }
+        return finish(h, k, len);
+    }
+
+    /** Mixes in the pending tail bytes and the length, then avalanches. */
+    private static int finish(int h, int k, int len) {
+        if ((len & 3) != 0) {
+            h ^= mixK(k);
+        }
+        return fmix(h ^ len);
     }
 
     private static int mixK(int k) {

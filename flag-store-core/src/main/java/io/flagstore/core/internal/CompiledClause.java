@@ -9,6 +9,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -72,7 +74,7 @@ final class CompiledClause {
                 numberSet = new HashSet<>();
                 for (JsonNode v : values) {
                     if (v.isTextual()) {
-                        stringSet.add(v.textValue());
+                        stringSet.add(v.textValue().intern()); // identity hits for literal values
                     } else if (v.isNumber()) {
                         numberSet.add(Values.canonical(v.doubleValue()));
                     } else if (v.isBoolean()) {
@@ -84,29 +86,9 @@ final class CompiledClause {
                 }
             }
             case STARTS_WITH, ENDS_WITH, CONTAINS -> textArray = texts(values);
-            case MATCHES -> {
-                String[] regexes = texts(values);
-                patternArray = new Pattern[regexes.length];
-                for (int i = 0; i < regexes.length; i++) {
-                    try {
-                        patternArray[i] = Pattern.compile(regexes[i]);
-                    } catch (PatternSyntaxException e) {
-                        throw new MalformedException("clause on '" + attribute + "': invalid regex '" + regexes[i]
-                                + "': " + e.getDescription());
-                    }
-                }
-            }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
-                String[] versions = texts(values);
-                semverArray = new SemVer[versions.length];
-                for (int i = 0; i < versions.length; i++) {
-                    try {
-                        semverArray[i] = SemVer.parse(versions[i]);
-                    } catch (IllegalArgumentException e) {
-                        throw new MalformedException("clause on '" + attribute + "': " + e.getMessage());
-                    }
-                }
-            }
+            case MATCHES -> patternArray = parseTexts(values, Pattern::compile, Pattern[]::new, "regex");
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> semverArray =
+                    parseTexts(values, SemVer::parse, SemVer[]::new, "semantic version");
             case LT, LTE, GT, GTE -> {
                 boundArray = new double[values.size()];
                 for (int i = 0; i < boundArray.length; i++) {
@@ -167,6 +149,23 @@ final class CompiledClause {
         return result;
     }
 
+    /** Parses each (string) value, naming the value and the problem when one does not parse. */
+    private <T> T[] parseTexts(
+            List<JsonNode> values, Function<String, T> parser, IntFunction<T[]> newArray, String what) {
+        String[] texts = texts(values);
+        T[] parsed = newArray.apply(texts.length);
+        for (int i = 0; i < texts.length; i++) {
+            try {
+                parsed[i] = parser.apply(texts[i]);
+            } catch (IllegalArgumentException e) { // PatternSyntaxException is one too
+                String why = e instanceof PatternSyntaxException syntax ? syntax.getDescription() : e.getMessage();
+                throw new MalformedException(
+                        "clause on '" + attribute + "': invalid " + what + " '" + texts[i] + "': " + why);
+            }
+        }
+        return parsed;
+    }
+
     private MalformedException malformed(JsonNode value, String expected) {
         return new MalformedException(
                 "clause on '" + attribute + "' (" + op.jsonName() + "): value " + value + " is not " + expected);
@@ -175,131 +174,137 @@ final class CompiledClause {
     /** Whether the context satisfies this clause; never throws for any attribute value. */
     boolean matches(EvaluationContext ctx) {
         if (op == Operator.IN_SEGMENT) {
-            for (CompiledSegment segment : segments) {
-                if (segment != null && segment.contains(ctx)) {
-                    return !invert;
-                }
-            }
-            return invert;
+            return inSegment(ctx) != invert;
         }
         Object value = ctx.attribute(attribute);
         if (value == null) {
             return false;
         }
-        int outcome;
-        if (value instanceof String) {
-            outcome = compare(value); // the common case, tested first: an exact class check is cheapest
-        } else if (value instanceof List<?> list) {
-            int size = list.size();
-            outcome = size == 0 ? NO_MATCH : NOT_COMPARABLE;
-            for (int i = 0; i < size; i++) {
-                int one = compare(list.get(i));
-                if (one == MATCH) {
-                    outcome = MATCH;
-                    break;
-                }
-                if (one == NO_MATCH) {
-                    outcome = NO_MATCH;
-                }
-            }
-        } else {
-            outcome = compare(value);
-        }
+        // Strings first: the common case, and an exact class check is cheaper than an interface one.
+        int outcome = value instanceof String || !(value instanceof List<?> list) ? compare(value) : compareAny(list);
         return outcome != NOT_COMPARABLE && (outcome == MATCH) != invert;
     }
 
-    /** Compares one scalar attribute value (String, Double, Boolean or Instant) with the values. */
-    private int compare(Object value) {
-        switch (op) {
-            case IN, NOT_IN -> {
-                if (value instanceof String s) {
-                    return outcome(strings.contains(s));
-                }
-                if (value instanceof Double d) {
-                    return outcome(numbers.contains(d.doubleValue() == 0.0 ? ZERO : d));
-                }
-                if (value instanceof Boolean b) {
-                    return outcome(b ? matchesTrue : matchesFalse);
-                }
-                return NOT_COMPARABLE;
-            }
-            case STARTS_WITH, ENDS_WITH, CONTAINS -> {
-                if (!(value instanceof String s)) {
-                    return NOT_COMPARABLE;
-                }
-                for (String text : texts) {
-                    boolean hit = op == Operator.STARTS_WITH
-                            ? s.startsWith(text)
-                            : op == Operator.ENDS_WITH ? s.endsWith(text) : s.contains(text);
-                    if (hit) {
-                        return MATCH;
-                    }
-                }
-                return NO_MATCH;
-            }
-            case MATCHES -> {
-                if (!(value instanceof String s)) {
-                    return NOT_COMPARABLE;
-                }
-                for (Pattern pattern : patterns) {
-                    if (pattern.matcher(s).find()) {
-                        return MATCH;
-                    }
-                }
-                return NO_MATCH;
-            }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
-                SemVer version = value instanceof String s ? SemVer.tryParse(s) : null;
-                if (version == null) {
-                    return NOT_COMPARABLE;
-                }
-                for (SemVer bound : semvers) {
-                    int c = version.compareTo(bound);
-                    if (op == Operator.SEMVER_EQ ? c == 0 : op == Operator.SEMVER_LT ? c < 0 : c > 0) {
-                        return MATCH;
-                    }
-                }
-                return NO_MATCH;
-            }
-            case LT, LTE, GT, GTE -> {
-                if (!(value instanceof Double number)) {
-                    return NOT_COMPARABLE;
-                }
-                double d = number;
-                for (double bound : bounds) {
-                    boolean hit =
-                            switch (op) {
-                                case LT -> d < bound;
-                                case LTE -> d <= bound;
-                                case GT -> d > bound;
-                                default -> d >= bound;
-                            };
-                    if (hit) {
-                        return MATCH;
-                    }
-                }
-                return NO_MATCH;
-            }
-            case BEFORE, AFTER -> {
-                Instant instant = value instanceof Instant i
-                        ? i
-                        : value instanceof Double ms
-                                ? Instant.ofEpochMilli(ms.longValue())
-                                : value instanceof String s ? Values.parseInstant(s) : null;
-                if (instant == null) {
-                    return NOT_COMPARABLE;
-                }
-                for (Instant bound : instants) {
-                    if (op == Operator.BEFORE ? instant.isBefore(bound) : instant.isAfter(bound)) {
-                        return MATCH;
-                    }
-                }
-                return NO_MATCH;
-            }
-            default -> {
-                return NOT_COMPARABLE;
+    private boolean inSegment(EvaluationContext ctx) {
+        for (CompiledSegment segment : segments) {
+            if (segment != null && segment.contains(ctx)) {
+                return true;
             }
         }
+        return false;
+    }
+
+    /** A list attribute matches when any element does; it is comparable when any element is (or it is empty). */
+    private int compareAny(List<?> list) {
+        int size = list.size();
+        int outcome = size == 0 ? NO_MATCH : NOT_COMPARABLE;
+        for (int i = 0; i < size; i++) {
+            int one = compare(list.get(i));
+            if (one == MATCH) {
+                return MATCH;
+            }
+            if (one == NO_MATCH) {
+                outcome = NO_MATCH;
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Compares one scalar attribute value (String, Double, Boolean or Instant) with the values. Kept
+     * small, delegating per operator family, so the JIT inlines the path a flag actually takes.
+     */
+    private int compare(Object value) {
+        return switch (op) {
+            case IN, NOT_IN -> compareIn(value);
+            case STARTS_WITH, ENDS_WITH, CONTAINS -> value instanceof String s ? compareText(s) : NOT_COMPARABLE;
+            case MATCHES -> value instanceof String s ? compareRegex(s) : NOT_COMPARABLE;
+            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> compareSemVer(value);
+            case LT, LTE, GT, GTE -> value instanceof Double d ? compareNumber(d) : NOT_COMPARABLE;
+            case BEFORE, AFTER -> compareInstant(value);
+            default -> NOT_COMPARABLE;
+        };
+    }
+
+    private int compareIn(Object value) {
+        if (value instanceof String s) {
+            return outcome(strings.contains(s));
+        }
+        if (value instanceof Double d) {
+            return outcome(numbers.contains(d.doubleValue() == 0.0 ? ZERO : d));
+        }
+        if (value instanceof Boolean b) {
+            return outcome(b ? matchesTrue : matchesFalse);
+        }
+        return NOT_COMPARABLE;
+    }
+
+    private int compareText(String s) {
+        for (String text : texts) {
+            boolean hit = op == Operator.STARTS_WITH
+                    ? s.startsWith(text)
+                    : op == Operator.ENDS_WITH ? s.endsWith(text) : s.contains(text);
+            if (hit) {
+                return MATCH;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    private int compareRegex(String s) {
+        for (Pattern pattern : patterns) {
+            if (pattern.matcher(s).find()) {
+                return MATCH;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    private int compareSemVer(Object value) {
+        SemVer version = value instanceof String s ? SemVer.tryParse(s) : null;
+        if (version == null) {
+            return NOT_COMPARABLE;
+        }
+        for (SemVer bound : semvers) {
+            int c = version.compareTo(bound);
+            if (op == Operator.SEMVER_EQ ? c == 0 : op == Operator.SEMVER_LT ? c < 0 : c > 0) {
+                return MATCH;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    private int compareNumber(double d) {
+        for (double bound : bounds) {
+            boolean hit =
+                    switch (op) {
+                        case LT -> d < bound;
+                        case LTE -> d <= bound;
+                        case GT -> d > bound;
+                        default -> d >= bound;
+                    };
+            if (hit) {
+                return MATCH;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    private int compareInstant(Object value) {
+        Instant instant = value instanceof Instant i
+                ? i
+                : value instanceof Double ms
+                        ? Instant.ofEpochMilli(ms.longValue())
+                        : value instanceof String s ? Values.parseInstant(s) : null;
+        if (instant == null) {
+            return NOT_COMPARABLE;
+        }
+        for (Instant bound : instants) {
+            if (op == Operator.BEFORE ? instant.isBefore(bound) : instant.isAfter(bound)) {
+                return MATCH;
+            }
+        }
+        return NO_MATCH;
     }
 
     private static int outcome(boolean hit) {

@@ -269,7 +269,8 @@ public final class CompiledSnapshot {
     /**
      * Evaluates a flag for a context per DESIGN §3. Never throws and never returns {@code null}: a
      * missing flag gives ERROR/FLAG_NOT_FOUND, a broken one ERROR/MALFORMED_FLAG, anything unexpected
-     * ERROR/GENERAL. Allocates only for a missing flag.
+     * ERROR/GENERAL. Allocates nothing except for a missing flag, regex matching (a Matcher) and
+     * semver or string-instant attributes (parsed per evaluation).
      *
      * @param key the flag key
      * @param ctx the context; must not be {@code null} (a null context gives ERROR/GENERAL)

@@ -54,6 +54,11 @@ class ErrorEvaluationTest {
                         "not a number"),
                 Arguments.of(
                         bool("x")
+                                .rule(rule("r", "on", clause("a", Operator.SEMVER_LT, "v1")))
+                                .build(),
+                        "invalid semantic version 'v1'"),
+                Arguments.of(
+                        bool("x")
                                 .rule(rule("r", "on", clause("a", Operator.BEFORE, "yesterday")))
                                 .build(),
                         "ISO-8601"),

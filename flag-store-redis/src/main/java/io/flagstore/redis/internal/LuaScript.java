@@ -1,5 +1,6 @@
 package io.flagstore.redis.internal;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -65,16 +66,23 @@ public final class LuaScript {
     }
 
     /**
-     * Runs a script that only reads, with {@code EVALSHA_RO} (falling back to {@code EVAL_RO}): Redis
-     * then checks its declared keys as reads, so a user with read-only key permissions ({@code %R~})
-     * may run it, and refuses any write the script attempts (docs/operations.md, "Access control").
+     * Runs a script that only reads with {@code EVALSHA_RO} ({@code EVAL_RO} on {@code NOSCRIPT}):
+     * an ACL user with read-only key access may run it, and so may a replica. Servers older than
+     * Redis 7 lack these commands and get {@link #run}.
      */
     public <T> T runReadOnly(
             RedisCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
         try {
-            return commands.evalshaReadOnly(sha1, type, keys, args);
-        } catch (RedisNoScriptException e) {
-            return commands.evalReadOnly(source, type, keys, args);
+            try {
+                return commands.evalshaReadOnly(sha1, type, keys, args);
+            } catch (RedisNoScriptException e) {
+                return commands.evalReadOnly(source, type, keys, args);
+            }
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("ERR unknown command")) {
+                return run(commands, type, keys, args);
+            }
+            throw e;
         }
     }
 

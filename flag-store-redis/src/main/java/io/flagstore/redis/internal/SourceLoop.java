@@ -1,10 +1,8 @@
 package io.flagstore.redis.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
-import io.flagstore.core.model.FlagValidator;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
@@ -22,8 +20,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetAddress;
@@ -39,10 +35,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 
 /**
  * The updater of one {@code RedisFlagSource}: a dedicated thread that does all Redis work and all
@@ -53,8 +53,11 @@ import java.util.concurrent.TimeUnit;
  * batches, then runs due tasks (catch-up, version check, heartbeat, backup). Every
  * (re)subscription confirmed by Redis triggers a catch-up, so a reconnect cannot lose writes: the
  * subscription is live before the read, and messages that arrive meanwhile wait in {@link
- * #pending} and are applied only when newer than what the read returned. State here is confined to
- * the updater thread, except the queue and the closing flag.
+ * #pending} and are applied only when newer than what the read returned. Lettuce (7.7) re-issues
+ * SUBSCRIBE by itself when it re-activates a reconnected pub/sub connection ({@code
+ * StatefulRedisPubSubConnectionImpl.activated} calls {@code resubscribe}) and reports each
+ * confirmation through {@code RedisPubSubListener.subscribed}: that callback is the reconnect
+ * signal. State here is confined to the updater thread, except the event queue.
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
@@ -65,6 +68,8 @@ public final class SourceLoop {
     private static final long BACKUP_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_PENDING = 10_000;
     private static final int MAX_REPORTED_CORRUPT = 1_000;
+    private static final int PARALLEL_DECODE = 1_000;
+    private static final long PRESENCE_GAP_MILLIS = 50;
 
     private sealed interface Event permits Message, Signal {}
 
@@ -102,7 +107,7 @@ public final class SourceLoop {
     private long appliedAtMillis;
     private final Map<String, Flag> flags = new HashMap<>(); // last good definitions
     private final Map<String, Segment> segments = new HashMap<>();
-    private final TreeMap<Long, Change> pending = new TreeMap<>();
+    private final TreeMap<Long, PushedChange> pending = new TreeMap<>();
 
     // Connection and sync bookkeeping (updater thread only).
     private String host;
@@ -117,7 +122,7 @@ public final class SourceLoop {
     private long nextReconcile;
     private long nextHeartbeat;
     private long backupAt = Long.MAX_VALUE;
-    private boolean presenceDirty;
+    private long lastPresence = Long.MIN_VALUE / 2; // nanoTime of the last presence write
     private long outageSince; // wall ms of the first failure of the current outage, 0 when healthy
     private SourceState state = SourceState.INITIALIZING;
     private boolean messageErrorLogged;
@@ -172,16 +177,27 @@ public final class SourceLoop {
                     connect();
                 }
                 Event first = events.poll(nanosToNextTask(), TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    events.drainTo(batch);
-                    boolean stop = handle(batch);
-                    batch.clear();
-                    if (stop) {
+                try {
+                    if (first != null) {
+                        batch.add(first);
+                        events.drainTo(batch);
+                        boolean stop = handle(batch);
+                        batch.clear();
+                        if (stop) {
+                            return;
+                        }
+                    }
+                    runDueTasks();
+                } catch (RuntimeException e) {
+                    if (batch.contains(Signal.STOP)) {
                         return;
                     }
+                    // a bug or an unexpected reply must not end the updater: log, then retry from Redis
+                    batch.clear();
+                    LOG.log(Level.ERROR, "unexpected failure in the flag source of '" + namespace + "'; retrying", e);
+                    requestSync(true);
+                    retryAt = System.nanoTime() + nextRetryDelay();
                 }
-                runDueTasks();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -206,12 +222,7 @@ public final class SourceLoop {
         }
         try {
             if (client == null) {
-                resources = DefaultClientResources.builder()
-                        .ioThreadPoolSize(1)
-                        .computationThreadPoolSize(1)
-                        .reconnectDelay(Delay.exponential(
-                                Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                        .build();
+                resources = SharedResources.acquire();
                 client = RedisClient.create(resources, RedisSupport.redisUri(settings.options()));
                 client.setOptions(RedisSupport.clientOptions(settings.options())
                         .autoReconnect(true)
@@ -281,16 +292,13 @@ public final class SourceLoop {
             }
         }
         drainPending();
-        if (presenceDirty) {
-            writePresence();
-        }
         return false;
     }
 
     private void onMessage(String payload) {
-        Change message;
+        PushedChange message;
         try {
-            message = Change.decode(payload);
+            message = PushedChange.decode(payload);
         } catch (RuntimeException e) {
             metrics.error(SourceMetrics.ErrorKind.MESSAGE);
             if (!messageErrorLogged) {
@@ -309,6 +317,9 @@ public final class SourceLoop {
                 requestSync(true);
             }
             return;
+        }
+        if (fromRedis && applied == 0 && epoch.isEmpty()) {
+            epoch = message.epoch(); // the namespace was created after the load: its first writes
         }
         if (fromRedis && !message.epoch().equals(epoch)) {
             requestSync(true); // a re-seeded or reset namespace: the sync decides
@@ -341,25 +352,25 @@ public final class SourceLoop {
         }
     }
 
-    private void apply(Change change) {
+    private void apply(PushedChange change) {
         deliver(change.update());
         metrics.applied(change.ts());
     }
 
     /** A decoded message: the update with every item stamped with the write's version and time. */
-    private record Change(String epoch, long ts, FlagUpdate update) {
-        static Change decode(String payload) {
+    private record PushedChange(String epoch, long ts, FlagUpdate update) {
+        static PushedChange decode(String payload) {
             ChangeMessage message = ChangeMessage.decode(payload);
             Instant writtenAt = Instant.ofEpochMilli(message.ts());
             List<Flag> changed = new ArrayList<>(message.flags().size());
             for (ObjectNode tree : message.flags()) {
-                changed.add(valid(FlagJson.fromTree(tree)).withVersion(message.version(), writtenAt, message.actor()));
+                changed.add(FlagJson.fromTree(tree).withVersion(message.version(), writtenAt, message.actor()));
             }
             List<Segment> changedSegments = new ArrayList<>(message.segments().size());
             for (ObjectNode tree : message.segments()) {
-                changedSegments.add(valid(FlagJson.segmentFromTree(tree)).withVersion(message.version(), writtenAt));
+                changedSegments.add(FlagJson.segmentFromTree(tree).withVersion(message.version(), writtenAt));
             }
-            return new Change(
+            return new PushedChange(
                     message.epoch(),
                     message.ts(),
                     new FlagUpdate(
@@ -409,7 +420,6 @@ public final class SourceLoop {
             reconcile();
         }
         if (now >= nextHeartbeat) {
-            nextHeartbeat = now + settings.heartbeatInterval().toNanos();
             writePresence();
         }
     }
@@ -488,9 +498,6 @@ public final class SourceLoop {
         }
         handle(result);
         drainPending();
-        if (presenceDirty) {
-            writePresence();
-        }
     }
 
     /**
@@ -556,106 +563,100 @@ public final class SourceLoop {
     }
 
     private void reload(SyncResult result) {
-        Map<String, Flag> loaded = new HashMap<>();
-        result.flags().forEach((key, hash) -> {
-            Flag flag = decodeFlag(key, hash);
-            Flag good = flag != null ? flag : flags.get(key);
-            if (good != null) {
-                loaded.put(key, good);
-            }
-        });
-        Map<String, Segment> loadedSegments = new HashMap<>();
-        result.segments().forEach((key, hash) -> {
-            Segment segment = decodeSegment(key, hash);
-            Segment good = segment != null ? segment : segments.get(key);
-            if (good != null) {
-                loadedSegments.put(key, good);
-            }
-        });
+        // same epoch: a hash still at the version held decodes to what is held; skip the work
+        boolean sameData = fromRedis && result.epoch().equals(epoch);
+        Map<String, Flag> loaded = decodeAll(
+                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, sameData ? flags : Map.of());
+        Map<String, Segment> loadedSegments = decodeAll(
+                result.segments(),
+                FlagHashCodec::segmentFromFields,
+                Segment::key,
+                Segment::version,
+                sameData ? segments : Map.of());
+        // a corrupt hash keeps the definition held before (if any)
+        result.flags().keySet().forEach(key -> keepHeld(key, loaded, flags));
+        result.segments().keySet().forEach(key -> keepHeld(key, loadedSegments, segments));
         FlagData data = new FlagData(result.version(), loaded, loadedSegments);
         pending.headMap(result.version(), true).clear();
         deliver(data, result.epoch());
         fromRedis = true;
     }
 
+    private static <T> void keepHeld(String key, Map<String, T> loaded, Map<String, T> held) {
+        if (!loaded.containsKey(key) && held.containsKey(key)) {
+            loaded.put(key, held.get(key));
+        }
+    }
+
     private void catchUp(SyncResult result) {
-        List<Flag> changed = new ArrayList<>();
-        result.flags().forEach((key, hash) -> {
-            Flag flag = decodeFlag(key, hash);
-            if (flag != null) {
-                changed.add(flag);
-            }
-        });
-        List<Segment> changedSegments = new ArrayList<>();
-        result.segments().forEach((key, hash) -> {
-            Segment segment = decodeSegment(key, hash);
-            if (segment != null) {
-                changedSegments.add(segment);
-            }
-        });
+        Map<String, Flag> changed =
+                decodeAll(result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Map.of());
+        Map<String, Segment> changedSegments = decodeAll(
+                result.segments(), FlagHashCodec::segmentFromFields, Segment::key, Segment::version, Map.of());
         epoch = result.epoch();
         if (result.version() == applied && changed.isEmpty() && changedSegments.isEmpty()) {
             return;
         }
         deliver(new FlagUpdate(
-                result.version(), changed, result.deletedFlags(), changedSegments, result.deletedSegments(), null));
+                result.version(),
+                List.copyOf(changed.values()),
+                result.deletedFlags(),
+                List.copyOf(changedSegments.values()),
+                result.deletedSegments(),
+                null));
     }
 
     // ---- decoding -----------------------------------------------------------------------------
 
-    private Flag decodeFlag(String key, Map<String, String> hash) {
-        try {
-            Flag flag = FlagHashCodec.fromFields(hash);
-            if (!flag.key().equals(key)) {
-                throw new IllegalArgumentException("hash holds key '" + flag.key() + "'");
+    /**
+     * Decodes hashes (in parallel when there are many: a cold start of thousands of flags is
+     * dominated by this), reusing {@code reusable} definitions whose version matches the hash's;
+     * a hash that does not decode is counted, logged once and left out.
+     */
+    private <T> Map<String, T> decodeAll(
+            Map<String, Map<String, String>> hashes,
+            Function<Map<String, String>, T> codec,
+            Function<T, String> keyOf,
+            ToLongFunction<T> versionOf,
+            Map<String, T> reusable) {
+        Map<String, T> good = new ConcurrentHashMap<>();
+        Map<String, RuntimeException> bad = new ConcurrentHashMap<>();
+        Stream<Map.Entry<String, Map<String, String>>> entries = hashes.entrySet().stream();
+        if (hashes.size() >= PARALLEL_DECODE) {
+            entries = entries.parallel();
+        }
+        entries.forEach(e -> {
+            String key = e.getKey();
+            Map<String, String> hash = e.getValue();
+            T held = reusable.get(key);
+            if (held != null && Long.toString(versionOf.applyAsLong(held)).equals(hash.get("version"))) {
+                good.put(key, held);
+                return;
             }
-            return valid(flag);
-        } catch (RuntimeException e) {
-            corrupt(keys.flag(key), hash, e);
-            return null;
-        }
-    }
-
-    private Segment decodeSegment(String key, Map<String, String> hash) {
-        try {
-            Segment segment = FlagHashCodec.segmentFromFields(hash);
-            if (!segment.key().equals(key)) {
-                throw new IllegalArgumentException("hash holds key '" + segment.key() + "'");
+            try {
+                T item = codec.apply(hash);
+                if (!keyOf.apply(item).equals(key)) {
+                    throw new IllegalArgumentException("the hash holds key '" + keyOf.apply(item) + "'");
+                }
+                good.put(key, item);
+            } catch (RuntimeException ex) {
+                bad.put(key, ex);
             }
-            return valid(segment);
-        } catch (RuntimeException e) {
-            corrupt(keys.segment(key), hash, e);
-            return null;
-        }
+        });
+        bad.forEach((key, ex) -> corrupt(key, hashes.get(key), ex));
+        return new HashMap<>(good);
     }
 
-    /** A definition edited by hand may parse yet make no sense (e.g. an unknown off variant). */
-    private static Flag valid(Flag flag) {
-        List<String> problems = FlagValidator.problems(flag);
-        if (!problems.isEmpty()) {
-            throw new InvalidFlagException(problems);
-        }
-        return flag;
-    }
-
-    private static Segment valid(Segment segment) {
-        List<String> problems = FlagValidator.problems(segment);
-        if (!problems.isEmpty()) {
-            throw new InvalidFlagException(problems);
-        }
-        return segment;
-    }
-
-    private void corrupt(String redisKey, Map<String, String> hash, RuntimeException e) {
+    private void corrupt(String key, Map<String, String> hash, RuntimeException e) {
         metrics.error(SourceMetrics.ErrorKind.FLAG);
         if (reportedCorrupt.size() > MAX_REPORTED_CORRUPT) {
             reportedCorrupt.clear();
         }
-        String problem = hash.isEmpty() ? "missing" : e.getMessage();
-        if (reportedCorrupt.add(redisKey + "@" + hash.get("version"))) {
+        String problem = hash.isEmpty() ? "the hash is missing" : e.getMessage();
+        if (reportedCorrupt.add(key + "@" + hash.get("version"))) {
             LOG.log(
                     Level.WARNING,
-                    "ignoring corrupt " + redisKey + " (version " + hash.get("version")
+                    "ignoring corrupt '" + key + "' in namespace '" + namespace + "' (version " + hash.get("version")
                             + "); keeping its last good definition: " + problem);
         }
     }
@@ -694,7 +695,7 @@ public final class SourceLoop {
 
     private void changed() {
         appliedAtMillis = System.currentTimeMillis();
-        presenceDirty = true;
+        presenceSoon();
         if (backupWriter != null && backupAt == Long.MAX_VALUE) {
             backupAt = System.nanoTime() + BACKUP_DEBOUNCE_NANOS;
         }
@@ -716,8 +717,8 @@ public final class SourceLoop {
     }
 
     private void unreachable(String what, RedisException cause) {
-        String why = what + " to Redis at " + settings.options().redactedUri()
-                + (cause == null ? "" : ": " + RedisSupport.describe(cause));
+        String why = "Redis at " + settings.options().redactedUri() + ": " + what
+                + (cause == null ? "" : " (" + RedisSupport.describe(cause) + ")");
         boolean fromBackup = !delivered && !backupTried && loadBackup(why);
         backupTried |= !delivered || fromBackup;
         if (outageSince == 0) {
@@ -739,7 +740,7 @@ public final class SourceLoop {
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "the flag sink failed to take a state change", e);
             }
-            presenceDirty = true;
+            presenceSoon();
         }
     }
 
@@ -788,8 +789,19 @@ public final class SourceLoop {
 
     // ---- presence -----------------------------------------------------------------------------
 
+    /**
+     * Writes presence right after a change, but at most every {@value #PRESENCE_GAP_MILLIS} ms: a
+     * burst of changes costs one write, and the entry still says when each version was applied.
+     */
+    private void presenceSoon() {
+        long at = Math.max(System.nanoTime(), lastPresence + TimeUnit.MILLISECONDS.toNanos(PRESENCE_GAP_MILLIS));
+        nextHeartbeat = Math.min(nextHeartbeat, at);
+    }
+
     private void writePresence() {
-        presenceDirty = false;
+        long now = System.nanoTime();
+        lastPresence = now;
+        nextHeartbeat = now + settings.heartbeatInterval().toNanos();
         if (commands == null || !commands.isOpen()) {
             return;
         }
@@ -838,7 +850,7 @@ public final class SourceLoop {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         }
         if (resources != null) {
-            resources.shutdown(0, 2, TimeUnit.SECONDS);
+            SharedResources.release();
         }
         metrics.connected(false);
         setState(SourceState.CLOSED, null);

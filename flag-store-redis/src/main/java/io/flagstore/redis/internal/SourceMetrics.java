@@ -63,18 +63,17 @@ public final class SourceMetrics {
             }
             connected = shared;
         }
-        catchUps = Counter.builder("flagstore.source.catchups")
-                .description("Catch-ups (changes since the applied version) after a gap, reconnect or version check")
-                .tags(tags)
-                .register(r);
-        fullReloads = Counter.builder("flagstore.source.full.reloads")
-                .description("Full loads of the namespace (start, trimmed deletion log, re-seeded namespace)")
-                .tags(tags)
-                .register(r);
-        updates = Counter.builder("flagstore.source.updates")
-                .description("Change messages applied")
-                .tags(tags)
-                .register(r);
+        catchUps = counter(
+                r,
+                "flagstore.source.catchups",
+                "Catch-ups (changes since the applied version) after a gap, reconnect or version check",
+                tags);
+        fullReloads = counter(
+                r,
+                "flagstore.source.full.reloads",
+                "Full loads of the namespace (start, trimmed deletion log, re-seeded namespace)",
+                tags);
+        updates = counter(r, "flagstore.source.updates", "Change messages applied", tags);
         lag = Timer.builder("flagstore.source.propagation.lag")
                 .description("Write time in the message to applied here (wall clocks of two hosts: skew shows up)")
                 .tags(tags)
@@ -83,11 +82,16 @@ public final class SourceMetrics {
         ErrorKind[] kinds = ErrorKind.values();
         errors = new Counter[kinds.length];
         for (ErrorKind kind : kinds) {
-            errors[kind.ordinal()] = Counter.builder("flagstore.source.errors")
-                    .description("Corrupt messages or hashes ignored, and backup file failures")
-                    .tags(tags.and("kind", kind.tag()))
-                    .register(r);
+            errors[kind.ordinal()] = counter(
+                    r,
+                    "flagstore.source.errors",
+                    "Corrupt messages or hashes ignored, and backup file failures",
+                    tags.and("kind", kind.tag()));
         }
+    }
+
+    private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
     /** Called by the updater thread only. */

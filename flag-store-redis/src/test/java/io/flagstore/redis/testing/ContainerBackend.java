@@ -2,10 +2,6 @@ package io.flagstore.redis.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
@@ -19,12 +15,10 @@ import org.testcontainers.containers.GenericContainer;
  * a new container on the same host port with the same bind-mounted data directory, so AOF data
  * survives like with a local process.
  */
-final class ContainerBackend implements Backend {
+final class ContainerBackend extends LoopbackBackend {
     static final String IMAGE = "redis:7.0";
 
     private final boolean aof;
-    private Path dir;
-    private int port;
     private GenericContainer<?> container;
 
     ContainerBackend(boolean aof) {
@@ -48,12 +42,8 @@ final class ContainerBackend implements Backend {
             return;
         }
         try {
-            if (dir == null) {
-                dir = Files.createTempDirectory("flagstore-redis-");
-                dir.toFile().setWritable(true, false);
-                try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                    port = socket.getLocalPort();
-                }
+            if (createDirOnce()) {
+                port = freePort();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -95,26 +85,6 @@ final class ContainerBackend implements Backend {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public synchronized int port() {
-        return port;
-    }
-
-    @Override
-    public String uri() {
-        return "redis://127.0.0.1:" + port();
-    }
-
-    @Override
-    public boolean restartable() {
-        return true;
-    }
-
-    @Override
     public String redisCli(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("redis-cli"));
         cmd.addAll(List.of(args));
@@ -134,6 +104,7 @@ final class ContainerBackend implements Backend {
     @Override
     public synchronized void close() {
         stop();
+        deleteDir();
     }
 
     @Override

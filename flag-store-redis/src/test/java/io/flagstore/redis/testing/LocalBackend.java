@@ -3,29 +3,23 @@ package io.flagstore.redis.testing;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory;
  * optionally also serving TLS on a second port (the plain port stays for the harness's own commands).
  */
-final class LocalBackend implements Backend {
+final class LocalBackend extends LoopbackBackend {
     private static final long START_TIMEOUT_MS = 10_000;
 
     private final Path binary;
     private final boolean aof;
     private final boolean tls;
-    private Path dir;
-    private int port;
     private int tlsPort;
     private TestCertificates certificates;
     private Process process;
@@ -57,11 +51,8 @@ final class LocalBackend implements Backend {
             return;
         }
         try {
-            if (dir == null) {
-                dir = Files.createTempDirectory("flagstore-redis-");
-                if (tls) {
-                    certificates = TestCertificates.generate(dir.resolve("tls"));
-                }
+            if (createDirOnce() && tls) {
+                certificates = TestCertificates.generate(dir.resolve("tls"));
             }
             // A first start may lose the free port to another process between probe and bind: retry.
             boolean firstStart = port == 0;
@@ -143,13 +134,6 @@ final class LocalBackend implements Backend {
         return false;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
     private String logTail() {
         try {
             List<String> lines = Files.readAllLines(dir.resolve("redis.log"), StandardCharsets.UTF_8);
@@ -205,18 +189,14 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    @Override
-    public synchronized int port() {
-        return port;
-    }
-
-    @Override
-    public String uri() {
-        return "redis://127.0.0.1:" + port();
+    public String redisCli(String... args) throws IOException, InterruptedException {
+        Path cli = findOnPath("redis-cli");
+        if (cli == null) {
+            throw new IllegalStateException("redis-cli not found on PATH; install it (apt-get install redis-tools)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(cli.toString(), "-h", host(), "-p", Integer.toString(port())));
+        cmd.addAll(List.of(args));
+        return CliRunner.run(cmd);
     }
 
     @Override
@@ -236,31 +216,9 @@ final class LocalBackend implements Backend {
     }
 
     @Override
-    public boolean restartable() {
-        return true;
-    }
-
-    @Override
-    public String redisCli(String... args) throws IOException, InterruptedException {
-        Path cli = findOnPath("redis-cli");
-        if (cli == null) {
-            throw new IllegalStateException("redis-cli not found on PATH; install it (apt-get install redis-tools)");
-        }
-        List<String> cmd = new ArrayList<>(List.of(cli.toString(), "-h", host(), "-p", Integer.toString(port())));
-        cmd.addAll(List.of(args));
-        return CliRunner.run(cmd);
-    }
-
-    @Override
     public synchronized void close() {
         stop();
-        if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                // a leftover temp directory is harmless
-            }
-        }
+        deleteDir();
     }
 
     @Override

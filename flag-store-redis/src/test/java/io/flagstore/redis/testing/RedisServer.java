@@ -171,17 +171,8 @@ public final class RedisServer implements AutoCloseable {
      * @throws UncheckedIOException when it cannot be reached
      */
     public Object execute(String... command) {
-        Backend b;
-        synchronized (this) {
-            b = backend();
-        }
-        try {
-            return b.call(command);
-        } catch (Resp.ErrorReply e) {
-            throw new IllegalStateException("Redis refused " + List.of(command) + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Redis at " + b + " unreachable", e);
-        }
+        return pipeline(List.<String[]>of(command), "the command " + List.of(command))
+                .get(0);
     }
 
     /**
@@ -195,18 +186,7 @@ public final class RedisServer implements AutoCloseable {
         transaction.add(new String[] {"MULTI"});
         transaction.addAll(commands);
         transaction.add(new String[] {"EXEC"});
-        Backend b;
-        synchronized (this) {
-            b = backend();
-        }
-        List<Object> replies;
-        try {
-            replies = b.pipeline(transaction);
-        } catch (Resp.ErrorReply e) {
-            throw new IllegalStateException("Redis refused the transaction: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Redis at " + b + " unreachable", e);
-        }
+        List<Object> replies = pipeline(transaction, "the transaction");
         @SuppressWarnings("unchecked")
         List<Object> results = (List<Object>) replies.get(replies.size() - 1);
         for (Object result : results) {
@@ -215,6 +195,17 @@ public final class RedisServer implements AutoCloseable {
             }
         }
         return results;
+    }
+
+    private List<Object> pipeline(List<String[]> commands, String what) {
+        Backend b = current();
+        try {
+            return b.pipeline(commands);
+        } catch (Resp.ErrorReply e) {
+            throw new IllegalStateException("Redis refused " + what + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Redis at " + b + " unreachable", e);
+        }
     }
 
     /** {@code CLIENT KILL TYPE pubsub}: drops every subscriber connection; returns how many. */
@@ -239,18 +230,18 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException when redis-cli fails or is missing
      */
     public String redisCli(String... args) {
-        Backend b;
-        synchronized (this) {
-            b = backend();
-        }
         try {
-            return b.redisCli(args);
+            return current().redisCli(args);
         } catch (IOException e) {
             throw new IllegalStateException("redis-cli failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running redis-cli", e);
         }
+    }
+
+    private synchronized Backend current() {
+        return backend();
     }
 
     private Backend backend() {

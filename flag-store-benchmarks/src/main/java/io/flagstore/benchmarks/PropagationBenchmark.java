@@ -1,0 +1,290 @@
+package io.flagstore.benchmarks;
+
+import io.flagstore.core.FlagClient;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.spi.FlagData;
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagUpdate;
+import io.flagstore.core.spi.SourceState;
+import io.flagstore.redis.Batch;
+import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.RedisFlagSource;
+import io.flagstore.redis.RedisOptions;
+import io.flagstore.redis.WriteOptions;
+import io.flagstore.redis.WriteResult;
+import io.flagstore.redis.testing.RedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Propagation against a real Redis (issue 3 item 8; not part of {@code mvn verify}): {@code
+ * --clients} subscribed {@link RedisFlagSource}s in this JVM, each with its own connections as
+ * separate services would have, and {@code --flips} enable/disable writes through {@link
+ * FlagAdmin}, one at a time. For each flip and client it records the time from the admin call
+ * returning to that client's sink having applied the change (an apply that lands before the call
+ * returns counts as 0), and from the call's start. Then the cold start: a namespace of {@code
+ * --flags} flags, time from {@code start()} to the first full set applied, median of {@code
+ * --runs}.
+ *
+ * <pre>
+ * java -cp flag-store-benchmarks/target/benchmarks.jar io.flagstore.benchmarks.PropagationBenchmark \
+ *     [--redis redis://127.0.0.1:6379] [--clients 50] [--flips 1000] [--flags 10000] [--runs 5]
+ * </pre>
+ *
+ * Without {@code --redis} it starts a {@code redis-server} from PATH on a free loopback port.
+ */
+public final class PropagationBenchmark {
+    private static final int WARMUP_FLIPS = 200;
+    private static final int COLD_WARMUP_RUNS = 3;
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+
+    private PropagationBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String url = option(args, "--redis", null);
+        int clients = Integer.parseInt(option(args, "--clients", "50"));
+        int flips = Integer.parseInt(option(args, "--flips", "1000"));
+        int flags = Integer.parseInt(option(args, "--flags", "10000"));
+        int runs = Integer.parseInt(option(args, "--runs", "5"));
+        RedisServer server = null;
+        if (url == null) {
+            server = RedisServer.builder().build();
+            server.start();
+            url = server.uri();
+        }
+        try {
+            System.out.printf(
+                    Locale.ROOT,
+                    "Redis %s, %d clients, %d flips (+%d warm-up), %d cores, Java %s%n",
+                    url.replaceAll("//[^@]*@", "//***@"),
+                    clients,
+                    flips,
+                    WARMUP_FLIPS,
+                    Runtime.getRuntime().availableProcessors(),
+                    Runtime.version());
+            propagation(url, clients, flips);
+            coldStart(url, flags, runs);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+
+    // ---- propagation ----------------------------------------------------------------------------
+
+    /** Records when each version was applied; versions are consecutive from the first flip. */
+    private static final class TimingSink implements FlagSink {
+        private final long[] appliedAt;
+        private final long firstVersion;
+        private final AtomicInteger countdown;
+        private volatile boolean ready;
+
+        TimingSink(long firstVersion, int versions, AtomicInteger countdown) {
+            this.appliedAt = new long[versions];
+            this.firstVersion = firstVersion;
+            this.countdown = countdown;
+        }
+
+        @Override
+        public void init(FlagData data) {
+            ready = true;
+        }
+
+        @Override
+        public void apply(FlagUpdate update) {
+            long now = System.nanoTime();
+            int index = (int) (update.version() - firstVersion);
+            if (index >= 0 && index < appliedAt.length) {
+                appliedAt[index] = now;
+                countdown.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void stateChanged(SourceState state, String message) {}
+    }
+
+    private static void propagation(String url, int clients, int flips) throws Exception {
+        RedisOptions options = RedisOptions.builder()
+                .uri(url)
+                .namespace("bench-propagation-" + System.currentTimeMillis())
+                .build();
+        int total = WARMUP_FLIPS + flips;
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            long first = admin.create(Flag.killSwitch("kill-switch")).version() + 1;
+            AtomicInteger countdown = new AtomicInteger();
+            List<TimingSink> sinks = new ArrayList<>();
+            List<RedisFlagSource> sources = new ArrayList<>();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    TimingSink sink = new TimingSink(first, total, countdown);
+                    RedisFlagSource source = RedisFlagSource.builder()
+                            .options(options)
+                            .serviceName("bench" + c)
+                            .build();
+                    source.start(sink);
+                    sinks.add(sink);
+                    sources.add(source);
+                }
+                for (TimingSink sink : sinks) {
+                    while (!sink.ready) {
+                        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    }
+                }
+                Histogram afterReturn = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                Histogram fromStart = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                for (int i = 0; i < total; i++) {
+                    countdown.set(clients);
+                    long start = System.nanoTime();
+                    WriteResult result = i % 2 == 0 ? admin.disable("kill-switch") : admin.enable("kill-switch");
+                    long returned = System.nanoTime();
+                    if (result.version() != first + i) {
+                        throw new IllegalStateException("someone else writes to " + options.namespace());
+                    }
+                    long deadline = returned + TimeUnit.SECONDS.toNanos(10);
+                    while (countdown.get() > 0) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("flip " + i + " did not reach " + countdown + " clients");
+                        }
+                        // sleep, not spin: on a small machine a spinning waiter takes the core a source needs
+                        LockSupport.parkNanos(POLL_NANOS);
+                    }
+                    if (i >= WARMUP_FLIPS) {
+                        for (TimingSink sink : sinks) {
+                            long applied = sink.appliedAt[i];
+                            afterReturn.recordValue(Math.max(0, applied - returned) / 1_000);
+                            fromStart.recordValue((applied - start) / 1_000);
+                        }
+                    }
+                }
+                print("from the admin call returning", afterReturn);
+                print("from the admin call starting ", fromStart);
+            } finally {
+                sources.forEach(RedisFlagSource::close);
+            }
+        }
+    }
+
+    private static void print(String what, Histogram h) {
+        System.out.printf(
+                Locale.ROOT,
+                "propagation %s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d samples)%n",
+                what,
+                h.getValueAtPercentile(50) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0,
+                h.getValueAtPercentile(99.9) / 1000.0,
+                h.getMaxValue() / 1000.0,
+                h.getTotalCount());
+    }
+
+    // ---- cold start -----------------------------------------------------------------------------
+
+    private static void coldStart(String url, int flags, int runs) throws Exception {
+        RedisOptions options = RedisOptions.builder()
+                .uri(url)
+                .namespace("bench-cold-" + System.currentTimeMillis())
+                .build();
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            Batch.Builder batch = Batch.builder();
+            for (int i = 0; i < flags; i++) {
+                batch.put(Flag.killSwitch("flag-" + i).toBuilder()
+                        .description("cold start flag " + i)
+                        .owner("team-" + (i % 20))
+                        .tags(List.of("tag" + (i % 10)))
+                        .build());
+                if ((i + 1) % 500 == 0 || i == flags - 1) {
+                    admin.apply(batch.build(), WriteOptions.defaults());
+                    batch = Batch.builder();
+                }
+            }
+        }
+        long[] sourceOnly = new long[runs];
+        long[] withClient = new long[runs];
+        long firstSourceOnly = 0;
+        long firstWithClient = 0;
+        // the first run is a service starting in a fresh JVM (the decoding code not compiled yet);
+        // the median is taken after COLD_WARMUP_RUNS more, once the JIT compiled it
+        for (int r = 0; r < runs + 1 + COLD_WARMUP_RUNS; r++) {
+            long start = System.nanoTime();
+            AtomicInteger loaded = new AtomicInteger();
+            RedisFlagSource source = RedisFlagSource.builder().options(options).build();
+            long[] initAt = new long[1];
+            source.start(new FlagSink() {
+                @Override
+                public void init(FlagData data) {
+                    if (data.flags().size() != flags) {
+                        throw new IllegalStateException("loaded " + data.flags().size() + " flags, not " + flags);
+                    }
+                    initAt[0] = System.nanoTime();
+                    loaded.set(data.flags().size());
+                }
+
+                @Override
+                public void apply(FlagUpdate update) {}
+
+                @Override
+                public void stateChanged(SourceState state, String message) {}
+            });
+            while (loaded.get() == 0) {
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+            source.close();
+
+            long clientStart = System.nanoTime();
+            try (FlagClient client = FlagClient.builder()
+                    .source(RedisFlagSource.builder().options(options).build())
+                    .startTimeout(Duration.ofSeconds(30))
+                    .build()) {
+                long clientReady = System.nanoTime();
+                if (client.snapshot().size() != flags) {
+                    throw new IllegalStateException(
+                            "client holds " + client.snapshot().size() + " flags");
+                }
+                if (r == 0) {
+                    firstSourceOnly = initAt[0] - start;
+                    firstWithClient = clientReady - clientStart;
+                } else if (r > COLD_WARMUP_RUNS) {
+                    sourceOnly[r - 1 - COLD_WARMUP_RUNS] = initAt[0] - start;
+                    withClient[r - 1 - COLD_WARMUP_RUNS] = clientReady - clientStart;
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "cold start, %d flags, fresh JVM: source to first init %.1f ms, FlagClient.build() to ready %.1f ms%n",
+                flags,
+                firstSourceOnly / 1e6,
+                firstWithClient / 1e6);
+        System.out.printf(
+                Locale.ROOT,
+                "cold start, %d flags, JIT warm: source to first init %.1f ms, FlagClient.build() to ready %.1f ms"
+                        + " (medians of %d runs)%n",
+                flags,
+                median(sourceOnly) / 1e6,
+                median(withClient) / 1e6,
+                runs);
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,65 @@
+package io.flagstore.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.flagstore.redis.testing.RedisServerExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, end to end: {@code bin/demo} against this test's Redis (the path that
+ * starts its own redis-server is exercised by running the script by hand).
+ */
+class DemoScriptIT {
+    @RegisterExtension
+    static RedisServerExtension redis = new RedisServerExtension();
+
+    private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+
+    @Test
+    void demoFlipsTheKillSwitchOnThreeServicesAndStopsThem(@TempDir Path dir) throws Exception {
+        assumeTrue(
+                Files.exists(ROOT.resolve("flag-store-admin-cli/target/flagctl.jar")),
+                "flagctl.jar is built by the reactor before this module");
+        Path output = dir.resolve("demo.out");
+        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("bin/demo").toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        pb.environment().put("FLAGSTORE_REDIS_URL", redis.uri());
+        String namespace = redis.uniqueNamespace();
+        pb.environment().put("FLAGSTORE_NAMESPACE", namespace);
+        Process demo = pb.start();
+        boolean finished = demo.waitFor(120, TimeUnit.SECONDS);
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        if (!finished) {
+            demo.descendants().forEach(ProcessHandle::destroy);
+            demo.destroy();
+        }
+        assertThat(finished).as(out).isTrue();
+        assertThat(demo.exitValue()).as(out).isZero();
+
+        assertThat(out).contains("all 3 instances applied version", "received by 3 subscribers");
+        for (String service : new String[] {"checkout", "billing", "storefront"}) {
+            Matcher m = Pattern.compile("APPLIED service=" + service
+                            + " instance=\\S+ flag=payments-api enabled=false version=\\d+ lag_ms=(\\d+\\.\\d)")
+                    .matcher(out);
+            assertThat(m.find()).as(service + " logged the change\n" + out).isTrue();
+        }
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains(namespace)))
+                .as("no demo service left running")
+                .isEmpty();
+        assertThat(redis.server().execute("HLEN", "flagstore:{" + namespace + "}:clients"))
+                .as("every service deregistered on its clean stop")
+                .isEqualTo(0L);
+    }
+}
