@@ -11,6 +11,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +44,9 @@ public final class RedisOptions {
     public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
+    /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
+    private static final Pattern WEAK_VERIFY_PEER =
+            Pattern.compile("(?i)(?:^|&)verifyPeer=(?!(?:full|true)(?:&|$))[^&]*");
 
     private final String uri;
     private final String namespace;
@@ -174,6 +178,12 @@ public final class RedisOptions {
             }
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
+            }
+            Matcher weakening = WEAK_VERIFY_PEER.matcher(parsed.getRawQuery() == null ? "" : parsed.getRawQuery());
+            if (weakening.find()) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + weakening.group()
+                        + " would weaken TLS; the server's certificate chain and host name are always verified"
+                        + " (docs/operations.md, \"TLS\")");
             }
             this.uri = uri;
             return this;

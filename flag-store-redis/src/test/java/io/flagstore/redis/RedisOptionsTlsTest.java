@@ -33,6 +33,20 @@ class RedisOptionsTlsTest {
     }
 
     @Test
+    void aUriCannotTurnCertificateVerificationOff() {
+        for (String weak : new String[] {"verifyPeer=NONE", "verifyPeer=false", "timeout=5s&verifyPeer=ca"}) {
+            assertThatThrownBy(() -> RedisOptions.of("rediss://u:secret@redis.internal:6380?" + weak))
+                    .as(weak)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("would weaken TLS")
+                    .hasMessageNotContaining("secret");
+        }
+        assertThat(RedisOptions.of("rediss://redis.internal:6380?verifyPeer=FULL")
+                        .tls())
+                .isTrue();
+    }
+
+    @Test
     void withoutATrustedCertificateTlsUsesTheJvmTrustStore() {
         RedisOptions options = RedisOptions.of("rediss://u:pw@redis.internal:6380");
         assertThat(options.tls()).isTrue();
