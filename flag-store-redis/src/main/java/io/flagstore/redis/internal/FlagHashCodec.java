@@ -71,12 +71,6 @@ public final class FlagHashCodec {
         return out;
     }
 
-    /** A stored value as a JSON string literal, cut at 100 characters: hostile bytes cannot forge log lines. */
-    private static String quote(String value) {
-        String shown = value.length() > 100 ? value.substring(0, 100) + "..." : value;
-        return JsonNodeFactory.instance.textNode(shown).toString();
-    }
-
     private static ObjectNode tree(Map<String, String> fields, Set<String> jsonFields) {
         if (fields.isEmpty()) {
             throw new InvalidFlagException(List.of("the hash is empty or missing"));
@@ -91,7 +85,8 @@ public final class FlagHashCodec {
             try {
                 tree.set(name, Json.MAPPER.readTree(value));
             } catch (JsonProcessingException e) {
-                problems.add(name + ": not valid JSON (" + e.getOriginalMessage() + "): " + quote(value));
+                problems.add(name + ": not valid JSON (" + Json.parserMessage(e.getOriginalMessage()) + "): "
+                        + Json.quoteForMessage(value, 100));
             }
         });
         if (!problems.isEmpty()) {
