@@ -26,3 +26,8 @@ ensure_redis_binary() {
     fi
   fi
 }
+
+# openssl: the TLS tests make their certificates with it.
+ensure_openssl() {
+  command -v openssl >/dev/null || apt_install openssl
+}

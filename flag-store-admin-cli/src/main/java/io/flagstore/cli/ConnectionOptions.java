@@ -2,6 +2,7 @@ package io.flagstore.cli;
 
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.RedisOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -15,6 +16,13 @@ final class ConnectionOptions {
             description = "Redis URL: redis://[[user]:password@]host[:port][/db] or rediss:// for TLS" + " (env "
                     + Flagctl.ENV_REDIS + ", default " + Flagctl.DEFAULT_REDIS + ").")
     String redis;
+
+    @Option(
+            names = "--redis-ca",
+            paramLabel = "PEM",
+            description = "CA certificate(s), PEM, trusted for rediss:// instead of the JVM's trust store (env "
+                    + Flagctl.ENV_REDIS_CA + "). The server's certificate is always verified, host name included.")
+    Path redisCa;
 
     @Option(
             names = {"-n", "--namespace"},
@@ -38,12 +46,15 @@ final class ConnectionOptions {
                     .uri(redis)
                     .namespace(namespace)
                     .commandTimeout(timeout)
+                    .trustedCertificate(redisCa)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     ExitCodes.USAGE,
                     Redaction.scrub(e.getMessage(), redis),
-                    "--redis takes a redis:// or rediss:// URL (user and password optional); --namespace matches [a-z0-9][a-z0-9._-]{0,63}");
+                    "--redis takes a redis:// or rediss:// URL (user and password optional); --namespace matches"
+                            + " [a-z0-9][a-z0-9._-]{0,63}; --redis-ca (" + Flagctl.ENV_REDIS_CA
+                            + ") is a PEM certificate file and needs rediss://");
         }
     }
 

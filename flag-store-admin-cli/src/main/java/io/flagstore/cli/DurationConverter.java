@@ -7,8 +7,13 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Reads durations the way operators type them: {@code 10s}, {@code 500ms}, {@code 2m}, or seconds. */
+/**
+ * Reads durations the way operators type them: {@code 10s}, {@code 500ms}, {@code 2m}, or seconds;
+ * at most {@link #MAX} (a longer timeout is a typo, and would overflow the clock arithmetic).
+ */
 final class DurationConverter implements ITypeConverter<Duration> {
+    static final Duration MAX = Duration.ofHours(24);
+
     private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)?");
 
     @Override
@@ -26,6 +31,9 @@ final class DurationConverter implements ITypeConverter<Duration> {
                     case "h" -> amount * 3_600_000;
                     default -> amount * 1000;
                 };
+        if (millis > MAX.toMillis()) {
+            throw new TypeConversionException("'" + value + "' is too long; at most 24h");
+        }
         return Duration.ofMillis(Math.round(millis));
     }
 }

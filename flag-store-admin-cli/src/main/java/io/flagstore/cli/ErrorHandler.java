@@ -4,6 +4,7 @@ import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
+import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.NamespaceNotEmptyException;
 import io.flagstore.redis.NamespaceResetException;
 import io.lettuce.core.RedisCommandTimeoutException;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -47,7 +49,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             ex.printStackTrace(new PrintWriter(trace));
             err.print(Redaction.scrub(trace.toString(), uri));
         }
-        print(err, Redaction.scrub(message(ex, uri), uri), Redaction.scrub(hint(ex, cl), uri));
+        print(err, Redaction.scrub(message(ex, cl, uri), uri), Redaction.scrub(hint(ex, cl), uri));
         return exitCode(ex);
     }
 
@@ -71,6 +73,12 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof InvalidFlagException) {
             return ExitCodes.INVALID;
         }
+        if (ex instanceof AccessDeniedException denied && denied.requiredRole() != null) {
+            return ExitCodes.DENIED;
+        }
+        if (ex instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE; // the library refused a value taken from the command line
+        }
         if (unreachable(ex)) {
             return ExitCodes.UNAVAILABLE;
         }
@@ -86,18 +94,27 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         err.flush();
     }
 
-    private static String message(Exception ex, String uri) {
+    private static String message(Exception ex, CommandLine cl, String uri) {
         if (ex instanceof InvalidFlagException invalid) {
             return "invalid definition: " + String.join("; ", invalid.problems());
         }
-        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
-            return ex.getMessage();
+        if (ex instanceof AccessDeniedException denied) {
+            return denied.requiredRole() == null
+                    ? ex.getMessage()
+                    : "'" + cl.getCommandSpec().qualifiedName() + "' needs the " + denied.requiredRole() + " role: "
+                            + ex.getMessage();
+        }
+        if (tlsFailure(ex)) {
+            return "TLS handshake with Redis at " + Redaction.uri(uri) + " failed: " + rootMessage(ex);
         }
         if (unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
         }
         if (ex instanceof CliException || ex instanceof io.flagstore.core.FlagStoreException) {
             return ex.getMessage();
+        }
+        if (ex instanceof IllegalArgumentException) {
+            return "invalid argument: " + ex.getMessage();
         }
         return ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage());
     }
@@ -126,8 +143,19 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             return "'" + root + " export -o before.json' keeps what it holds; '" + root
                     + " apply -f FILE --reseed --force' replaces all of it";
         }
-        if (ex instanceof io.flagstore.redis.AccessDeniedException) {
-            return "the Redis user lacks a permission or the password is wrong: see the ACLs in docs/operations.md";
+        if (ex instanceof IllegalArgumentException) {
+            return "nothing was written; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
+        }
+        if (ex instanceof AccessDeniedException denied) {
+            return denied.requiredRole() == null
+                    ? "Redis refused the credentials: check the user and password in --redis / " + Flagctl.ENV_REDIS
+                    : "connect with a Redis user that has the " + denied.requiredRole() + " role (--redis / "
+                            + Flagctl.ENV_REDIS + "); the service role can only read: see docs/operations.md,"
+                            + " \"Access control\"";
+        }
+        if (tlsFailure(ex)) {
+            return "the server's certificate must be signed by a CA you trust (--redis-ca / " + Flagctl.ENV_REDIS_CA
+                    + ", PEM) and name the host of the URL; see docs/operations.md, \"TLS\"";
         }
         if (unreachable(ex)) {
             String cause = rootMessage(ex);
@@ -146,6 +174,15 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
                     || t instanceof RedisCommandTimeoutException
                     || t instanceof ConnectException
                     || t instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean tlsFailure(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
                 return true;
             }
         }

@@ -21,8 +21,10 @@ final class ExitCodes {
     static final int WAIT_TIMEOUT = 6;
     /** The definition was refused by validation; nothing was written. */
     static final int INVALID = 7;
+    /** The Redis user lacks the role the command needs (a write with the service role); retrying does not help. */
+    static final int DENIED = 8;
     /** Refused: the namespace looks lost (no data in Redis while live services hold some); re-seed it first. */
-    static final int NAMESPACE_RESET = 8;
+    static final int NAMESPACE_RESET = 9;
 
     private ExitCodes() {}
 }

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "5:Redis unreachable",
             "6:--wait timed out: not every live instance confirmed the write",
             "7:invalid definition: nothing written",
-            "8:namespace looks reset (Redis lost it): nothing written; restore with apply --reseed"
+            "8:access denied: the command needs the admin role",
+            "9:namespace looks reset (Redis lost it): nothing written; restore with apply --reseed"
         },
         footer = {"", "Examples:", "  flagctl disable payments-api --reason \"INC-42\"", "  flagctl status", ""},
         subcommands = {
@@ -63,6 +64,7 @@ import picocli.CommandLine.Spec;
 public final class Flagctl implements Callable<Integer> {
     static final String ENV_REDIS = "FLAGSTORE_REDIS_URL";
     static final String ENV_NAMESPACE = "FLAGSTORE_NAMESPACE";
+    static final String ENV_REDIS_CA = "FLAGSTORE_REDIS_CA";
     static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
     static final String DEFAULT_NAMESPACE = "default";
 
@@ -118,6 +120,9 @@ public final class Flagctl implements Callable<Integer> {
                 }
                 if (name.equals("--namespace")) {
                     return env.getOrDefault(ENV_NAMESPACE, DEFAULT_NAMESPACE);
+                }
+                if (name.equals("--redis-ca")) {
+                    return env.get(ENV_REDIS_CA);
                 }
             }
             return null;

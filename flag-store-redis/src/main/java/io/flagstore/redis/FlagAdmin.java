@@ -214,12 +214,7 @@ public final class FlagAdmin implements AutoCloseable {
         RedisFuture<String> server = async.info("server");
         RedisFuture<Map<String, Long>> subscribers = async.pubsubNumsub(keys.changes());
         Map<String, String> m = await("HGETALL", meta);
-        String redisVersion = await("INFO", server)
-                .lines()
-                .filter(line -> line.startsWith("redis_version:"))
-                .map(line -> line.substring("redis_version:".length()).trim())
-                .findFirst()
-                .orElse("unknown");
+        String redisVersion = serverVersion(server);
         String createdAt = m.get(KeySchema.META_CREATED_AT);
         return new NamespaceInfo(
                 keys.namespace(),
@@ -232,6 +227,20 @@ public final class FlagAdmin implements AutoCloseable {
                 redisVersion,
                 await("PUBSUB", subscribers).getOrDefault(keys.changes(), 0L),
                 m.get(KeySchema.META_ORIGIN));
+    }
+
+    /** {@code redis_version} from INFO; "unknown" for a user without INFO (the service role). */
+    private String serverVersion(RedisFuture<String> info) {
+        try {
+            return await("INFO", info)
+                    .lines()
+                    .filter(line -> line.startsWith("redis_version:"))
+                    .map(line -> line.substring("redis_version:".length()).trim())
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (AccessDeniedException e) {
+            return "unknown";
+        }
     }
 
     /**
@@ -269,13 +278,18 @@ public final class FlagAdmin implements AutoCloseable {
             }
         });
         if (!dead.isEmpty()) {
-            call(
-                    "EVALSHA prune-clients",
-                    () -> LuaScript.PRUNE_CLIENTS.<Long>run(
-                            redis,
-                            ScriptOutputType.INTEGER,
-                            new String[] {keys.clients()},
-                            dead.toArray(String[]::new)));
+            try {
+                call(
+                        "EVALSHA prune-clients",
+                        () -> LuaScript.PRUNE_CLIENTS.<Long>run(
+                                redis,
+                                ScriptOutputType.INTEGER,
+                                new String[] {keys.clients()},
+                                dead.toArray(String[]::new)));
+            } catch (AccessDeniedException e) {
+                // pruning is housekeeping: a user without scripts (the service role) still gets the live list
+                LOG.log(System.Logger.Level.DEBUG, "not pruning dead presence entries: {0}", e.getMessage());
+            }
         }
         live.sort(Comparator.comparing(ServiceInstance::service).thenComparing(ServiceInstance::instance));
         return live;

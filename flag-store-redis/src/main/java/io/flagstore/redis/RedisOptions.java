@@ -1,10 +1,17 @@
 package io.flagstore.redis;
 
 import io.flagstore.redis.internal.KeySchema;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +25,10 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * <p>With {@code rediss://} the server's certificate is always verified, host name included: against
+ * the JVM's default trust store, or against {@link Builder#trustedCertificate(Path)} (docs/operations.md,
+ * "TLS").
+ *
  * <p>Immutable and thread-safe. {@link #toString()} never shows the password.
  */
 public final class RedisOptions {
@@ -29,19 +40,26 @@ public final class RedisOptions {
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(5);
     /** Default time to establish a connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest command or connect timeout accepted: a day (longer is a mistake, and overflows clock arithmetic). */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
+    /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
+    private static final Pattern WEAK_VERIFY_PEER =
+            Pattern.compile("(?i)(?:^|&)verifyPeer=(?!(?:full|true)(?:&|$))[^&]*");
 
     private final String uri;
     private final String namespace;
     private final Duration commandTimeout;
     private final Duration connectTimeout;
+    private final Path trustedCertificate;
 
     private RedisOptions(Builder b) {
         this.uri = b.uri;
         this.namespace = b.namespace;
         this.commandTimeout = b.commandTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.trustedCertificate = b.trustedCertificate;
     }
 
     /** A builder with every default. */
@@ -60,7 +78,8 @@ public final class RedisOptions {
                 .uri(uri)
                 .namespace(namespace)
                 .commandTimeout(commandTimeout)
-                .connectTimeout(connectTimeout);
+                .connectTimeout(connectTimeout)
+                .trustedCertificate(trustedCertificate);
     }
 
     /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
@@ -88,6 +107,19 @@ public final class RedisOptions {
         return connectTimeout;
     }
 
+    /**
+     * The PEM file of the certificate authorities trusted for {@code rediss://}, or {@code null} for
+     * the JVM's default trust store.
+     */
+    public Path trustedCertificate() {
+        return trustedCertificate;
+    }
+
+    /** Whether the URI asks for TLS ({@code rediss://}). */
+    public boolean tls() {
+        return uri.startsWith("rediss:");
+    }
+
     /** Replaces the password of a {@code redis://user:password@host} string with {@code ***}. */
     static String redact(String uri) {
         return USER_INFO.matcher(uri).replaceFirst("$1***@");
@@ -99,18 +131,20 @@ public final class RedisOptions {
                 && uri.equals(other.uri)
                 && namespace.equals(other.namespace)
                 && commandTimeout.equals(other.commandTimeout)
-                && connectTimeout.equals(other.connectTimeout);
+                && connectTimeout.equals(other.connectTimeout)
+                && Objects.equals(trustedCertificate, other.trustedCertificate);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(uri, namespace, commandTimeout, connectTimeout);
+        return Objects.hash(uri, namespace, commandTimeout, connectTimeout, trustedCertificate);
     }
 
     @Override
     public String toString() {
         return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
-                + ", connectTimeout=" + connectTimeout + "]";
+                + ", connectTimeout=" + connectTimeout
+                + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate) + "]";
     }
 
     /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
@@ -119,6 +153,7 @@ public final class RedisOptions {
         private String namespace = DEFAULT_NAMESPACE;
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private Path trustedCertificate;
 
         private Builder() {}
 
@@ -144,6 +179,12 @@ public final class RedisOptions {
             if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
+            Matcher weakening = WEAK_VERIFY_PEER.matcher(parsed.getRawQuery() == null ? "" : parsed.getRawQuery());
+            if (weakening.find()) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + weakening.group()
+                        + " would weaken TLS; the server's certificate chain and host name are always verified"
+                        + " (docs/operations.md, \"TLS\")");
+            }
             this.uri = uri;
             return this;
         }
@@ -161,7 +202,7 @@ public final class RedisOptions {
         /**
          * Sets how long one command may take before it fails with a {@code StoreUnavailableException}.
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or over {@link #MAX_TIMEOUT}
          */
         public Builder commandTimeout(Duration commandTimeout) {
             this.commandTimeout = positive(commandTimeout, "commandTimeout");
@@ -171,22 +212,66 @@ public final class RedisOptions {
         /**
          * Sets how long connecting may take.
          *
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if not positive or over {@link #MAX_TIMEOUT}
          */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive(connectTimeout, "connectTimeout");
             return this;
         }
 
-        /** Builds the options. */
+        /**
+         * Trusts the certificate authorities in this PEM file (one or more {@code -----BEGIN
+         * CERTIFICATE-----} blocks) instead of the JVM's default trust store when connecting with
+         * {@code rediss://}, e.g. a private CA that signed the Redis server's certificate. The server's
+         * certificate must still be signed by one of them and name the host of the URI. {@code null}
+         * restores the default.
+         *
+         * @throws IllegalArgumentException naming the file if it cannot be read or holds no certificate
+         */
+        public Builder trustedCertificate(Path pemFile) {
+            if (pemFile != null) {
+                requireCertificates(pemFile);
+            }
+            this.trustedCertificate = pemFile;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @throws IllegalArgumentException if a trusted certificate is set for a {@code redis://} URI
+         *     (it would silently not be used: the connection would not be encrypted)
+         */
         public RedisOptions build() {
+            if (trustedCertificate != null && !uri.startsWith("rediss:")) {
+                throw new IllegalArgumentException("a trusted certificate (" + trustedCertificate
+                        + ") is set but the URI '" + redact(uri) + "' is not TLS: use rediss://");
+            }
             return new RedisOptions(this);
+        }
+
+        private static void requireCertificates(Path pemFile) {
+            try (InputStream in = Files.newInputStream(pemFile)) {
+                if (CertificateFactory.getInstance("X.509")
+                        .generateCertificates(in)
+                        .isEmpty()) {
+                    throw new IllegalArgumentException("trusted certificate file " + pemFile + " holds no certificate");
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the trusted certificate file " + pemFile + ": " + e);
+            } catch (CertificateException e) {
+                throw new IllegalArgumentException(
+                        "trusted certificate file " + pemFile + " is not a PEM certificate: " + e.getMessage());
+            }
         }
 
         private static Duration positive(Duration value, String name) {
             Objects.requireNonNull(value, name);
             if (value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(name + " must be positive, not " + value);
+            }
+            if (value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + MAX_TIMEOUT + ", not " + value);
             }
             return value;
         }

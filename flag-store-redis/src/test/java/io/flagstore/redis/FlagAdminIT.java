@@ -516,7 +516,7 @@ class FlagAdminIT {
 
     @Test
     void theDocumentedAdminAclIsEnoughForEveryOperation() {
-        // the ACL of docs/redis-layout.md, "Access control"
+        // a broad admin ACL; the narrower one of docs/operations.md, "Access control", is checked by AccessControlIT
         redis.execute(
                 "ACL",
                 "SETUSER",

@@ -11,6 +11,7 @@ import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.internal.BackupFile;
+import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.nio.file.Files;
@@ -307,30 +308,12 @@ class RedisFlagSourceIT {
 
     @Test
     void theDocumentedReaderAclIsEnoughForTheSource() {
-        // the ACL of docs/operations.md, "Access control for services"
-        redis.execute(
-                "ACL",
-                "SETUSER",
-                "flag-reader",
-                "on",
-                ">reader-pw",
-                "%R~flagstore:*",
-                "%RW~flagstore:*:clients",
-                "&flagstore:*",
-                "+@read",
-                "+@connection",
-                "+evalsha_ro",
-                "+eval_ro",
-                "+subscribe",
-                "+unsubscribe",
-                "+hset",
-                "+hdel");
+        // the service role of docs/operations.md, "Access control", read from that file
+        String uri = DocumentedAcl.create(redis, DocumentedAcl.Role.SERVICE, fx.namespace, "flag-reader", "reader-pw");
         try {
             fx.admin().create(flag("a", true));
-            RecordingSink sink = fx.start(b -> b.options(RedisOptions.builder()
-                    .uri(redis.uri().replace("redis://", "redis://flag-reader:reader-pw@"))
-                    .namespace(fx.namespace)
-                    .build()));
+            RecordingSink sink = fx.start(b -> b.options(
+                    RedisOptions.builder().uri(uri).namespace(fx.namespace).build()));
             await().until(() -> sink.state() == SourceState.VALID);
             await().until(() -> ((List<?>) redis.execute("HKEYS", writer.keys().clients())).size() == 1);
 

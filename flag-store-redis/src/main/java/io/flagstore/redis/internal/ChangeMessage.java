@@ -96,7 +96,7 @@ public record ChangeMessage(
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw malformed("not JSON (" + e.getOriginalMessage() + ")", json);
+            throw malformed("not JSON (" + Json.parserMessage(e.getOriginalMessage()) + ")", json);
         }
         if (root == null || !root.isObject()) {
             throw malformed("not a JSON object", json);
@@ -167,8 +167,8 @@ public record ChangeMessage(
     }
 
     private static IllegalArgumentException malformed(String what, String json) {
-        String snippet = json.length() <= SNIPPET_LENGTH ? json : json.substring(0, SNIPPET_LENGTH) + "...";
-        return new IllegalArgumentException("malformed change message: " + what + ": " + snippet);
+        return new IllegalArgumentException(
+                "malformed change message: " + what + ": " + Json.quoteForMessage(json, SNIPPET_LENGTH));
     }
 
     private static String quote(String text) {

@@ -85,7 +85,8 @@ public final class FlagHashCodec {
             try {
                 tree.set(name, Json.MAPPER.readTree(value));
             } catch (JsonProcessingException e) {
-                problems.add(name + ": not valid JSON (" + e.getOriginalMessage() + "): " + value);
+                problems.add(name + ": not valid JSON (" + Json.parserMessage(e.getOriginalMessage()) + "): "
+                        + Json.quoteForMessage(value, 100));
             }
         });
         if (!problems.isEmpty()) {

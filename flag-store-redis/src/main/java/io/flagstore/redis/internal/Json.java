@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /** The strict Jackson mapper of the Redis module: no trailing tokens, no duplicate properties. */
 public final class Json {
@@ -14,4 +15,22 @@ public final class Json {
             .build();
 
     private Json() {}
+
+    /**
+     * Text read from Redis, made safe for a message or a log line: cut at {@code max} characters and
+     * quoted as a JSON string, so control characters (line breaks, NUL, terminal escapes) are escaped
+     * and cannot forge log lines.
+     */
+    public static String quoteForMessage(String text, int max) {
+        String shown = text.length() > max ? text.substring(0, max) + "..." : text;
+        return JsonNodeFactory.instance.textNode(shown).toString();
+    }
+
+    /** A parser's message about text read from Redis, with control characters escaped (it may quote the input). */
+    public static String parserMessage(String message) {
+        String quoted = JsonNodeFactory.instance
+                .textNode(message == null ? "" : message)
+                .toString();
+        return quoted.substring(1, quoted.length() - 1);
+    }
 }

@@ -159,7 +159,7 @@ public final class KeySchema {
     private static String requireKey(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
-            throw new IllegalArgumentException("empty key");
+            throw new IllegalArgumentException("a flag or segment key must not be empty");
         }
         return key;
     }

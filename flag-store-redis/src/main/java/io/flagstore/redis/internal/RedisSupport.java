@@ -8,6 +8,8 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import javax.net.ssl.SSLException;
 
 /** Lettuce plumbing shared by the admin and the source: URI, client options, error mapping. */
 public final class RedisSupport {
@@ -20,19 +22,30 @@ public final class RedisSupport {
         return uri;
     }
 
-    /** Client options with the connect timeout applied; callers may customise further. */
+    /**
+     * Client options with the connect timeout and the TLS trust material applied; callers may
+     * customise further. Peer verification (certificate chain and host name) stays Lettuce's default,
+     * full.
+     */
     public static ClientOptions.Builder clientOptions(RedisOptions options) {
-        return ClientOptions.builder()
+        ClientOptions.Builder builder = ClientOptions.builder()
                 .socketOptions(SocketOptions.builder()
                         .connectTimeout(options.connectTimeout())
                         .build());
+        if (options.trustedCertificate() != null) {
+            builder.sslOptions(SslOptions.builder()
+                    .jdkSslProvider()
+                    .trustManager(options.trustedCertificate().toFile())
+                    .build());
+        }
+        return builder;
     }
 
     /**
      * Maps a Lettuce failure to the flag-store hierarchy, keeping it as the cause; the message names
      * the command and the redacted URI, never the password.
      *
-     * @param role what the ACL user needs, named in permission errors ({@code "admin"} or {@code "reader"})
+     * @param role what the ACL user needs, named in permission errors ({@code "admin"} or {@code "service"})
      */
     public static StoreUnavailableException translate(
             RuntimeException e, String command, RedisOptions options, String role) {
@@ -43,13 +56,24 @@ public final class RedisSupport {
         if (detail.contains("NOPERM") || detail.contains("user executing the script can't")) {
             return new AccessDeniedException(
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
-                            + " role (docs/redis-layout.md, \"Access control\"): " + detail,
+                            + " role (docs/operations.md, \"Access control\"): " + detail,
+                    role,
                     e);
         }
         if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {
             return new AccessDeniedException(
                     "Redis at " + where + " refused the credentials (check the user and password in the URI): "
                             + detail,
+                    e);
+        }
+        if (tlsFailure(e)) {
+            return new StoreUnavailableException(
+                    "TLS handshake with Redis at " + where + " failed: the server's certificate is not trusted"
+                            + " or does not name the host (trusted: "
+                            + (options.trustedCertificate() == null
+                                    ? "the JVM's default trust store"
+                                    : options.trustedCertificate().toString())
+                            + "; docs/operations.md, \"TLS\"): " + detail,
                     e);
         }
         if (e instanceof RedisCommandTimeoutException) {
@@ -62,8 +86,20 @@ public final class RedisSupport {
         return new StoreUnavailableException(command + " failed on Redis at " + where + ": " + detail, e);
     }
 
-    /** The messages of {@code e} and its causes (connect errors hide WRONGPASS/NOPERM in a cause). */
-    private static String describe(Throwable e) {
+    private static boolean tlsFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The messages of {@code e} and its causes (connect errors hide WRONGPASS/NOPERM and TLS
+     * certificate problems in a cause), bounded.
+     */
+    public static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

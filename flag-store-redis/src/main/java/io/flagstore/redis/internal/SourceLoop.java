@@ -483,6 +483,10 @@ public final class SourceLoop {
         syncRequested = false;
         fullRequested = false;
         retryDelayNanos = MIN_RETRY_NANOS;
+        // Every buffered message arrived before this read began, and Redis publishes a write only after
+        // committing it: one newer than the version read was never written (forged, or from a lost
+        // timeline). Dropping it ends what would otherwise be an endless catch-up loop.
+        pending.tailMap(result.version(), false).clear();
         if (result.full()) {
             metrics.fullReload();
         } else {
@@ -736,7 +740,7 @@ public final class SourceLoop {
 
     private void unreachable(String what, RedisException cause) {
         String why = "Redis at " + settings.options().redactedUri() + ": " + what
-                + (cause == null ? "" : " (" + cause.getMessage() + ")");
+                + (cause == null ? "" : " (" + RedisSupport.describe(cause) + ")");
         BackupFile.Content backup = !delivered && !backupTried ? readBackup() : null;
         boolean fromBackup = backup != null;
         if (fromBackup) {

@@ -23,6 +23,16 @@ interface Backend {
     /** {@code redis://...} for clients, credentials included when the server needs them. */
     String uri();
 
+    /** {@code rediss://...} of the TLS port; only local servers started with TLS have one. */
+    default String tlsUri() {
+        throw new UnsupportedOperationException("TLS needs a local redis-server (" + this + ")");
+    }
+
+    /** The certificates a TLS server uses; only local servers started with TLS have them. */
+    default TestCertificates certificates() {
+        throw new UnsupportedOperationException("TLS needs a local redis-server (" + this + ")");
+    }
+
     /** Whether {@link #start()}/{@link #stop()} are possible (not for an external server). */
     boolean restartable();
 

@@ -10,17 +10,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory. */
+/**
+ * A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory;
+ * optionally also serving TLS on a second port (the plain port stays for the harness's own commands).
+ */
 final class LocalBackend extends LoopbackBackend {
     private static final long START_TIMEOUT_MS = 10_000;
 
     private final Path binary;
     private final boolean aof;
+    private final boolean tls;
+    private int tlsPort;
+    private TestCertificates certificates;
     private Process process;
 
-    LocalBackend(Path binary, boolean aof) {
+    LocalBackend(Path binary, boolean aof, boolean tls) {
         this.binary = binary;
         this.aof = aof;
+        this.tls = tls;
     }
 
     /** {@code redis-server} from PATH, or {@code null}. */
@@ -44,12 +51,15 @@ final class LocalBackend extends LoopbackBackend {
             return;
         }
         try {
-            createDirOnce();
+            if (createDirOnce() && tls) {
+                certificates = TestCertificates.generate(dir.resolve("tls"));
+            }
             // A first start may lose the free port to another process between probe and bind: retry.
             boolean firstStart = port == 0;
             for (int attempt = 1; ; attempt++) {
                 if (firstStart) {
                     port = freePort();
+                    tlsPort = tls ? freePort() : 0;
                 }
                 if (launch()) {
                     return;
@@ -87,6 +97,20 @@ final class LocalBackend extends LoopbackBackend {
         if (aof) {
             // Every acknowledged write is on disk before the reply, so a restart loses nothing.
             cmd.addAll(List.of("--appendfsync", "always"));
+        }
+        if (tls) {
+            TestCertificates.KeyPair server = certificates.server();
+            cmd.addAll(List.of(
+                    "--tls-port",
+                    Integer.toString(tlsPort),
+                    "--tls-cert-file",
+                    server.certificate().toString(),
+                    "--tls-key-file",
+                    server.key().toString(),
+                    "--tls-ca-cert-file",
+                    certificates.ca().toString(),
+                    "--tls-auth-clients",
+                    "no"));
         }
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
@@ -176,6 +200,22 @@ final class LocalBackend extends LoopbackBackend {
     }
 
     @Override
+    public synchronized String tlsUri() {
+        if (!tls) {
+            throw new IllegalStateException("this redis-server was started without TLS");
+        }
+        return "rediss://127.0.0.1:" + tlsPort;
+    }
+
+    @Override
+    public synchronized TestCertificates certificates() {
+        if (!tls) {
+            throw new IllegalStateException("this redis-server was started without TLS");
+        }
+        return certificates;
+    }
+
+    @Override
     public synchronized void close() {
         stop();
         deleteDir();
@@ -183,6 +223,7 @@ final class LocalBackend extends LoopbackBackend {
 
     @Override
     public String toString() {
-        return "redis-server " + binary + " on 127.0.0.1:" + port + " in " + dir + (aof ? " (AOF)" : "");
+        return "redis-server " + binary + " on 127.0.0.1:" + port + " in " + dir + (aof ? " (AOF)" : "")
+                + (tls ? " (TLS on " + tlsPort + ")" : "");
     }
 }

@@ -11,7 +11,8 @@ import java.util.List;
  * 127.0.0.1 port in a temporary directory; else a Docker container (Testcontainers) when a Docker
  * engine works; or the server named by {@value #URL_ENV} when that variable is set (it wins).
  * Without persistence ({@code --save ''}) unless {@link Builder#aof()} asks for an append-only file
- * with {@code appendfsync always}, so every acknowledged write survives a restart.
+ * with {@code appendfsync always}, so every acknowledged write survives a restart. {@link Builder#tls()}
+ * adds a TLS port with certificates generated for the test (a local {@code redis-server} only).
  *
  * <p>JUnit tests use {@link RedisServerExtension}; this class is for code without JUnit (benchmarks).
  * Thread-safe.
@@ -28,10 +29,12 @@ public final class RedisServer implements AutoCloseable {
     public static final String URL_ENV = "FLAGSTORE_TEST_REDIS_URL";
 
     private final boolean aof;
+    private final boolean tls;
     private Backend backend;
 
-    private RedisServer(boolean aof) {
+    private RedisServer(boolean aof, boolean tls) {
         this.aof = aof;
+        this.tls = tls;
     }
 
     /** A builder for a server without persistence. */
@@ -42,6 +45,7 @@ public final class RedisServer implements AutoCloseable {
     /** Options for a {@link RedisServer}. Not thread-safe. */
     public static final class Builder {
         private boolean aof;
+        private boolean tls;
 
         private Builder() {}
 
@@ -51,9 +55,19 @@ public final class RedisServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also serve TLS on a second port ({@link RedisServer#tlsUri()}), with a server certificate
+         * for 127.0.0.1 signed by a test CA ({@link RedisServer#certificates()}); needs redis-server
+         * on PATH and openssl, and ignores {@value RedisServer#URL_ENV}.
+         */
+        public Builder tls() {
+            this.tls = true;
+            return this;
+        }
+
         /** A server that is not started yet. */
         public RedisServer build() {
-            return new RedisServer(aof);
+            return new RedisServer(aof, tls);
         }
     }
 
@@ -71,13 +85,20 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private Backend chooseBackend() {
+        if (tls) {
+            Path binary = LocalBackend.findOnPath("redis-server");
+            if (binary == null) {
+                throw new IllegalStateException("TLS tests need redis-server on PATH (apt-get install redis-server)");
+            }
+            return new LocalBackend(binary, aof, true);
+        }
         String url = System.getenv(URL_ENV);
         if (url != null && !url.isBlank()) {
             return new ExternalBackend(url.strip());
         }
         Path binary = LocalBackend.findOnPath("redis-server");
         if (binary != null) {
-            return new LocalBackend(binary, aof);
+            return new LocalBackend(binary, aof, false);
         }
         if (ContainerBackend.available()) {
             return new ContainerBackend(aof);
@@ -120,6 +141,16 @@ public final class RedisServer implements AutoCloseable {
     /** The URI clients connect with, e.g. {@code redis://127.0.0.1:6400}. */
     public synchronized String uri() {
         return backend().uri();
+    }
+
+    /** {@code rediss://127.0.0.1:<tls port>} of a server built with {@link Builder#tls()}. */
+    public synchronized String tlsUri() {
+        return backend().tlsUri();
+    }
+
+    /** The certificates of a server built with {@link Builder#tls()}. */
+    public synchronized TestCertificates certificates() {
+        return backend().certificates();
     }
 
     /** The server's host (127.0.0.1 unless external). */

@@ -27,6 +27,7 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     private static final AtomicInteger NAMESPACES = new AtomicInteger();
 
     private boolean aof;
+    private boolean tls;
     private RedisServer server;
 
     /** A server without persistence: a restart comes back empty. */
@@ -38,12 +39,21 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
         return this;
     }
 
+    /** Also serves TLS ({@link #tlsUri()}) with certificates made for the test ({@link #certificates()}). */
+    public RedisServerExtension withTls() {
+        this.tls = true;
+        return this;
+    }
+
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         if (server == null) {
             RedisServer.Builder builder = RedisServer.builder();
             if (aof) {
                 builder.aof();
+            }
+            if (tls) {
+                builder.tls();
             }
             server = builder.build();
         }
@@ -77,6 +87,16 @@ public final class RedisServerExtension implements BeforeAllCallback, BeforeEach
     /** {@code redis://127.0.0.1:<port>} (or the external URL). */
     public String uri() {
         return server().uri();
+    }
+
+    /** {@code rediss://127.0.0.1:<tls port>}, with {@link #withTls()}. */
+    public String tlsUri() {
+        return server().tlsUri();
+    }
+
+    /** The certificates of the TLS port, with {@link #withTls()}. */
+    public TestCertificates certificates() {
+        return server().certificates();
     }
 
     /** The port, stable across restarts. */
