@@ -6,10 +6,23 @@ import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +49,10 @@ import java.util.logging.Logger;
  * <p>Every applied change is logged as one machine-parseable line, for example {@code APPLIED
  * service=svc-1 instance=svc-1-4711 flag=payments-api enabled=false version=7 lag_ms=1.8}, where the
  * lag is the time from the write (the flag's {@code updatedAt}) to the moment this JVM applied it.
+ *
+ * <p>With a metrics address, the client's, the Redis source's and basic JVM meters are served for
+ * Prometheus at {@code /metrics}, tagged {@code service} (docs/dashboards.md), and the URL is logged
+ * as {@code METRICS service=... instance=... url=http://127.0.0.1:PORT/metrics}.
  */
 public final class DemoService implements AutoCloseable {
     /** The kill switch around the flaky dependency. */
@@ -51,6 +68,7 @@ public final class DemoService implements AutoCloseable {
     private final String instance;
     private final FlagClient client;
     private final PrintStream log;
+    private final Metrics metrics; // null when metrics are off
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "demo-work");
         t.setDaemon(true);
@@ -66,11 +84,51 @@ public final class DemoService implements AutoCloseable {
     private Boolean jobRunning;
     private int lastNewPathCount = -1;
 
-    private DemoService(String service, String instance, FlagClient client, PrintStream log) {
+    private DemoService(String service, String instance, FlagClient client, PrintStream log, Metrics metrics) {
         this.service = service;
         this.instance = instance;
         this.client = client;
         this.log = log;
+        this.metrics = metrics;
+        if (metrics != null) {
+            // The service's own outcome, for the dashboard to show next to the kill switch's state.
+            for (Map.Entry<String, AtomicLong> outcome : Map.of("charged", charged, "failed", failed, "queued", queued)
+                    .entrySet()) {
+                FunctionCounter.builder("demo.payments", outcome.getValue(), AtomicLong::get)
+                        .tag("outcome", outcome.getKey())
+                        .description("Checkout payments: charged, failed at the flaky provider, or queued while"
+                                + " the payments-api kill switch is off")
+                        .register(metrics.registry());
+            }
+        }
+    }
+
+    /** The registry, its JVM GC binder (which holds listeners) and the HTTP endpoint serving it. */
+    private record Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gc, MetricsEndpoint endpoint) {
+        static Metrics start(String service, InetSocketAddress address) {
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.config().commonTags(List.of(Tag.of("service", service)));
+            new JvmMemoryMetrics().bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ClassLoaderMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            JvmGcMetrics gc = new JvmGcMetrics();
+            gc.bindTo(registry);
+            try {
+                return new Metrics(registry, gc, MetricsEndpoint.start(registry, address));
+            } catch (RuntimeException e) {
+                gc.close();
+                registry.close();
+                throw e;
+            }
+        }
+
+        void close() {
+            endpoint.close();
+            gc.close();
+            registry.close();
+        }
     }
 
     /**
@@ -82,18 +140,41 @@ public final class DemoService implements AutoCloseable {
      * @param log where the machine-parseable lines go
      */
     public static DemoService start(String service, String instance, RedisOptions options, PrintStream log) {
-        RedisFlagSource source = RedisFlagSource.builder()
-                .options(options)
-                .serviceName(service)
-                .instanceId(instance)
-                .build();
-        FlagClient client = FlagClient.builder()
-                .source(source)
-                .startTimeout(Duration.ofSeconds(10))
-                .build();
-        DemoService demo = new DemoService(service, instance, client, log);
-        client.onChange(demo::applied);
-        demo.line("READY", "version=" + client.health().appliedVersion());
+        return start(service, instance, options, log, null);
+    }
+
+    /**
+     * Like {@link #start(String, String, RedisOptions, PrintStream)}, also serving Prometheus metrics.
+     *
+     * @param metricsAddress where to serve {@code /metrics} (port 0: an ephemeral port, logged), or
+     *     {@code null} for no metrics
+     * @throws java.io.UncheckedIOException when the metrics address cannot be bound
+     */
+    public static DemoService start(
+            String service, String instance, RedisOptions options, PrintStream log, InetSocketAddress metricsAddress) {
+        Metrics metrics = metricsAddress == null ? null : Metrics.start(service, metricsAddress);
+        RedisFlagSource.Builder source =
+                RedisFlagSource.builder().options(options).serviceName(service).instanceId(instance);
+        FlagClient.Builder client = FlagClient.builder().startTimeout(Duration.ofSeconds(10));
+        if (metrics != null) {
+            source.meterRegistry(metrics.registry());
+            client.meterRegistry(metrics.registry());
+        }
+        DemoService demo;
+        try {
+            demo = new DemoService(
+                    service, instance, client.source(source.build()).build(), log, metrics);
+        } catch (RuntimeException e) {
+            if (metrics != null) {
+                metrics.close();
+            }
+            throw e;
+        }
+        demo.client.onChange(demo::applied);
+        if (metrics != null) {
+            demo.line("METRICS", "url=" + metrics.endpoint().uri());
+        }
+        demo.line("READY", "version=" + demo.client.health().appliedVersion());
         demo.scheduler.scheduleWithFixedDelay(demo::checkout, 0, 100, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::logRollout, 0, 1, TimeUnit.SECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::backgroundJob, 0, 500, TimeUnit.MILLISECONDS);
@@ -181,17 +262,27 @@ public final class DemoService implements AutoCloseable {
         }
     }
 
+    /** Where {@code /metrics} is served, or {@code null} when metrics are off. */
+    URI metricsUri() {
+        return metrics == null ? null : metrics.endpoint().uri();
+    }
+
     @Override
     public void close() {
         scheduler.shutdownNow();
         client.close();
+        if (metrics != null) {
+            metrics.close();
+        }
         line("STOPPED", "");
     }
 
     /**
      * Runs one service until SIGTERM/Ctrl-C. Arguments: {@code --service NAME} (env DEMO_SERVICE),
      * {@code --instance ID} (env DEMO_INSTANCE, default NAME-PID), {@code --redis URL} (env
-     * FLAGSTORE_REDIS_URL), {@code --namespace NS} (env FLAGSTORE_NAMESPACE).
+     * FLAGSTORE_REDIS_URL), {@code --namespace NS} (env FLAGSTORE_NAMESPACE), {@code --metrics-port
+     * PORT} (env METRICS_PORT; unset: no metrics, 0: an ephemeral port), {@code --metrics-host HOST}
+     * (env METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container).
      */
     public static void main(String[] args) throws InterruptedException {
         Logger.getLogger("").setLevel(Level.WARNING);
@@ -213,13 +304,31 @@ public final class DemoService implements AutoCloseable {
                 .uri(opts.getOrDefault("redis", env("FLAGSTORE_REDIS_URL", RedisOptions.DEFAULT_URI)))
                 .namespace(opts.getOrDefault("namespace", env("FLAGSTORE_NAMESPACE", RedisOptions.DEFAULT_NAMESPACE)))
                 .build();
+        String port = opts.getOrDefault("metrics-port", env("METRICS_PORT", null));
+        InetSocketAddress metricsAddress = port == null
+                ? null
+                : new InetSocketAddress(
+                        opts.getOrDefault("metrics-host", env("METRICS_HOST", "127.0.0.1")), metricsPort(port));
         CountDownLatch stopped = new CountDownLatch(1);
-        DemoService demo = start(service, instance, options, System.out);
+        DemoService demo = start(service, instance, options, System.out, metricsAddress);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();
             stopped.countDown();
         }));
         stopped.await();
+    }
+
+    private static int metricsPort(String value) {
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        usage("metrics port must be a number from 0 to 65535 (0: any free port), got '" + value + "'");
+        throw new AssertionError("unreachable");
     }
 
     private static String env(String name, String fallback) {
@@ -229,7 +338,8 @@ public final class DemoService implements AutoCloseable {
 
     private static void usage(String problem) {
         System.err.println("demo-service: " + problem);
-        System.err.println("usage: demo-service [--service NAME] [--instance ID] [--redis URL] [--namespace NS]");
+        System.err.println("usage: demo-service [--service NAME] [--instance ID] [--redis URL] [--namespace NS]"
+                + " [--metrics-port PORT] [--metrics-host HOST]");
         System.exit(2);
     }
 }
