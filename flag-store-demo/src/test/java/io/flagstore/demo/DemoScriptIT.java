@@ -37,6 +37,7 @@ class DemoScriptIT {
         pb.environment().put("FLAGSTORE_REDIS_URL", redis.uri());
         String namespace = redis.uniqueNamespace();
         pb.environment().put("FLAGSTORE_NAMESPACE", namespace);
+        pb.environment().put("DEMO_METRICS", "1");
         Process demo = pb.start();
         boolean finished = demo.waitFor(120, TimeUnit.SECONDS);
         String out = Files.readString(output, StandardCharsets.UTF_8);
@@ -53,6 +54,10 @@ class DemoScriptIT {
                             + " instance=\\S+ flag=payments-api enabled=false version=\\d+ lag_ms=(\\d+\\.\\d)")
                     .matcher(out);
             assertThat(m.find()).as(service + " logged the change\n" + out).isTrue();
+            assertThat(out)
+                    .as(service + " printed its metrics URL\n" + out)
+                    .containsPattern(
+                            "METRICS service=" + service + " instance=\\S+ url=http://127\\.0\\.0\\.1:\\d+/metrics");
         }
         assertThat(ProcessHandle.allProcesses()
                         .filter(p -> p.info().commandLine().orElse("").contains(namespace)))
