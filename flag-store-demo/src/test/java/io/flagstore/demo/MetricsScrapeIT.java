@@ -2,6 +2,7 @@ package io.flagstore.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flagstore.core.model.Flag;
 import io.flagstore.demo.PrometheusText.Exposition;
@@ -11,7 +12,9 @@ import io.flagstore.redis.RedisOptions;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -19,11 +22,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -85,6 +92,49 @@ class MetricsScrapeIT {
                 }
             }
         }
+    }
+
+    /**
+     * Prometheus' own parser (Go, in {@code promtool}, Debian package {@code prometheus}) when it is
+     * installed: it must parse the scrape (exit 1 is a parse error), and its lint findings may only
+     * concern Micrometer's JVM meters, not flag-store's or the demo's.
+     */
+    @Test
+    void promtoolParsesTheScrapeWithoutFindingsOnFlagStoreMeters() throws Exception {
+        Path promtool = Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, "promtool"))
+                .filter(Files::isExecutable)
+                .findFirst()
+                .orElse(null);
+        assumeTrue(promtool != null, "promtool is not installed");
+        RedisOptions options = RedisOptions.builder()
+                .uri(redis.uri())
+                .namespace(redis.uniqueNamespace())
+                .build();
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        String body;
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            admin.create(Flag.killSwitch(DemoService.KILL_SWITCH), new WriteOptions("test", "setup", null));
+            try (DemoService demo =
+                    DemoService.start("svc", "svc-4", options, log, new InetSocketAddress("127.0.0.1", 0))) {
+                body = http.send(
+                                HttpRequest.newBuilder(demo.metricsUri()).build(), HttpResponse.BodyHandlers.ofString())
+                        .body();
+            }
+        }
+        Process check = new ProcessBuilder(promtool.toString(), "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
+        try (OutputStream in = check.getOutputStream()) {
+            in.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(check.exitValue()).as(out).isNotEqualTo(1);
+        assertThat(out).as("promtool output").doesNotContain("parsing error");
+        assertThat(out.lines())
+                .as("promtool findings")
+                .noneMatch(l -> l.startsWith("flagstore_") || l.startsWith("demo_"));
     }
 
     @Test
