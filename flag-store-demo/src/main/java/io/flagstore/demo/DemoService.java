@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -148,7 +149,7 @@ public final class DemoService implements AutoCloseable {
      *
      * @param metricsAddress where to serve {@code /metrics} (port 0: an ephemeral port, logged), or
      *     {@code null} for no metrics
-     * @throws java.io.UncheckedIOException when the metrics address cannot be bound
+     * @throws UncheckedIOException when the metrics address cannot be bound
      */
     public static DemoService start(
             String service, String instance, RedisOptions options, PrintStream log, InetSocketAddress metricsAddress) {
@@ -310,7 +311,14 @@ public final class DemoService implements AutoCloseable {
                 : new InetSocketAddress(
                         opts.getOrDefault("metrics-host", env("METRICS_HOST", "127.0.0.1")), metricsPort(port));
         CountDownLatch stopped = new CountDownLatch(1);
-        DemoService demo = start(service, instance, options, System.out, metricsAddress);
+        DemoService demo;
+        try {
+            demo = start(service, instance, options, System.out, metricsAddress);
+        } catch (UncheckedIOException e) { // the metrics port is taken: say so, without a stack trace
+            System.err.println("demo-service: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();
             stopped.countDown();
