@@ -3,10 +3,16 @@ package io.flagstore.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PrometheusTextTest {
     private static final String VALID =
@@ -63,6 +69,46 @@ class PrometheusTextTest {
         assertThatThrownBy(() -> PrometheusText.parse(text.replace("\\n", "\n") + "\n"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(problem);
+    }
+
+    /** What Micrometer's Prometheus registry writes, this parser reads back exactly. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42, 20261125})
+    void readsBackWhatTheRegistryWritesForRandomLabelsAndValues(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Map<String, Double> expected = new HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            String label = randomText(random);
+            double value =
+                    switch (random.nextInt(5)) {
+                        case 0 -> Double.NaN;
+                        case 1 -> random.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                        case 2 -> random.nextLong();
+                        default -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-20, 20));
+                    };
+            if (expected.putIfAbsent(label, value) == null) {
+                // A supplier gauge holds its value strongly (a boxed value would be weakly referenced).
+                Gauge.builder("random.gauge", () -> value).tag("v", label).register(registry);
+            }
+        }
+        PrometheusText.Exposition parsed = PrometheusText.parse(registry.scrape());
+        Map<String, Double> actual = new HashMap<>();
+        parsed.samples().stream()
+                .filter(sample -> sample.name().equals("random_gauge"))
+                .forEach(sample -> actual.put(sample.labels().get("v"), sample.value()));
+        assertThat(actual).as("seed %d", seed).isEqualTo(expected);
+        assertThat(parsed.types()).as("seed %d", seed).containsEntry("random_gauge", "gauge");
+        registry.close();
+    }
+
+    private static String randomText(SplittableRandom random) {
+        String alphabet = "ab\"\\\n{}=, #é\u2603";
+        StringBuilder text = new StringBuilder();
+        for (int n = random.nextInt(0, 12); n > 0; n--) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
     }
 
     @Test
