@@ -9,6 +9,7 @@ import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
+import io.flagstore.core.spi.UsageSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -56,6 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FlagClient implements AutoCloseable {
     /** Default of {@link Builder#startTimeout(Duration)}. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(5);
+    /** Default of {@link Builder#usageInterval(Duration)}. */
+    public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(60);
 
     private static final System.Logger LOG = System.getLogger(FlagClient.class.getName());
 
@@ -63,6 +66,7 @@ public final class FlagClient implements AutoCloseable {
     private final Clock clock;
     private final ListenerDispatcher listeners;
     private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
+    private final UsageReporter usage; // null unless the source is a UsageSink
     private FlagStoreMetrics metrics; // set once by the builder; its gauges are removed on close
     private final Sink sink = new Sink();
     private final CountDownLatch initialized = new CountDownLatch(1);
@@ -78,7 +82,11 @@ public final class FlagClient implements AutoCloseable {
                 ? null
                 : new EvaluationMeters(builder.meterRegistry, builder.metricsOptions);
         LocalOverrides overrides = builder.overrides == null || builder.overrides.isEmpty() ? null : builder.overrides;
-        this.current = new FlagSnapshot(CompiledSnapshot.empty(), false, overrides, meters);
+        this.usage = builder.source instanceof UsageSink usageSink && !builder.usageInterval.isZero()
+                ? new UsageReporter(usageSink, builder.usageInterval, builder.clock)
+                : null;
+        this.current = new FlagSnapshot(
+                CompiledSnapshot.empty(), false, overrides, meters, usage == null ? null : usage.tracker());
     }
 
     /** A builder; {@link Builder#source(FlagSource)} is required. */
@@ -174,6 +182,9 @@ public final class FlagClient implements AutoCloseable {
             return;
         }
         try {
+            if (usage != null) {
+                usage.close(); // before the source closes, so the last interval's usage is written
+            }
             source.close();
         } finally {
             listeners.clear();
@@ -325,6 +336,7 @@ public final class FlagClient implements AutoCloseable {
         private MetricsOptions metricsOptions = MetricsOptions.defaults();
         private LocalOverrides overrides;
         private Clock clock = Clock.systemUTC();
+        private Duration usageInterval = DEFAULT_USAGE_INTERVAL;
 
         private Builder() {}
 
@@ -377,6 +389,22 @@ public final class FlagClient implements AutoCloseable {
         /** Local values that win over the source, for development; off unless set. */
         public Builder overrides(LocalOverrides overrides) {
             this.overrides = Objects.requireNonNull(overrides, "overrides");
+            return this;
+        }
+
+        /**
+         * How often the flags evaluated since the last time are handed to the source, when it records
+         * usage (it implements {@link UsageSink}, as the Redis source does; docs/flag-debt.md). Default
+         * 60 s; zero turns usage recording off.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder usageInterval(Duration usageInterval) {
+            Objects.requireNonNull(usageInterval, "usageInterval");
+            if (usageInterval.isNegative()) {
+                throw new IllegalArgumentException("usageInterval must not be negative, was " + usageInterval);
+            }
+            this.usageInterval = usageInterval;
             return this;
         }
 

@@ -33,16 +33,23 @@ public final class FlagSnapshot {
     private final boolean ready;
     private final LocalOverrides overrides; // null when none configured: skips the lookup entirely
     private final EvaluationMeters meters; // null when metrics are off
+    private final UsageTracker usage; // null when the source takes no usage
 
-    FlagSnapshot(CompiledSnapshot compiled, boolean ready, LocalOverrides overrides, EvaluationMeters meters) {
+    FlagSnapshot(
+            CompiledSnapshot compiled,
+            boolean ready,
+            LocalOverrides overrides,
+            EvaluationMeters meters,
+            UsageTracker usage) {
         this.compiled = compiled;
         this.ready = ready;
         this.overrides = overrides;
         this.meters = meters;
+        this.usage = usage;
     }
 
     FlagSnapshot withCompiled(CompiledSnapshot newCompiled) {
-        return new FlagSnapshot(newCompiled, true, overrides, meters);
+        return new FlagSnapshot(newCompiled, true, overrides, meters, usage);
     }
 
     CompiledSnapshot compiled() {
@@ -183,6 +190,9 @@ public final class FlagSnapshot {
         if (meters != null) {
             meters.evaluated(result);
         }
+        if (usage != null) {
+            usage.evaluated(result);
+        }
     }
 
     private <T> EvaluationDetail<T> evaluate(
@@ -234,12 +244,18 @@ public final class FlagSnapshot {
         if (meters != null) {
             meters.evaluated(key, LocalOverrides.VARIANT, Reason.OVERRIDE);
         }
+        if (usage != null) {
+            usage.evaluated(key);
+        }
         return new EvaluationDetail<>(value, LocalOverrides.VARIANT, Reason.OVERRIDE, -1, null, null, 0);
     }
 
     private <T> EvaluationDetail<T> failure(String key, T defaultValue, ErrorKind kind, long flagVersion) {
         if (meters != null) {
             meters.failed(key, kind);
+        }
+        if (usage != null && key != null && compiled.flag(key) != null) {
+            usage.evaluated(key); // the code asks for an existing flag: it is in use, if wrongly
         }
         return new EvaluationDetail<>(defaultValue, null, Reason.ERROR, -1, null, kind, flagVersion);
     }

@@ -24,6 +24,9 @@ public final class EvalResult {
      */
     public Object recorderSlot;
 
+    /** Like {@link #recorderSlot}, for the client's usage tracking (the flag's "evaluated" mark). */
+    public Object usageSlot;
+
     /**
      * @param flagKey the flag evaluated
      * @param type the flag's type, or {@code null} when the flag was not found
