@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            StaleCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })

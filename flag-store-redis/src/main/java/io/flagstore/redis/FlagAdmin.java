@@ -296,6 +296,27 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
+     * When each flag was last evaluated, by service: flag key to service name to the end of the
+     * usage interval it was last seen in (docs/flag-debt.md), both sorted. Holds only flags some
+     * service evaluated since usage recording began, and may name flags deleted since; unreadable
+     * entries are left out and logged.
+     */
+    public Map<String, Map<String, Instant>> usage() {
+        Map<String, String> entries = call("HGETALL", () -> redis.hgetall(keys.usage()));
+        Map<String, Map<String, Instant>> usage = new TreeMap<>();
+        entries.forEach((field, millis) -> {
+            int separator = field.indexOf(KeySchema.USAGE_SEPARATOR);
+            if (separator > 0 && millis.matches("[0-9]{1,18}")) {
+                usage.computeIfAbsent(field.substring(0, separator), k -> new TreeMap<>())
+                        .put(field.substring(separator + 1), Instant.ofEpochMilli(Long.parseLong(millis)));
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "ignoring unreadable usage entry {0}: {1}", field, millis);
+            }
+        });
+        return usage;
+    }
+
+    /**
      * The newest audit entries that wrote {@code key} (a flag key, or {@code segment:<key>}),
      * newest first.
      *

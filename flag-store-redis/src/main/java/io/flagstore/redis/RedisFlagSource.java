@@ -2,12 +2,18 @@ package io.flagstore.redis;
 
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
+import io.flagstore.core.spi.UsageSink;
+import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.SourceLoop;
 import io.flagstore.redis.internal.SourceSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe. Started once, by one client.
  */
-public final class RedisFlagSource implements FlagSource {
+public final class RedisFlagSource implements FlagSource, UsageSink {
     /** Default {@link Builder#reconcileInterval(Duration)}: 5 s. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     /** Default {@link Builder#heartbeatInterval(Duration)}: 5 s. */
@@ -113,6 +119,23 @@ public final class RedisFlagSource implements FlagSource {
         Object previous = loop.getAndSet(CLOSED);
         if (previous instanceof SourceLoop running) {
             running.close();
+        }
+    }
+
+    /**
+     * Records that this source's service evaluated {@code keys} at {@code at}: one HSET of {@code
+     * <flag>|<service>} fields to epoch ms in the namespace's {@code usage} hash, sent by the updater
+     * thread; dropped when not started, closed or disconnected (the next interval writes again).
+     */
+    @Override
+    public void flagsEvaluated(Set<String> keys, Instant at) {
+        if (loop.get() instanceof SourceLoop running && !keys.isEmpty()) {
+            String millis = Long.toString(at.toEpochMilli());
+            Map<String, String> fields = new HashMap<>();
+            for (String key : keys) {
+                fields.put(KeySchema.usageField(key, serviceName), millis);
+            }
+            running.recordUsage(fields);
         }
     }
 

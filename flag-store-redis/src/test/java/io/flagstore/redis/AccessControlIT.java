@@ -88,7 +88,10 @@ class AccessControlIT {
                 .options(options(serviceUri))
                 .serviceName("checkout")
                 .build();
-        FlagClient client = open(FlagClient.builder().source(source).build());
+        FlagClient client = open(FlagClient.builder()
+                .source(source)
+                .usageInterval(Duration.ofMillis(100))
+                .build());
         EvaluationContext ctx = EvaluationContext.of("user-1");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> client.health().state() == ClientState.READY);
@@ -96,6 +99,9 @@ class AccessControlIT {
         assertThat(redis.execute("HEXISTS", keys.clients(), source.instanceId()))
                 .as("the service user writes its presence entry")
                 .isEqualTo(1L);
+        await().atMost(Duration.ofSeconds(5))
+                .alias("the service user records flag usage")
+                .until(() -> Long.valueOf(1).equals(redis.execute("HEXISTS", keys.usage(), "payments-api|checkout")));
 
         long written = admin.disable("payments-api", opts()).version();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {

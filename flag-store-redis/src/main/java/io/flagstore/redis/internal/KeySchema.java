@@ -22,6 +22,8 @@ public final class KeySchema {
     public static final int AUDIT_MAX_LENGTH = 100_000;
     /** Prefix of a segment's member in the {@code deleted} zset (flags use their bare key). */
     public static final String DELETED_SEGMENT_PREFIX = "segment:";
+    /** Between the flag key and the service name in a field of the {@code usage} hash. */
+    public static final char USAGE_SEPARATOR = '|';
 
     /** {@code meta} field: random id written when the namespace is first written. */
     public static final String META_EPOCH = "epoch";
@@ -149,6 +151,19 @@ public final class KeySchema {
     /** Hash: instance id to the presence JSON of a running source. */
     public String clients() {
         return prefix + "clients";
+    }
+
+    /**
+     * Hash: {@code <flag>|<service>} to the epoch ms the service last evaluated the flag, written by
+     * sources (docs/flag-debt.md); flag keys never contain {@code |}.
+     */
+    public String usage() {
+        return prefix + "usage";
+    }
+
+    /** The field of the {@code usage} hash for flag {@code key} evaluated by {@code service}. */
+    public static String usageField(String key, String service) {
+        return requireKey(key) + USAGE_SEPARATOR + service;
     }
 
     /** The member of the {@code deleted} zset recording the delete of segment {@code key}. */

@@ -71,9 +71,11 @@ public final class SourceLoop {
     private static final int PARALLEL_DECODE = 1_000;
     private static final long PRESENCE_GAP_MILLIS = 50;
 
-    private sealed interface Event permits Message, Signal {}
+    private sealed interface Event permits Message, Usage, Signal {}
 
     private record Message(String payload) implements Event {}
+
+    private record Usage(Map<String, String> fields) implements Event {}
 
     private enum Signal implements Event {
         SUBSCRIBED,
@@ -288,6 +290,8 @@ public final class SourceLoop {
                 subscribed = false;
                 metrics.connected(false);
                 unreachable("lost the connection", null);
+            } else if (event instanceof Usage usage) {
+                writeUsage(usage.fields());
             } else {
                 onMessage(((Message) event).payload());
             }
@@ -845,6 +849,20 @@ public final class SourceLoop {
                 started));
         // fire and forget: presence must never delay applying changes
         commands.async().hset(keys.clients(), settings.instanceId(), entry);
+    }
+
+    // ---- usage --------------------------------------------------------------------------------
+
+    /** Queues one HSET of {@code usage} fields; written by the updater thread, dropped while disconnected. */
+    public void recordUsage(Map<String, String> fields) {
+        events.add(new Usage(fields));
+    }
+
+    private void writeUsage(Map<String, String> fields) {
+        if (commands != null && commands.isOpen()) {
+            // fire and forget like presence: usage is best effort and must not delay changes
+            commands.async().hset(keys.usage(), fields);
+        }
     }
 
     // ---- shutdown -----------------------------------------------------------------------------
