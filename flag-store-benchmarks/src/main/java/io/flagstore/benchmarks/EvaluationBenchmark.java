@@ -51,6 +51,10 @@ public class EvaluationBenchmark {
     @Param({"false", "true"})
     public boolean metrics;
 
+    /** Whether the client records flag usage (docs/flag-debt.md), as it does on a Redis source. */
+    @Param({"false", "true"})
+    public boolean usage;
+
     private FlagClient client;
     private EvaluationContext[] contexts;
     private int next;
@@ -71,7 +75,8 @@ public class EvaluationBenchmark {
                         Serve.rollout(new Rollout(
                                 List.of(new WeightedVariant(Flag.ON, 50), new WeightedVariant(Flag.OFF, 50)), null))))
                 .build();
-        FlagClient.Builder builder = FlagClient.builder().source(InMemoryFlagSource.of(simple, targeted));
+        InMemoryFlagSource source = InMemoryFlagSource.of(simple, targeted);
+        FlagClient.Builder builder = FlagClient.builder().source(usage ? new DiscardingUsageSource(source) : source);
         if (metrics) {
             builder.meterRegistry(new SimpleMeterRegistry());
         }
