@@ -284,6 +284,27 @@ class FlagSchedulerIT {
         }
     }
 
+    @Test
+    void changesDueWhileNoSchedulerRanApplyLateWithTheDelayInTheAuditReason() {
+        RedisOptions options = freshNamespace();
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            admin.create(Flag.killSwitch("promo"), ALICE);
+            FlagScheduler scheduler = new FlagScheduler(admin);
+            Instant due = Instant.now().plusMillis(100);
+            String id = scheduler.schedule(ScheduledChange.disable("promo", due), ALICE);
+            await().until(() -> Instant.now().isAfter(due.plusMillis(1200)));
+
+            assertThat(scheduler.runDue(Instant.now()))
+                    .extracting(ScheduleEntry::id)
+                    .containsExactly(id);
+
+            String reason = appliedBySchedule(admin, id).get(0).reason();
+            double late = Double.parseDouble(reason.replaceAll(".*, (\\d+\\.\\d)s late\\).*", "$1"));
+            assertThat(late).as(reason).isGreaterThanOrEqualTo(1.2);
+            assertThat(admin.get("promo").orElseThrow().enabled()).isFalse();
+        }
+    }
+
     private static <T> List<T> concurrently(RedisOptions options, int threads, SchedulerTask<T> work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
