@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             ScheduleDisableCommand.class,
             ScheduleRolloutCommand.class,
             ScheduleRampCommand.class,
+            ScheduleBatchCommand.class,
             ScheduleListCommand.class,
             ScheduleCancelCommand.class
         })
@@ -29,6 +30,6 @@ final class ScheduleCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(
-                spec.commandLine(), "missing subcommand: enable, disable, rollout, ramp, list or cancel");
+                spec.commandLine(), "missing subcommand: enable, disable, rollout, ramp, batch, list or cancel");
     }
 }

@@ -2,10 +2,9 @@ package io.flagstore.cli;
 
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.ScheduledChange;
-import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code flagctl schedule rollout KEY on=10 off=90 --at TIME}. */
@@ -25,16 +24,11 @@ final class ScheduleRolloutCommand extends ScheduleWriteCommand {
             description = "Slices in order, e.g. on=10 off=90.")
     List<WeightedVariant> weights;
 
-    @Option(
-            names = "--at",
-            required = true,
-            paramLabel = "TIME",
-            converter = Converters.At.class,
-            description = "When: 2026-12-01T09:00:00Z, or +30m from now.")
-    Instant at;
+    @Mixin
+    AtOption when;
 
     @Override
     List<ScheduledChange> changes() {
-        return List.of(ScheduledChange.rollout(key, weights, at));
+        return List.of(ScheduledChange.rollout(key, weights, when.at));
     }
 }

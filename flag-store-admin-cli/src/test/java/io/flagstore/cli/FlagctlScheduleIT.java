@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.redis.testing.RedisServerExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code flagctl schedule ...} and {@code flagctl scheduler}, driven in-process against a real Redis. */
 class FlagctlScheduleIT {
@@ -129,6 +132,30 @@ class FlagctlScheduleIT {
                 .as(out)
                 .isPositive()
                 .isLessThan(out.indexOf("rollout checkout on=50% off=50%"));
+    }
+
+    @Test
+    void aScheduledBatchWritesTheFileAndTheDeletesAsOneVersion(@TempDir Path dir) throws Exception {
+        ok("create", "summer-banner");
+        ok("create", "winter-banner", "--disabled");
+        ok("export", "-o", dir.resolve("all.json").toString());
+        JsonNode doc = Json.MAPPER.readTree(java.nio.file.Files.readString(dir.resolve("all.json")));
+        ObjectNode winter = (ObjectNode) doc.get("flags").get(1);
+        assertThat(winter.get("key").asText()).isEqualTo("winter-banner");
+        winter.put("enabled", true);
+        Path file = dir.resolve("winter.json");
+        java.nio.file.Files.writeString(file, "{\"flags\":[" + winter + "]}");
+        ok("schedule", "batch", "-f", file.toString(), "--delete", "summer-banner", "--at", "+1s");
+        long before = ok("status", "--json").json().get("version").asLong();
+
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ok("scheduler", "--once").out().contains("batch put winter-banner delete summer-banner"));
+
+        assertThat(ok("status", "--json").json().get("version").asLong()).isEqualTo(before + 1);
+        assertThat(flag("winter-banner").get("enabled").asBoolean()).isTrue();
+        assertThat(run("get", "summer-banner").exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(run("schedule", "batch", "--at", "+1h").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
