@@ -58,6 +58,8 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            ScheduleCommand.class,
+            SchedulerCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })
