@@ -59,6 +59,8 @@ import picocli.CommandLine.Spec;
             ApplyCommand.class,
             StatusCommand.class,
             StaleCommand.class,
+            ScheduleCommand.class,
+            SchedulerCommand.class,
             CompletionCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -109,6 +109,7 @@ public final class FlagAdmin implements AutoCloseable {
     private static final String CONFLICT = "FLAGSTORE_CONFLICT";
     private static final String RESET = "FLAGSTORE_RESET";
     private static final String NOT_EMPTY = "FLAGSTORE_NOT_EMPTY";
+    private static final String CLAIMED = "FLAGSTORE_CLAIMED";
 
     /** How the write script treats the namespace (write.lua, ARGV 15). */
     private enum Mode {
@@ -445,16 +446,16 @@ public final class FlagAdmin implements AutoCloseable {
      * @throws InvalidFlagException if the weights do not sum to 100 or name unknown variants
      */
     public WriteResult setRollout(String key, List<WeightedVariant> variants, WriteOptions options) {
+        return modify("setRollout", key, rolloutOf(variants), options);
+    }
+
+    private static UnaryOperator<Flag> rolloutOf(List<WeightedVariant> variants) {
         List<WeightedVariant> copy = List.copyOf(variants);
-        return modify(
-                "setRollout",
-                key,
-                f -> {
-                    Rollout old = f.fallthrough().rollout();
-                    Rollout rollout = new Rollout(copy, old == null ? null : old.bucketBy());
-                    return f.toBuilder().fallthrough(Serve.rollout(rollout)).build();
-                },
-                options);
+        return f -> {
+            Rollout old = f.fallthrough().rollout();
+            Rollout rollout = new Rollout(copy, old == null ? null : old.bucketBy());
+            return f.toBuilder().fallthrough(Serve.rollout(rollout)).build();
+        };
     }
 
     /**
@@ -614,10 +615,13 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     private WriteResult modify(String op, String key, UnaryOperator<Flag> change, WriteOptions options) {
+        return write(op, options, modifyPlanner(key, change, options.expectedVersion()));
+    }
+
+    private Supplier<List<Change>> modifyPlanner(String key, UnaryOperator<Flag> change, Long expected) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(change, "change");
-        Long expected = options.expectedVersion();
-        return write(op, options, () -> {
+        return () -> {
             Flag current = get(key).orElseThrow(() -> new FlagNotFoundException(key));
             if (expected != null && current.version() != expected) {
                 throw new VersionConflictException(key, expected, current.version());
@@ -627,7 +631,69 @@ public final class FlagAdmin implements AutoCloseable {
                 throw new IllegalArgumentException("change turned flag '" + key + "' into '" + changed.key() + "'");
             }
             return List.of(Change.putFlag(changed, current.version(), expected != null));
-        });
+        };
+    }
+
+    // ---------------------------------------------------------------- scheduled changes (FlagScheduler)
+
+    /** Schedule bookkeeping shared with {@link FlagScheduler}. */
+    KeySchema keys() {
+        return keys;
+    }
+
+    RedisCommands<String, String> commands() {
+        return redis;
+    }
+
+    /** Runs a Redis command, translating Lettuce errors like every other admin call. */
+    <T> T redisCall(String command, Supplier<T> action) {
+        return call(command, action);
+    }
+
+    /** Plans {@code change} against the flags as they are now. */
+    private Supplier<List<Change>> plan(ScheduledChange change) {
+        return switch (change.kind()) {
+            case ENABLE -> modifyPlanner(change.key(), f -> f.withEnabled(true), null);
+            case DISABLE -> modifyPlanner(change.key(), f -> f.withEnabled(false), null);
+            case ROLLOUT -> modifyPlanner(change.key(), rolloutOf(change.weights()), null);
+            case BATCH -> {
+                Batch.Builder batch = Batch.builder();
+                change.puts().forEach(batch::put);
+                change.deletes().forEach(batch::delete);
+                List<Change> changes = batch.build().changes();
+                yield () -> changes;
+            }
+        };
+    }
+
+    /**
+     * Checks that {@code change} would be written if it ran now (the flags exist, the result is
+     * valid), writing nothing.
+     */
+    void check(ScheduledChange change, WriteOptions options) {
+        prepare(plan(change).get(), options.actor(), Mode.WRITE);
+    }
+
+    /**
+     * Writes {@code change} as one ordinary write that also claims schedule {@code id}: it happens
+     * only if the id is still pending, and settles it as applied.
+     *
+     * @throws ClaimLostException if the id was no longer pending (nothing written)
+     */
+    WriteResult writeScheduled(ScheduledChange change, WriteOptions options, String id, long keepSeconds) {
+        return write(change.kind().op(), options, Mode.WRITE, plan(change), new Claim(id, keepSeconds));
+    }
+
+    /** The schedule id a scheduled write claims, and how long its settled hash is kept. */
+    private record Claim(String id, long keepSeconds) {}
+
+    /** A scheduled write found its id already claimed, cancelled or failed by someone else. */
+    static final class ClaimLostException extends FlagStoreException {
+        private static final long serialVersionUID = 1L;
+
+        ClaimLostException(String id) {
+            super("scheduled change " + id + " is no longer pending");
+        }
     }
 
     /** Plans and executes a write, re-planning after a conflict on a key the caller did not pin. */
@@ -636,10 +702,14 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     private WriteResult write(String op, WriteOptions options, Mode mode, Supplier<List<Change>> planner) {
+        return write(op, options, mode, planner, null);
+    }
+
+    private WriteResult write(String op, WriteOptions options, Mode mode, Supplier<List<Change>> planner, Claim claim) {
         Objects.requireNonNull(options, "options");
         for (int attempt = 1; ; attempt++) {
             try {
-                return execute(op, planner.get(), options, mode);
+                return execute(op, planner.get(), options, mode, claim);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e.conflict;
@@ -650,19 +720,29 @@ public final class FlagAdmin implements AutoCloseable {
         }
     }
 
-    private WriteResult execute(String op, List<Change> planned, WriteOptions options, Mode mode) {
+    /** The changes as they will be stored, validated, with what is stored now. */
+    private record Prepared(List<Change> changes, List<Stored> current) {}
+
+    private Prepared prepare(List<Change> planned, String actor, Mode mode) {
         List<Stored> current = readCurrent(planned);
         for (int i = 0; i < planned.size(); i++) {
             if (planned.get(i).mustExist() && !current.get(i).exists) {
                 throw new FlagNotFoundException(planned.get(i).displayKey());
             }
         }
-        String actor = options.actor();
         List<Change> changes = stamp(planned, current, actor);
         validateItems(changes);
         if (mode == Mode.WRITE) {
             validateSet(changes, current); // a seed's set is the document alone, checked by reseed
         }
+        return new Prepared(changes, current);
+    }
+
+    private WriteResult execute(String op, List<Change> planned, WriteOptions options, Mode mode, Claim claim) {
+        String actor = options.actor();
+        Prepared prepared = prepare(planned, actor, mode);
+        List<Change> changes = prepared.changes;
+        List<Stored> current = prepared.current;
 
         ArrayNode before = JsonNodeFactory.instance.arrayNode();
         ArrayNode after = JsonNodeFactory.instance.arrayNode();
@@ -760,6 +840,12 @@ public final class FlagAdmin implements AutoCloseable {
                 keys.prefix(),
                 Integer.toString(changes.size())));
         args.addAll(items);
+        if (claim != null) {
+            hashKeys.add(keys.scheduled());
+            hashKeys.add(keys.schedule(claim.id));
+            args.add(claim.id);
+            args.add(Long.toString(claim.keepSeconds));
+        }
         List<Object> reply = runWrite(changes, hashKeys.toArray(String[]::new), args.toArray(String[]::new));
         return new WriteResult(
                 (Long) reply.get(0),
@@ -782,6 +868,9 @@ public final class FlagAdmin implements AutoCloseable {
                 // FLAGSTORE_NOT_EMPTY <version> <flags and segments> <origin>
                 throw new NamespaceNotEmptyException(
                         keys.namespace(), Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]);
+            }
+            if (message.startsWith(CLAIMED)) {
+                throw new ClaimLostException(words[1]);
             }
             if (!message.startsWith(CONFLICT)) {
                 throw RedisSupport.translate(e, "EVALSHA write", options, ROLE);

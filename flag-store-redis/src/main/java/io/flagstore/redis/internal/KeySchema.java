@@ -166,6 +166,16 @@ public final class KeySchema {
         return requireKey(key) + USAGE_SEPARATOR + service;
     }
 
+    /** Sorted set: pending scheduled change id to its due time (epoch ms). */
+    public String scheduled() {
+        return prefix + "scheduled";
+    }
+
+    /** Hash: one scheduled change (docs/scheduling.md). */
+    public String schedule(String id) {
+        return prefix + "schedule:" + requireKey(id);
+    }
+
     /** The member of the {@code deleted} zset recording the delete of segment {@code key}. */
     public static String deletedSegmentMember(String key) {
         return DELETED_SEGMENT_PREFIX + requireKey(key);

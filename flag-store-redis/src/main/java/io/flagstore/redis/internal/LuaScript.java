@@ -25,6 +25,10 @@ public final class LuaScript {
     public static final LuaScript WRITE = load("write.lua");
     /** Removes presence entries that are still unchanged. */
     public static final LuaScript PRUNE_CLIENTS = load("prune-clients.lua");
+    /** Stores scheduled changes (docs/scheduling.md). */
+    public static final LuaScript SCHEDULE = load("schedule.lua");
+    /** Cancels a scheduled change or records its failure, once. */
+    public static final LuaScript SETTLE_SCHEDULE = load("settle-schedule.lua");
 
     private final String name;
     private final String source;

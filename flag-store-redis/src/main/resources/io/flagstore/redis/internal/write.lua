@@ -10,6 +10,10 @@
 --       17 key prefix, 18 item count, then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
+-- Optional schedule claim (docs/scheduling.md): two more KEYS after the items (the schedule zset and
+-- the schedule's hash) and two more ARGV at the end (schedule id, seconds to keep the settled hash).
+-- The write happens only if it removes the id from the zset, else FLAGSTORE_CLAIMED <id>, so a
+-- scheduled change is applied exactly once however many schedulers run it.
 -- Modes (docs/operations.md, "Data loss and recovery"): a 'write' into a namespace without meta
 -- while live instances hold data fails with FLAGSTORE_RESET <instances> <highest version>; a
 -- 'seed' needs an empty namespace (else FLAGSTORE_NOT_EMPTY <version> <flags> <origin>); a
@@ -52,6 +56,11 @@ local function live_holders()
     end
   end
   return count, highest
+end
+
+local claim = #KEYS == 9 + tonumber(ARGV[18]) and ARGV[#ARGV - 1] or nil
+if claim and not redis.call('ZSCORE', KEYS[#KEYS - 1], claim) then
+  return redis.error_reply('FLAGSTORE_CLAIMED ' .. claim)
 end
 
 local mode = ARGV[15]
@@ -159,6 +168,13 @@ if ARGV[9] ~= '' then
   audit[#audit + 1] = ARGV[10]
 end
 redis.call('XADD', unpack(audit))
+
+if claim then
+  redis.call('ZREM', KEYS[#KEYS - 1], claim)
+  redis.call('HSET', KEYS[#KEYS], 'state', 'applied', 'appliedVersion', version,
+    'settledAt', string.format('%d', ts), 'settledBy', ARGV[4])
+  redis.call('EXPIRE', KEYS[#KEYS], tonumber(ARGV[#ARGV]))
+end
 
 local message = '{"v":' .. string.format('%d', version) .. ',"epoch":' .. cjson.encode(epoch)
   .. ',"ts":' .. string.format('%d', ts) .. ',' .. ARGV[11]
