@@ -87,7 +87,7 @@ public final class FlagSnapshot {
     /** The value of a boolean flag, or {@code defaultValue} when it cannot be served. */
     public boolean boolValue(String key, EvaluationContext context, boolean defaultValue) {
         EvalResult result = plain(key, context, FlagType.BOOLEAN);
-        if (result != null && result.detail().value() instanceof Boolean value) {
+        if (result != null && result.value() instanceof Boolean value) {
             count(result);
             return value;
         }
@@ -102,7 +102,7 @@ public final class FlagSnapshot {
     /** The value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served. */
     public String stringValue(String key, EvaluationContext context, String defaultValue) {
         EvalResult result = plain(key, context, FlagType.STRING);
-        if (result != null && result.detail().value() instanceof String value) {
+        if (result != null && result.value() instanceof String value) {
             count(result);
             return value;
         }
@@ -112,7 +112,7 @@ public final class FlagSnapshot {
     /** The value of a number flag, or {@code defaultValue} when it cannot be served. */
     public double numberValue(String key, EvaluationContext context, double defaultValue) {
         EvalResult result = plain(key, context, FlagType.NUMBER);
-        if (result != null && result.detail().value() instanceof Double value) {
+        if (result != null && result.value() instanceof Double value) {
             count(result);
             return value;
         }
@@ -125,7 +125,7 @@ public final class FlagSnapshot {
      */
     public int intValue(String key, EvaluationContext context, int defaultValue) {
         EvalResult result = plain(key, context, FlagType.NUMBER);
-        if (result != null && result.detail().value() instanceof Double value && Conversion.isInt(value)) {
+        if (result != null && result.value() instanceof Double value && Conversion.isInt(value)) {
             count(result);
             return value.intValue();
         }
@@ -179,7 +179,8 @@ public final class FlagSnapshot {
     private EvalResult plain(String key, EvaluationContext context, FlagType type) {
         if (overrides == null && key != null && context != null) {
             EvalResult result = compiled.evaluate(key, context);
-            if (result.type() == type && result.detail().reason() != Reason.ERROR) {
+            // An error result has no value, so the callers' instanceof check sends it to the slow path.
+            if (result.type() == type) {
                 return result;
             }
         }

@@ -35,7 +35,7 @@ final class CompiledClause {
     /** Inverts a comparable outcome: the clause's negate flag, flipped for {@code notIn}. */
     private final boolean invert;
 
-    private final Set<String> strings;
+    private final StringSet strings;
     private final Set<Double> numbers;
     private final boolean matchesTrue;
     private final boolean matchesFalse;
@@ -125,7 +125,7 @@ final class CompiledClause {
             }
             default -> throw new MalformedException("unsupported operator " + op);
         }
-        this.strings = stringSet;
+        this.strings = stringSet == null ? null : new StringSet(stringSet);
         this.numbers = numberSet;
         this.matchesTrue = t;
         this.matchesFalse = f;

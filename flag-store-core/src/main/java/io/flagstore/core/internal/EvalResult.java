@@ -16,6 +16,9 @@ public final class EvalResult {
     private final String flagKey;
     private final FlagType type;
     private final EvaluationDetail<Object> detail;
+    // The detail's value again, so the client's hot path reads it with one load from this object
+    // instead of two dependent ones through the detail.
+    private final Object value;
 
     /**
      * Free for the caller (the client's metrics) to cache a per-outcome object, such as a counter.
@@ -36,6 +39,7 @@ public final class EvalResult {
         this.flagKey = Objects.requireNonNull(flagKey, "flagKey");
         this.type = type;
         this.detail = Objects.requireNonNull(detail, "detail");
+        this.value = detail.value();
     }
 
     /** The outcome, shared between evaluations. */
@@ -53,9 +57,9 @@ public final class EvalResult {
         return type;
     }
 
-    /** Shorthand for {@code detail().value()}. */
+    /** Shorthand for {@code detail().value()}; {@code null} on errors. */
     public Object value() {
-        return detail.value();
+        return value;
     }
 
     @Override
