@@ -31,3 +31,13 @@ ensure_redis_binary() {
 ensure_openssl() {
   command -v openssl >/dev/null || apt_install openssl
 }
+
+# promtool (Debian's prometheus package): MetricsScrapeIT checks the demo's scrape with
+# Prometheus's own parser. Best effort: without it that one check is skipped, nothing else.
+ensure_promtool() {
+  command -v promtool >/dev/null && return 0
+  command -v apt-get >/dev/null || return 0
+  as_root apt-get update -qq || return 0
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+    || echo "promtool could not be installed: the Prometheus parser check will be skipped" >&2
+}
