@@ -1,13 +1,11 @@
 package io.flagstore.cli;
 
-import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
-import java.util.List;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code flagctl rollout KEY on=25 off=75}: the fallthrough becomes a weighted rollout. */
 @Command(
@@ -19,24 +17,17 @@ import picocli.CommandLine.Parameters;
             "and ramping the first variant up keeps everyone who already had it."
         })
 final class RolloutCommand extends WriteCommand {
-    @Parameters(index = "0", paramLabel = "KEY", description = "The flag.")
-    String key;
-
-    @Parameters(
-            index = "1..*",
-            arity = "1..*",
-            paramLabel = "VARIANT=PERCENT",
-            converter = Converters.Weight.class,
-            description = "Slices in order, e.g. on=25 off=75.")
-    List<WeightedVariant> weights;
+    @Mixin
+    RolloutArguments rollout;
 
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
-        return admin.setRollout(key, weights, writeOptions);
+        return admin.setRollout(rollout.key, rollout.weights, writeOptions);
     }
 
     @Override
     String summary(WriteResult result) {
-        return "rolled out " + key + " " + weights.stream().map(Formats::weight).collect(Collectors.joining(" "));
+        return "rolled out " + rollout.key + " "
+                + rollout.weights.stream().map(Formats::weight).collect(Collectors.joining(" "));
     }
 }

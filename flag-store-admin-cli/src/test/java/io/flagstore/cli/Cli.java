@@ -1,5 +1,7 @@
 package io.flagstore.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,6 +55,24 @@ final class Cli {
     };
 
     private Cli() {}
+
+    /** The environment of a shell pointed at one Redis and namespace, as flagctl reads it. */
+    static Map<String, String> env(String redisUri, String namespace) {
+        return Map.of(Flagctl.ENV_REDIS, redisUri, Flagctl.ENV_NAMESPACE, namespace);
+    }
+
+    /** Runs without a terminal and asserts success: exit 0 and nothing on stderr. */
+    static Result ok(Map<String, String> env, String... args) {
+        Result r = run(env, NO_TERMINAL, args);
+        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
+        assertThat(r.err()).as(String.join(" ", args)).isEmpty();
+        return r;
+    }
+
+    /** The definition {@code flagctl get KEY --json} shows. */
+    static JsonNode flag(Map<String, String> env, String key) {
+        return ok(env, "get", key, "--json").json().get("flag");
+    }
 
     static Result run(Map<String, String> env, Prompt prompt, String... args) {
         StringWriter out = new StringWriter();

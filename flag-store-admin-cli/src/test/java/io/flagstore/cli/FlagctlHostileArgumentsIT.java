@@ -50,7 +50,7 @@ class FlagctlHostileArgumentsIT {
     void namespace() throws IOException {
         namespace = redis.uniqueNamespace();
         keys = KeySchema.of(namespace);
-        env = Map.of(Flagctl.ENV_REDIS, redis.uri(), Flagctl.ENV_NAMESPACE, namespace);
+        env = Cli.env(redis.uri(), namespace);
         assertThat(run("create", "payments-api", "--tag", "payments").exitCode())
                 .isZero();
         assertThat(run("create", "checkout", "--type", "string", "--variant", "a=\"x\"", "--variant", "b=\"y\"")

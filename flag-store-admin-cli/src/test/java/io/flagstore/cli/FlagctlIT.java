@@ -40,7 +40,7 @@ class FlagctlIT {
     @BeforeEach
     void namespace() {
         namespace = redis.uniqueNamespace();
-        env = Map.of(Flagctl.ENV_REDIS, redis.uri(), Flagctl.ENV_NAMESPACE, namespace);
+        env = Cli.env(redis.uri(), namespace);
     }
 
     private Cli.Result run(String... args) {
@@ -48,14 +48,11 @@ class FlagctlIT {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result r = run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        assertThat(r.err()).as(String.join(" ", args)).isEmpty();
-        return r;
+        return Cli.ok(env, args);
     }
 
     private JsonNode flag(String key) {
-        return ok("get", key, "--json").json().get("flag");
+        return Cli.flag(env, key);
     }
 
     private long namespaceVersion() {

@@ -26,7 +26,7 @@ class FlagctlReseedIT {
     @BeforeEach
     void namespace() {
         namespace = redis.uniqueNamespace();
-        env = Map.of(Flagctl.ENV_REDIS, redis.uri(), Flagctl.ENV_NAMESPACE, namespace);
+        env = Cli.env(redis.uri(), namespace);
     }
 
     private Cli.Result run(String... args) {
@@ -34,9 +34,7 @@ class FlagctlReseedIT {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result r = run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        return r;
+        return Cli.ok(env, args);
     }
 
     private String key(String suffix) {

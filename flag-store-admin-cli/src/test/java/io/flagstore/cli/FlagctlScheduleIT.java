@@ -27,7 +27,7 @@ class FlagctlScheduleIT {
 
     @BeforeEach
     void namespace() {
-        env = Map.of(Flagctl.ENV_REDIS, redis.uri(), Flagctl.ENV_NAMESPACE, redis.uniqueNamespace());
+        env = Cli.env(redis.uri(), redis.uniqueNamespace());
     }
 
     private Cli.Result run(String... args) {
@@ -35,14 +35,11 @@ class FlagctlScheduleIT {
     }
 
     private Cli.Result ok(String... args) {
-        Cli.Result r = run(args);
-        assertThat(r.exitCode()).as(String.join(" ", args) + "\n" + r).isZero();
-        assertThat(r.err()).as(String.join(" ", args)).isEmpty();
-        return r;
+        return Cli.ok(env, args);
     }
 
     private JsonNode flag(String key) {
-        return ok("get", key, "--json").json().get("flag");
+        return Cli.flag(env, key);
     }
 
     private static List<String> ids(JsonNode scheduled) {

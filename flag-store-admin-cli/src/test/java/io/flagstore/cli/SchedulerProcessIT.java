@@ -33,7 +33,7 @@ class SchedulerProcessIT {
     @Test
     void twoSchedulerProcessesApplyEachChangeOnceAndStopOnSigterm(@TempDir Path dir) throws Exception {
         String namespace = redis.uniqueNamespace();
-        Map<String, String> env = Map.of(Flagctl.ENV_REDIS, redis.uri(), Flagctl.ENV_NAMESPACE, namespace);
+        Map<String, String> env = Cli.env(redis.uri(), namespace);
         List<Process> schedulers = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
         try {
