@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * <p>A Redis Cluster is named by {@code redis-cluster://[user:password@]host:port[,host:port...]}
+ * (seed nodes; {@code rediss-cluster://} for TLS): docs/operations.md, "Redis Cluster".
+ *
  * <p>With {@code rediss://} the server's certificate is always verified, host name included: against
  * the JVM's default trust store, or against {@link Builder#trustedCertificate(Path)} (docs/operations.md,
  * "TLS").
@@ -43,6 +46,8 @@ public final class RedisOptions {
     /** The longest command or connect timeout accepted: a day (longer is a mistake, and overflows clock arithmetic). */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
 
+    private static final String CLUSTER = "redis-cluster:";
+    private static final String TLS_CLUSTER = "rediss-cluster:";
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
     /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
     private static final Pattern WEAK_VERIFY_PEER =
@@ -115,9 +120,18 @@ public final class RedisOptions {
         return trustedCertificate;
     }
 
-    /** Whether the URI asks for TLS ({@code rediss://}). */
+    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-cluster://}). */
     public boolean tls() {
-        return uri.startsWith("rediss:");
+        return isTls(uri);
+    }
+
+    /** Whether the URI names a Redis Cluster ({@code redis-cluster://} or {@code rediss-cluster://}). */
+    public boolean cluster() {
+        return uri.startsWith(CLUSTER) || uri.startsWith(TLS_CLUSTER);
+    }
+
+    private static boolean isTls(String uri) {
+        return uri.startsWith("rediss:") || uri.startsWith(TLS_CLUSTER);
     }
 
     /** Replaces the password of a {@code redis://user:password@host} string with {@code ***}. */
@@ -159,7 +173,9 @@ public final class RedisOptions {
 
         /**
          * Sets the Redis URI: {@code redis://[user[:password]@]host[:port][/database]}, or
-         * {@code rediss://} for TLS. Special characters in the password must be percent-encoded.
+         * {@code rediss://} for TLS; or a Redis Cluster by its seed nodes,
+         * {@code redis-cluster://[user[:password]@]host:port[,host:port...]} ({@code rediss-cluster://}
+         * for TLS). Special characters in the password must be percent-encoded.
          *
          * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
          */
@@ -172,11 +188,13 @@ public final class RedisOptions {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + e.getReason());
             }
             String scheme = parsed.getScheme();
-            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            if ("redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme)) {
+                requireSeeds(uri, parsed);
+            } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis:// or rediss:// (TLS), not " + scheme);
-            }
-            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                        + "': the scheme must be redis://, rediss:// (TLS), redis-cluster:// or rediss-cluster://"
+                        + " (TLS), not " + scheme);
+            } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
             Matcher weakening = WEAK_VERIFY_PEER.matcher(parsed.getRawQuery() == null ? "" : parsed.getRawQuery());
@@ -187,6 +205,31 @@ public final class RedisOptions {
             }
             this.uri = uri;
             return this;
+        }
+
+        /** Checks the comma-separated {@code host:port} seed nodes of a cluster URI (a cluster has database 0 only). */
+        private static void requireSeeds(String uri, URI parsed) {
+            String authority = parsed.getRawAuthority() == null ? "" : parsed.getRawAuthority();
+            String seeds = authority.substring(authority.lastIndexOf('@') + 1);
+            String invalid = "invalid Redis Cluster URI '" + redact(uri) + "': ";
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException(invalid + "no seed node (host:port[,host:port...])");
+            }
+            for (String seed : seeds.split(",", -1)) {
+                URI node;
+                try {
+                    node = new URI("redis://" + seed);
+                } catch (URISyntaxException e) {
+                    node = null;
+                }
+                if (node == null || node.getHost() == null || node.getPort() < 1 || node.getPort() > 65535) {
+                    throw new IllegalArgumentException(invalid + "seed node '" + seed + "' is not host:port");
+                }
+            }
+            String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+            if (!path.isEmpty() && !path.equals("/") && !path.equals("/0")) {
+                throw new IllegalArgumentException(invalid + "a cluster has only database 0, not " + path.substring(1));
+            }
         }
 
         /**
@@ -243,9 +286,10 @@ public final class RedisOptions {
          *     (it would silently not be used: the connection would not be encrypted)
          */
         public RedisOptions build() {
-            if (trustedCertificate != null && !uri.startsWith("rediss:")) {
-                throw new IllegalArgumentException("a trusted certificate (" + trustedCertificate
-                        + ") is set but the URI '" + redact(uri) + "' is not TLS: use rediss://");
+            if (trustedCertificate != null && !isTls(uri)) {
+                throw new IllegalArgumentException(
+                        "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)
+                                + "' is not TLS: use rediss:// (or rediss-cluster://)");
             }
             return new RedisOptions(this);
         }

@@ -9,10 +9,17 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** Lettuce plumbing shared by the admin and the source: URI, client options, error mapping. */
 public final class RedisSupport {
+    /** Replies only a cluster node gives to a client that does not follow the cluster's slots. */
+    private static final Pattern CLUSTER_REPLY = Pattern.compile("\\b(?:MOVED|ASK) \\d+ |\\bCROSSSLOT\\b");
+
     private RedisSupport() {}
 
     /** The Lettuce URI for {@code options}, command timeout applied. */
@@ -23,15 +30,25 @@ public final class RedisSupport {
     }
 
     /**
-     * Client options with the connect timeout and the TLS trust material applied; callers may
-     * customise further. Peer verification (certificate chain and host name) stays Lettuce's default,
-     * full.
+     * The seed nodes of a {@code redis-cluster://} (or {@code rediss-cluster://}) URI, each with the
+     * credentials, TLS and command timeout of the URI.
      */
-    public static ClientOptions.Builder clientOptions(RedisOptions options) {
-        ClientOptions.Builder builder = ClientOptions.builder()
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(options.connectTimeout())
-                        .build());
+    static List<RedisURI> clusterUris(RedisOptions options) {
+        // Lettuce expands redis://a:1,b:2 into one URI per node, credentials and query applied to each
+        List<RedisURI> uris =
+                RedisClusterURIUtil.toRedisURIs(URI.create(options.uri().replaceFirst("-cluster:", ":")));
+        uris.forEach(uri -> uri.setTimeout(options.commandTimeout()));
+        return uris;
+    }
+
+    /**
+     * Applies the connect timeout and the TLS trust material to {@code builder} (a standalone or a
+     * cluster client's); callers may customise further. Peer verification (certificate chain and host
+     * name) stays Lettuce's default, full.
+     */
+    static <B extends ClientOptions.Builder> B configure(B builder, RedisOptions options) {
+        builder.socketOptions(
+                SocketOptions.builder().connectTimeout(options.connectTimeout()).build());
         if (options.trustedCertificate() != null) {
             builder.sslOptions(SslOptions.builder()
                     .jdkSslProvider()
@@ -51,6 +68,12 @@ public final class RedisSupport {
             RuntimeException e, String command, RedisOptions options, String role) {
         String where = options.redactedUri();
         String detail = describe(e);
+        if (!options.cluster() && CLUSTER_REPLY.matcher(detail).find()) {
+            return new StoreUnavailableException(
+                    "Redis at " + where + " is a cluster node (" + command + " got: " + detail
+                            + "); use redis-cluster://host:port[,host:port...] (docs/operations.md, \"Redis Cluster\")",
+                    e);
+        }
         // NOPERM from a command; scripts report a refused inner command as "ERR The user executing the script can't
         // run..."
         if (detail.contains("NOPERM") || detail.contains("user executing the script can't")) {

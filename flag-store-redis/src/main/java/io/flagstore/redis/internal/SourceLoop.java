@@ -11,12 +11,10 @@ import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.ServiceInstance;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -25,7 +23,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -79,6 +76,7 @@ public final class SourceLoop {
 
     private enum Signal implements Event {
         SUBSCRIBED,
+        UNSUBSCRIBED,
         DISCONNECTED,
         STOP
     }
@@ -97,9 +95,35 @@ public final class SourceLoop {
 
     // Lettuce: created and closed by the updater thread; pubsub is read by the state listener.
     private ClientResources resources;
-    private RedisClient client;
+    private RedisConnections client;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-    private StatefulRedisConnection<String, String> commands;
+    private RedisConnections.Commands commands;
+    private final RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+            events.add(new Message(message));
+        }
+
+        @Override
+        public void smessage(String shardChannel, String message) {
+            events.add(new Message(message));
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+            events.add(Signal.SUBSCRIBED);
+        }
+
+        @Override
+        public void ssubscribed(String shardChannel, long count) {
+            events.add(Signal.SUBSCRIBED);
+        }
+
+        @Override
+        public void sunsubscribed(String shardChannel, long count) {
+            events.add(Signal.UNSUBSCRIBED); // Redis ends shard subscriptions when the slot's master changes
+        }
+    };
 
     // What the client holds (updater thread only).
     private boolean fromRedis; // the snapshot came from Redis (not from the backup file)
@@ -114,6 +138,7 @@ public final class SourceLoop {
     // Connection and sync bookkeeping (updater thread only).
     private String host;
     private boolean subscribed;
+    private boolean reselect; // a cluster subscription was lost: find the slot's master again
     private boolean reset;
     private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
@@ -226,14 +251,11 @@ public final class SourceLoop {
         try {
             if (client == null) {
                 resources = SharedResources.acquire();
-                client = RedisClient.create(resources, RedisSupport.redisUri(settings.options()));
-                client.setOptions(RedisSupport.clientOptions(settings.options())
-                        .autoReconnect(true)
+                client = RedisConnections.create(settings.options(), resources, b -> b.autoReconnect(true)
                         // fail fast while disconnected: the updater retries on its own schedule
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .timeoutOptions(
-                                TimeoutOptions.enabled(settings.options().commandTimeout()))
-                        .build());
+                                TimeoutOptions.enabled(settings.options().commandTimeout())));
                 client.addListener(new RedisConnectionStateListener() {
                     @Override
                     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -244,20 +266,12 @@ public final class SourceLoop {
                 });
             }
             if (pubsub == null) {
-                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
-                connection.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(String channel, String message) {
-                        events.add(new Message(message));
-                    }
-
-                    @Override
-                    public void subscribed(String channel, long count) {
-                        events.add(Signal.SUBSCRIBED);
-                    }
-                });
-                pubsub = connection;
-                connection.async().subscribe(keys.changes());
+                if (reselect) {
+                    client.refreshTopology(); // the subscription was lost: the slot may have a new master
+                }
+                pubsub = client.connectPubSub(keys.changes(), listener);
+                reselect = false;
+                subscribe();
             }
             if (commands == null) {
                 commands = client.connect();
@@ -265,6 +279,28 @@ public final class SourceLoop {
             connectAt = 0;
         } catch (RedisException e) {
             unreachable("cannot connect", e);
+            connectAt = System.nanoTime() + nextRetryDelay();
+        }
+    }
+
+    private void subscribe() {
+        client.subscribe(pubsub, keys.changes()).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                events.add(Signal.UNSUBSCRIBED);
+            }
+        });
+    }
+
+    /**
+     * In a cluster, a lost shard subscription is made again on the slot's current master (a
+     * connection to the old one may never come back); a standalone connection resubscribes itself
+     * when Lettuce reconnects it.
+     */
+    private void resubscribeElsewhere() {
+        if (client.sharded() && pubsub != null) {
+            client.release(pubsub, keys.changes(), listener);
+            pubsub = null;
+            reselect = true;
             connectAt = System.nanoTime() + nextRetryDelay();
         }
     }
@@ -290,6 +326,10 @@ public final class SourceLoop {
                 subscribed = false;
                 metrics.connected(false);
                 unreachable("lost the connection", null);
+                resubscribeElsewhere();
+            } else if (event == Signal.UNSUBSCRIBED) {
+                subscribed = false;
+                resubscribeElsewhere();
             } else if (event instanceof Usage usage) {
                 writeUsage(usage.fields());
             } else {
@@ -446,7 +486,7 @@ public final class SourceLoop {
     /** Compares the namespace head with what is held; a difference asks for a catch-up. */
     private void reconcile() {
         if (pubsub != null && pubsub.isOpen() && !subscribed) {
-            pubsub.async().subscribe(keys.changes()); // a SUBSCRIBE lost with a dropped connection
+            subscribe(); // a SUBSCRIBE lost with a dropped connection
         }
         try {
             List<Object> head = HEAD.runReadOnly(commands.sync(), ScriptOutputType.MULTI, headKeys);
@@ -889,13 +929,13 @@ public final class SourceLoop {
         StatefulRedisPubSubConnection<String, String> subscriber = pubsub;
         pubsub = null;
         if (subscriber != null) {
-            subscriber.close();
+            client.release(subscriber, keys.changes(), listener);
         }
         if (commands != null) {
             commands.close();
         }
         if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client.close();
         }
         if (resources != null) {
             SharedResources.release();
