@@ -192,8 +192,8 @@ public final class RedisOptions {
                 requireSeeds(uri, parsed);
             } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis://, rediss:// (TLS), redis-cluster:// or rediss-cluster://"
-                        + " (TLS), not " + scheme);
+                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-cluster:// or rediss-cluster://"
+                        + " for a cluster, not " + scheme);
             } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }

@@ -60,4 +60,43 @@ class RedisOptionsTest {
                 .build();
         assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
     }
+
+    @Test
+    void acceptsClusterUrisWithSeedNodes() {
+        RedisOptions plain = RedisOptions.of("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
+        assertThat(plain.cluster()).isTrue();
+        assertThat(plain.tls()).isFalse();
+        RedisOptions tls = RedisOptions.of("rediss-cluster://flags:s3cret@n1.internal:7000,n2.internal:7000/0");
+        assertThat(tls.cluster()).isTrue();
+        assertThat(tls.tls()).isTrue();
+        assertThat(tls.redactedUri()).isEqualTo("rediss-cluster://flags:***@n1.internal:7000,n2.internal:7000/0");
+        assertThat(tls.toString()).doesNotContain("s3cret");
+        assertThat(RedisOptions.of("redis://h:1").cluster()).isFalse();
+    }
+
+    @Test
+    void refusesMalformedClusterUrisNamingTheProblem() {
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster:///"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no seed node");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://u:secret@n1:7000,n2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed node 'n2' is not host:port")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:7000,,n2:7000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed node '' is not host:port");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:99999"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'n1:99999'");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:7000/3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only database 0");
+        assertThatThrownBy(() -> RedisOptions.of("rediss-cluster://n1:7000?verifyPeer=NONE"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("weaken TLS");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sharded://n1:7000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis-cluster://");
+    }
 }
