@@ -45,6 +45,8 @@ public final class RedisOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The longest command or connect timeout accepted: a day (longer is a mistake, and overflows clock arithmetic). */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    /** Default time a write waits for {@link #replicaAcks()} replicas (when that is not 0). */
+    public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofSeconds(1);
 
     private static final String CLUSTER = "redis-cluster:";
     private static final String TLS_CLUSTER = "rediss-cluster:";
@@ -58,6 +60,8 @@ public final class RedisOptions {
     private final Duration commandTimeout;
     private final Duration connectTimeout;
     private final Path trustedCertificate;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
 
     private RedisOptions(Builder b) {
         this.uri = b.uri;
@@ -65,6 +69,8 @@ public final class RedisOptions {
         this.commandTimeout = b.commandTimeout;
         this.connectTimeout = b.connectTimeout;
         this.trustedCertificate = b.trustedCertificate;
+        this.replicaAcks = b.replicaAcks;
+        this.replicaAckTimeout = b.replicaAckTimeout;
     }
 
     /** A builder with every default. */
@@ -84,7 +90,8 @@ public final class RedisOptions {
                 .namespace(namespace)
                 .commandTimeout(commandTimeout)
                 .connectTimeout(connectTimeout)
-                .trustedCertificate(trustedCertificate);
+                .trustedCertificate(trustedCertificate)
+                .replicaAcks(replicaAcks, replicaAckTimeout);
     }
 
     /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
@@ -120,6 +127,19 @@ public final class RedisOptions {
         return trustedCertificate;
     }
 
+    /**
+     * How many replicas must confirm each write of {@link FlagAdmin} ({@code WAIT}); 0, the default,
+     * does not wait (docs/operations.md, "Replica acknowledgement").
+     */
+    public int replicaAcks() {
+        return replicaAcks;
+    }
+
+    /** How long a write waits for {@link #replicaAcks()} replicas; positive. */
+    public Duration replicaAckTimeout() {
+        return replicaAckTimeout;
+    }
+
     /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-cluster://}). */
     public boolean tls() {
         return isTls(uri);
@@ -146,19 +166,23 @@ public final class RedisOptions {
                 && namespace.equals(other.namespace)
                 && commandTimeout.equals(other.commandTimeout)
                 && connectTimeout.equals(other.connectTimeout)
-                && Objects.equals(trustedCertificate, other.trustedCertificate);
+                && Objects.equals(trustedCertificate, other.trustedCertificate)
+                && replicaAcks == other.replicaAcks
+                && replicaAckTimeout.equals(other.replicaAckTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(uri, namespace, commandTimeout, connectTimeout, trustedCertificate);
+        return Objects.hash(
+                uri, namespace, commandTimeout, connectTimeout, trustedCertificate, replicaAcks, replicaAckTimeout);
     }
 
     @Override
     public String toString() {
         return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
                 + ", connectTimeout=" + connectTimeout
-                + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate) + "]";
+                + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate)
+                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout) + "]";
     }
 
     /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
@@ -168,6 +192,8 @@ public final class RedisOptions {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Path trustedCertificate;
+        private int replicaAcks;
+        private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
 
         private Builder() {}
 
@@ -280,12 +306,39 @@ public final class RedisOptions {
         }
 
         /**
+         * Makes every write of {@link FlagAdmin} wait until {@code replicas} replicas have it
+         * ({@code WAIT replicas timeout} after the write script), so a failover to one of them cannot lose
+         * it. A write that fewer replicas confirm within {@code timeout} is still applied and published on
+         * the master; it throws {@link ReplicationException}. 0 (the default) does not wait. The wait
+         * holds the admin's connection: other writes of the same admin queue behind it. {@code timeout}
+         * must be shorter than {@link #commandTimeout(Duration)} (checked by {@link #build()}): the wait
+         * is one command.
+         *
+         * @throws IllegalArgumentException if {@code replicas} is negative, or {@code timeout} is not
+         *     positive or over {@link #MAX_TIMEOUT}
+         */
+        public Builder replicaAcks(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicaAcks must be 0 (off) or more, not " + replicas);
+            }
+            this.replicaAckTimeout = positive(timeout, "replicaAckTimeout");
+            this.replicaAcks = replicas;
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @throws IllegalArgumentException if a trusted certificate is set for a {@code redis://} URI
-         *     (it would silently not be used: the connection would not be encrypted)
+         *     (it would silently not be used: the connection would not be encrypted), or if replica
+         *     acknowledgement is on with a timeout not shorter than the command timeout
          */
         public RedisOptions build() {
+            if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("replicaAckTimeout (" + replicaAckTimeout
+                        + ") must be shorter than commandTimeout (" + commandTimeout + "): waiting for replicas"
+                        + " is one Redis command");
+            }
             if (trustedCertificate != null && !isTls(uri)) {
                 throw new IllegalArgumentException(
                         "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)

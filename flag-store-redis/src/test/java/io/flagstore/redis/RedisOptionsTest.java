@@ -57,8 +57,41 @@ class RedisOptionsTest {
                 .namespace("x")
                 .commandTimeout(Duration.ofMillis(300))
                 .connectTimeout(Duration.ofSeconds(1))
+                .replicaAcks(2, Duration.ofMillis(200))
                 .build();
         assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+        assertThat(options.replicaAcks()).isEqualTo(2);
+        assertThat(options.replicaAckTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.toString()).contains("replicaAcks=2 within PT0.2S");
+    }
+
+    @Test
+    void replicaAcknowledgementIsOffByDefault() {
+        RedisOptions options = RedisOptions.builder().build();
+        assertThat(options.replicaAcks()).isZero();
+        assertThat(options.replicaAckTimeout()).isEqualTo(RedisOptions.DEFAULT_REPLICA_ACK_TIMEOUT);
+        assertThat(options.toString()).doesNotContain("replicaAcks");
+    }
+
+    @Test
+    void refusesBadReplicaAcknowledgementNamingTheValue() {
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(-1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAcks")
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout")
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(1, Duration.ofDays(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most");
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .commandTimeout(Duration.ofSeconds(2))
+                        .replicaAcks(1, Duration.ofSeconds(2))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout (PT2S) must be shorter than commandTimeout (PT2S)");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.flagstore.redis;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.KeySchema;
+import io.flagstore.redis.testing.RedisServer;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +20,11 @@ final class RedisTruth {
         return version(redis::execute, namespace);
     }
 
+    /** Namespace version on {@code redis} (e.g. one node of a replicated setup). */
+    static long version(RedisServer redis, String namespace) {
+        return version(redis::execute, namespace);
+    }
+
     /** Namespace version, read with {@code redis} (a command in, its reply out). */
     static long version(Function<String[], Object> redis, String namespace) {
         Object v = redis.apply(new String[] {"GET", KeySchema.of(namespace).version()});
@@ -27,6 +33,11 @@ final class RedisTruth {
 
     /** Every flag of the namespace, decoded from its hash. */
     static Map<String, Flag> flags(RedisServerExtension redis, String namespace) {
+        return flags(redis::execute, namespace);
+    }
+
+    /** Every flag of the namespace on {@code redis}, decoded from its hash. */
+    static Map<String, Flag> flags(RedisServer redis, String namespace) {
         return flags(redis::execute, namespace);
     }
 

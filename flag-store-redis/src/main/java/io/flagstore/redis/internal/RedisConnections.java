@@ -68,7 +68,8 @@ public abstract sealed class RedisConnections implements AutoCloseable {
 
         /**
          * Asynchronous commands of the master owning {@code key}'s slot (the server itself when
-         * standalone), for keyless commands about that key, e.g. {@code WAIT} after a script on it.
+         * standalone), on the connection that keyed commands for that slot use, for keyless commands
+         * about that key, e.g. {@code WAIT} after a script on it.
          *
          * @throws RedisException when the cluster topology names no master for the slot
          */
@@ -327,7 +328,11 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         public RedisClusterAsyncCommands<String, String> masterOf(String key) {
             RedisClusterNode master =
                     RedisConnections.masterOf(connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key)));
-            return connection.getConnection(master.getNodeId()).async();
+            // by host and port, as Lettuce keys the connection that slot-routed commands use: WAIT counts the
+            // writes of its own connection only
+            return connection
+                    .getConnection(master.getUri().getHost(), master.getUri().getPort())
+                    .async();
         }
 
         @Override
