@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,7 +49,7 @@ class ClusterIT {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeAll() throws Exception {
         for (AutoCloseable c : closeables) {
             c.close();
@@ -185,10 +186,19 @@ class ClusterIT {
         });
     }
 
+    @Test
+    void aCrashedMasterReplacedByItsReplicaLosesNoReplicaAcknowledgedWriteAndEveryClientConverges() throws Exception {
+        failoverDuringWrites(namespace -> {
+            int killed = cluster.killMasterOf(KeySchema.of(namespace).version());
+            return "SIGKILL of the master on " + killed + " and automatic promotion";
+        });
+    }
+
     /**
      * Three writers create new flags (each key once) while {@code failover} moves the namespace's
-     * master; a client evaluates all along. Afterwards every acknowledged key is in Redis, and every
-     * client, including ones that only get pushes, holds exactly what Redis holds.
+     * master; a client evaluates all along. Afterwards every acknowledged key (confirmed by a replica:
+     * {@code replicaAcks(1, ...)}) is in Redis, and every client, including one that only gets pushes
+     * (no periodic check), holds exactly what Redis holds.
      */
     private void failoverDuringWrites(Function<String, String> failover) throws Exception {
         String namespace = cluster.uniqueNamespace();
@@ -206,9 +216,12 @@ class ClusterIT {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> writers = new ArrayList<>();
+            // a write counts as acknowledged once a replica holds it too: a crash loses only what it had not
+            RedisOptions writerOptions =
+                    options.toBuilder().replicaAcks(1, Duration.ofMillis(500)).build();
             for (int w = 0; w < 3; w++) {
                 int writer = w;
-                FlagAdmin admin = admin(options);
+                FlagAdmin admin = admin(writerOptions);
                 writers.add(pool.submit(() -> {
                     for (int i = 0; writing.get(); i++) {
                         String key = "w" + writer + "-" + i;
@@ -228,6 +241,7 @@ class ClusterIT {
                     if (!clients.get(1).isEnabled("anchor", USER)) {
                         wrongEvaluations.incrementAndGet();
                     }
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50)); // leave the cores to the cluster
                 }
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 100);

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * JUnit 5 extension giving a test class a real Redis Cluster: six {@code redis-server} processes
  * from PATH ({@code cluster-enabled yes}) on free 127.0.0.1 ports, each in its own temporary
  * directory, joined as three masters (slots split evenly) with one replica each. Started before
- * the class, stopped by PID after it; before each test, a node a previous test killed is started
- * again (it rejoins as a replica) and the cluster is awaited healthy. {@code cluster-node-timeout}
+ * the class, stopped by PID after it; before each test, a node a previous test left stopped is
+ * started again (it rejoins as a replica) and the cluster is awaited healthy. {@code cluster-node-timeout}
  * is {@value #NODE_TIMEOUT_MS} ms, so an automatic failover after a crash takes a few seconds.
  *
  * <pre>{@code
@@ -173,9 +173,10 @@ public final class RedisClusterExtension implements BeforeAllCallback, BeforeEac
     }
 
     /**
-     * Kills (SIGKILL) the master owning {@code key}'s slot and waits until its replica has been
-     * promoted automatically and the cluster is healthy without it; the next test restarts it. A
-     * crash can lose writes that were not replicated yet (use {@code WAIT}). Returns the killed port.
+     * Kills (SIGKILL) the master owning {@code key}'s slot, waits until its replica has been promoted
+     * automatically, then starts the killed node again (empty: it rejoins as the new master's replica,
+     * as a replaced machine would) and waits until the cluster is healthy. A crash can lose writes
+     * that were not replicated yet (use {@code WAIT}). Returns the killed port.
      */
     public synchronized int killMasterOf(String key) {
         int slot = SlotHash.getSlot(key);
@@ -183,6 +184,7 @@ public final class RedisClusterExtension implements BeforeAllCallback, BeforeEac
         LocalBackend replica = replicaOf(master);
         master.crash();
         await("the replica on " + replica.port() + " to take over slot " + slot, () -> ownsSlot(replica, slot));
+        master.start();
         awaitHealthy();
         return master.port();
     }
