@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The Lettuce client of an admin or a source: one standalone Redis ({@code redis://}) or a Redis
@@ -53,18 +54,35 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
 
     /** A command connection and the interfaces both topologies share. */
-    public abstract static sealed class Commands implements AutoCloseable {
+    public static final class Commands implements AutoCloseable {
         private final StatefulConnection<String, String> connection;
+        private final RedisClusterCommands<String, String> sync;
+        private final RedisClusterAsyncCommands<String, String> async;
+        private final Function<String, RedisClusterAsyncCommands<String, String>> masterOf;
+        private final boolean sharded;
 
-        private Commands(StatefulConnection<String, String> connection) {
+        private Commands(
+                StatefulConnection<String, String> connection,
+                RedisClusterCommands<String, String> sync,
+                RedisClusterAsyncCommands<String, String> async,
+                Function<String, RedisClusterAsyncCommands<String, String>> masterOf,
+                boolean sharded) {
             this.connection = connection;
+            this.sync = sync;
+            this.async = async;
+            this.masterOf = masterOf;
+            this.sharded = sharded;
         }
 
         /** Synchronous commands; keyed ones go to the key's slot owner in a cluster. */
-        public abstract RedisClusterCommands<String, String> sync();
+        public RedisClusterCommands<String, String> sync() {
+            return sync;
+        }
 
         /** Asynchronous commands; keyed ones go to the key's slot owner in a cluster. */
-        public abstract RedisClusterAsyncCommands<String, String> async();
+        public RedisClusterAsyncCommands<String, String> async() {
+            return async;
+        }
 
         /**
          * Asynchronous commands of the master owning {@code key}'s slot (the server itself when
@@ -73,10 +91,14 @@ public abstract sealed class RedisConnections implements AutoCloseable {
          *
          * @throws RedisException when the cluster topology names no master for the slot
          */
-        public abstract RedisClusterAsyncCommands<String, String> masterOf(String key);
+        public RedisClusterAsyncCommands<String, String> masterOf(String key) {
+            return masterOf.apply(key);
+        }
 
         /** Subscribers of the change channel as Redis counts them (a cluster: on the slot's master). */
-        public abstract RedisFuture<Map<String, Long>> subscribers(String channel);
+        public RedisFuture<Map<String, Long>> subscribers(String channel) {
+            return sharded ? masterOf(channel).pubsubShardNumsub(channel) : async.pubsubNumsub(channel);
+        }
 
         public boolean isOpen() {
             return connection.isOpen();
@@ -189,7 +211,8 @@ public abstract sealed class RedisConnections implements AutoCloseable {
 
         @Override
         public Commands connect() {
-            return new StandaloneCommands(client.connect());
+            StatefulRedisConnection<String, String> connection = client.connect();
+            return new Commands(connection, connection.sync(), connection.async(), key -> connection.async(), false);
         }
 
         @Override
@@ -213,35 +236,6 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         public void refreshTopology() {}
     }
 
-    private static final class StandaloneCommands extends Commands {
-        private final StatefulRedisConnection<String, String> connection;
-
-        StandaloneCommands(StatefulRedisConnection<String, String> connection) {
-            super(connection);
-            this.connection = connection;
-        }
-
-        @Override
-        public RedisClusterCommands<String, String> sync() {
-            return connection.sync();
-        }
-
-        @Override
-        public RedisClusterAsyncCommands<String, String> async() {
-            return connection.async();
-        }
-
-        @Override
-        public RedisClusterAsyncCommands<String, String> masterOf(String key) {
-            return connection.async();
-        }
-
-        @Override
-        public RedisFuture<Map<String, Long>> subscribers(String channel) {
-            return connection.async().pubsubNumsub(channel);
-        }
-    }
-
     private static final class Cluster extends RedisConnections {
         private final RedisClusterClient client;
         private StatefulRedisClusterPubSubConnection<String, String> pubsub; // guarded by this
@@ -258,7 +252,9 @@ public abstract sealed class RedisConnections implements AutoCloseable {
 
         @Override
         public Commands connect() {
-            return new ClusterCommands(client.connect());
+            StatefulRedisClusterConnection<String, String> connection = client.connect();
+            return new Commands(
+                    connection, connection.sync(), connection.async(), key -> master(connection, key), true);
         }
 
         @Override
@@ -306,38 +302,14 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         return node;
     }
 
-    private static final class ClusterCommands extends Commands {
-        private final StatefulRedisClusterConnection<String, String> connection;
-
-        ClusterCommands(StatefulRedisClusterConnection<String, String> connection) {
-            super(connection);
-            this.connection = connection;
-        }
-
-        @Override
-        public RedisClusterCommands<String, String> sync() {
-            return connection.sync();
-        }
-
-        @Override
-        public RedisClusterAsyncCommands<String, String> async() {
-            return connection.async();
-        }
-
-        @Override
-        public RedisClusterAsyncCommands<String, String> masterOf(String key) {
-            RedisClusterNode master =
-                    RedisConnections.masterOf(connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key)));
-            // by host and port, as Lettuce keys the connection that slot-routed commands use: WAIT counts the
-            // writes of its own connection only
-            return connection
-                    .getConnection(master.getUri().getHost(), master.getUri().getPort())
-                    .async();
-        }
-
-        @Override
-        public RedisFuture<Map<String, Long>> subscribers(String channel) {
-            return masterOf(channel).pubsubShardNumsub(channel);
-        }
+    /** The connection keyed commands for {@code key}'s slot use: the slot master's, by host and port. */
+    private static RedisClusterAsyncCommands<String, String> master(
+            StatefulRedisClusterConnection<String, String> connection, String key) {
+        RedisClusterNode master = masterOf(connection.getPartitions().getMasterBySlot(SlotHash.getSlot(key)));
+        // by host and port, as Lettuce keys the connection of slot-routed commands: WAIT counts only the writes
+        // of its own connection
+        return connection
+                .getConnection(master.getUri().getHost(), master.getUri().getPort())
+                .async();
     }
 }

@@ -54,7 +54,11 @@ import java.util.stream.Stream;
  * SUBSCRIBE by itself when it re-activates a reconnected pub/sub connection ({@code
  * StatefulRedisPubSubConnectionImpl.activated} calls {@code resubscribe}) and reports each
  * confirmation through {@code RedisPubSubListener.subscribed}: that callback is the reconnect
- * signal. State here is confined to the updater thread, except the event queue.
+ * signal. In a Redis Cluster the subscription is a shard subscription on the slot's master ({@link
+ * RedisConnections}); Lettuce does not move it when the master changes, so a {@code sunsubscribe}
+ * from Redis or a dropped connection makes the updater subscribe again on the current master, and
+ * that confirmation triggers the catch-up as above. State here is confined to the updater thread,
+ * except the event queue.
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
