@@ -48,9 +48,17 @@ public final class RedisOptions {
     /** Default time a write waits for {@link #replicaAcks()} replicas (when that is not 0). */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofSeconds(1);
 
+<<<<<<< HEAD
     private static final String CLUSTER = "redis-cluster:";
     private static final String TLS_CLUSTER = "rediss-cluster:";
     private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
+=======
+    /** The password of {@code //user:password@} or of {@code //password@} (Lettuce reads that as a password). */
+    private static final Pattern USER_INFO = Pattern.compile("(//(?:[^/@:]*:)?)[^/@]*@");
+
+    private static final Pattern SENTINEL_ADDRESS = Pattern.compile("[A-Za-z0-9._-]+(?::([0-9]{1,5}))?");
+    private static final Pattern SENTINEL_MASTER_PARAMETER = Pattern.compile("(?:^|&)sentinelMasterId=[^&]+");
+>>>>>>> main
     /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
     private static final Pattern WEAK_VERIFY_PEER =
             Pattern.compile("(?i)(?:^|&)verifyPeer=(?!(?:full|true)(?:&|$))[^&]*");
@@ -140,6 +148,7 @@ public final class RedisOptions {
         return replicaAckTimeout;
     }
 
+<<<<<<< HEAD
     /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-cluster://}). */
     public boolean tls() {
         return isTls(uri);
@@ -152,9 +161,18 @@ public final class RedisOptions {
 
     private static boolean isTls(String uri) {
         return uri.startsWith("rediss:") || uri.startsWith(TLS_CLUSTER);
+=======
+    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-sentinel://}). */
+    public boolean tls() {
+        return isTls(uri);
+>>>>>>> main
     }
 
-    /** Replaces the password of a {@code redis://user:password@host} string with {@code ***}. */
+    private static boolean isTls(String uri) {
+        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:");
+    }
+
+    /** Replaces the password of a {@code redis://[user:]password@host} string with {@code ***}. */
     static String redact(String uri) {
         return USER_INFO.matcher(uri).replaceFirst("$1***@");
     }
@@ -203,6 +221,12 @@ public final class RedisOptions {
          * {@code redis-cluster://[user[:password]@]host:port[,host:port...]} ({@code rediss-cluster://}
          * for TLS). Special characters in the password must be percent-encoded.
          *
+         * <p>Behind Redis Sentinel: {@code redis-sentinel://[user[:password]@]host[:port][,host[:port]...][/database]#master}
+         * (or {@code rediss-sentinel://}): the sentinels' addresses (port 26379 by default) and the master
+         * name of their {@code sentinel monitor} line. Every connection, and every reconnection, asks the
+         * sentinels for the current master; the credentials are the data nodes', and the sentinels are
+         * reached without a password (docs/operations.md, "Sentinel").
+         *
          * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
          */
         public Builder uri(String uri) {
@@ -214,12 +238,21 @@ public final class RedisOptions {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + e.getReason());
             }
             String scheme = parsed.getScheme();
+<<<<<<< HEAD
             if ("redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme)) {
                 requireSeeds(uri, parsed);
             } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
                         + "': the scheme must be redis:// or rediss:// (TLS), or redis-cluster:// or rediss-cluster://"
                         + " for a cluster, not " + scheme);
+=======
+            if ("redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme)) {
+                requireSentinelAddress(uri, parsed);
+            } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
+                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-sentinel:// or"
+                        + " rediss-sentinel:// for Sentinel, not " + scheme);
+>>>>>>> main
             } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
@@ -342,9 +375,49 @@ public final class RedisOptions {
             if (trustedCertificate != null && !isTls(uri)) {
                 throw new IllegalArgumentException(
                         "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)
+<<<<<<< HEAD
                                 + "' is not TLS: use rediss:// (or rediss-cluster://)");
+=======
+                                + "' is not TLS: use rediss:// (or rediss-sentinel://)");
+>>>>>>> main
             }
             return new RedisOptions(this);
+        }
+
+        /** The sentinel list, master name and database of a {@code redis-sentinel://} URI. */
+        private static void requireSentinelAddress(String uri, URI parsed) {
+            String problem = null;
+            String authority = parsed.getRawAuthority() == null ? "" : parsed.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            String hosts = authority.substring(at + 1);
+            String query = parsed.getRawQuery() == null ? "" : parsed.getRawQuery();
+            String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+            if (authority.substring(0, Math.max(at, 0)).contains(",")) {
+                problem = "the sentinels go after the credentials (password@host1,host2); percent-encode a ',' in the"
+                        + " password";
+            } else if (hosts.isEmpty()) {
+                problem = "no sentinel host";
+            } else if (!path.isEmpty() && !path.matches("/[0-9]{0,5}")) {
+                problem = "the path must be a database number, not " + path;
+            } else if ((parsed.getFragment() == null || parsed.getFragment().isEmpty())
+                    && !SENTINEL_MASTER_PARAMETER.matcher(query).find()) {
+                problem = "no master name: add #<master>, the name of the sentinels' 'sentinel monitor' line";
+            }
+            for (String host : hosts.split(",", -1)) {
+                Matcher address = SENTINEL_ADDRESS.matcher(host);
+                if (problem == null
+                        && (!address.matches() || address.group(1) != null && !validPort(address.group(1)))) {
+                    problem = "malformed sentinel address '" + host + "': list them as host[:port],host[:port]";
+                }
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + problem);
+            }
+        }
+
+        private static boolean validPort(String port) {
+            int p = Integer.parseInt(port);
+            return p >= 1 && p <= 65_535;
         }
 
         private static void requireCertificates(Path pemFile) {

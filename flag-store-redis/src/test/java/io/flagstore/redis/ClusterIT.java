@@ -78,7 +78,7 @@ class ClusterIT {
         return client;
     }
 
-    private static Function<String[], Object> masterOf(String namespace) {
+    private static RedisTruth.Commands masterOf(String namespace) {
         String key = KeySchema.of(namespace).version();
         return command -> cluster.executeOnMasterOf(key, command);
     }

@@ -95,6 +95,7 @@ class RedisOptionsTest {
     }
 
     @Test
+<<<<<<< HEAD
     void acceptsClusterUrisWithSeedNodes() {
         RedisOptions plain = RedisOptions.of("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
         assertThat(plain.cluster()).isTrue();
@@ -131,5 +132,60 @@ class RedisOptionsTest {
         assertThatThrownBy(() -> RedisOptions.of("redis-sharded://n1:7000"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("redis-cluster://");
+=======
+    void acceptsSentinelUris() {
+        RedisOptions options =
+                RedisOptions.of("redis-sentinel://flags:s3cret@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
+        assertThat(options.redactedUri())
+                .isEqualTo("redis-sentinel://flags:***@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
+        assertThat(options.tls()).isFalse();
+        assertThat(RedisOptions.of("rediss-sentinel://:pw@h1#m").tls()).isTrue();
+        assertThat(RedisOptions.of("rediss-sentinel://:pw@h1#m").redactedUri())
+                .isEqualTo("rediss-sentinel://:***@h1#m");
+        assertThat(RedisOptions.of("redis-sentinel://h1:26379?sentinelMasterId=m")
+                        .uri())
+                .isEqualTo("redis-sentinel://h1:26379?sentinelMasterId=m");
+    }
+
+    @Test
+    void aPasswordWithoutUserIsRedactedToo() {
+        // Lettuce reads redis://secret@host as a password
+        assertThat(RedisOptions.of("redis://secret@h:1").redactedUri()).isEqualTo("redis://***@h:1");
+        assertThat(RedisOptions.of("redis-sentinel://secret@h1,h2#m").redactedUri())
+                .isEqualTo("redis-sentinel://***@h1,h2#m");
+    }
+
+    @Test
+    void refusesMalformedSentinelUrisSayingWhatIsWrong() {
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://u:secret@h1:26379,h2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no master name: add #<master>")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:26379,,h2#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed sentinel address ''");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:99999#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed sentinel address 'h1:99999'");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:x#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("h1:x");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no sentinel host");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1/prod#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the path must be a database number, not /prod");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:1,pw@h2#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the sentinels go after the credentials")
+                .hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .uri("redis-sentinel://h1#m")
+                        .trustedCertificate(null)
+                        .uri("redis-sentinel://h1?verifyPeer=NONE#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("would weaken TLS");
+>>>>>>> main
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.Segment;
@@ -70,11 +71,11 @@ class ReplicaAckIT {
             for (int i = 0; i < writes.size(); i++) {
                 WriteResult result = writes.get(i).get();
                 // no waiting here: the replica must already hold it when the write returns
-                assertThat(RedisTruth.version(replica.server(), ns))
+                assertThat(RedisTruth.version(replica::execute, ns))
                         .as("write %d", i)
                         .isEqualTo(result.version());
             }
-            assertThat(RedisTruth.flags(replica.server(), ns).keySet()).containsExactlyInAnyOrder("seeded", "a", "b");
+            assertThat(RedisTruth.flags(replica::execute, ns).keySet()).containsExactlyInAnyOrder("seeded", "a", "b");
         }
     }
 
@@ -107,8 +108,21 @@ class ReplicaAckIT {
                         assertThat(e.required()).isEqualTo(2);
                     })
                     .hasMessageContaining("only 1 of 2 replicas");
-            assertThat(RedisTruth.flags(replica.server(), ns).keySet()).isEqualTo(Set.of("k"));
+            assertThat(RedisTruth.flags(replica::execute, ns).keySet()).isEqualTo(Set.of("k"));
         }
+    }
+
+    @Test
+    void aWriteToAReplicaIsRefusedClearlyAndWritesNothing() {
+        String ns = master.uniqueNamespace();
+        try (FlagAdmin admin = FlagAdmin.connect(options(replica, ns, 0))) {
+            assertThatThrownBy(() -> admin.create(Flag.killSwitch("k")))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("the node is a read-only replica, not the master")
+                    .hasMessageContaining("nothing was written");
+        }
+        assertThat(RedisTruth.version(master, ns)).isZero();
+        assertThat(RedisTruth.version(replica, ns)).isZero();
     }
 
     @Test
