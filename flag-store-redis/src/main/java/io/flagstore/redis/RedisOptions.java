@@ -48,17 +48,13 @@ public final class RedisOptions {
     /** Default time a write waits for {@link #replicaAcks()} replicas (when that is not 0). */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofSeconds(1);
 
-<<<<<<< HEAD
     private static final String CLUSTER = "redis-cluster:";
     private static final String TLS_CLUSTER = "rediss-cluster:";
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
-=======
     /** The password of {@code //user:password@} or of {@code //password@} (Lettuce reads that as a password). */
     private static final Pattern USER_INFO = Pattern.compile("(//(?:[^/@:]*:)?)[^/@]*@");
 
     private static final Pattern SENTINEL_ADDRESS = Pattern.compile("[A-Za-z0-9._-]+(?::([0-9]{1,5}))?");
     private static final Pattern SENTINEL_MASTER_PARAMETER = Pattern.compile("(?:^|&)sentinelMasterId=[^&]+");
->>>>>>> main
     /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
     private static final Pattern WEAK_VERIFY_PEER =
             Pattern.compile("(?i)(?:^|&)verifyPeer=(?!(?:full|true)(?:&|$))[^&]*");
@@ -148,8 +144,7 @@ public final class RedisOptions {
         return replicaAckTimeout;
     }
 
-<<<<<<< HEAD
-    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-cluster://}). */
+    /** Whether the URI asks for TLS ({@code rediss://}, {@code rediss-sentinel://} or {@code rediss-cluster://}). */
     public boolean tls() {
         return isTls(uri);
     }
@@ -160,16 +155,7 @@ public final class RedisOptions {
     }
 
     private static boolean isTls(String uri) {
-        return uri.startsWith("rediss:") || uri.startsWith(TLS_CLUSTER);
-=======
-    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-sentinel://}). */
-    public boolean tls() {
-        return isTls(uri);
->>>>>>> main
-    }
-
-    private static boolean isTls(String uri) {
-        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:");
+        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:") || uri.startsWith(TLS_CLUSTER);
     }
 
     /** Replaces the password of a {@code redis://[user:]password@host} string with {@code ***}. */
@@ -238,21 +224,15 @@ public final class RedisOptions {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + e.getReason());
             }
             String scheme = parsed.getScheme();
-<<<<<<< HEAD
-            if ("redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme)) {
+            if ("redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme)) {
+                requireSentinelAddress(uri, parsed);
+            } else if ("redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme)) {
                 requireSeeds(uri, parsed);
             } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-cluster:// or rediss-cluster://"
-                        + " for a cluster, not " + scheme);
-=======
-            if ("redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme)) {
-                requireSentinelAddress(uri, parsed);
-            } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-sentinel:// or"
-                        + " rediss-sentinel:// for Sentinel, not " + scheme);
->>>>>>> main
+                        + "': the scheme must be redis:// or rediss:// (TLS), redis-sentinel:// or"
+                        + " rediss-sentinel:// for Sentinel, or redis-cluster:// or rediss-cluster:// for a cluster,"
+                        + " not " + scheme);
             } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
@@ -375,11 +355,7 @@ public final class RedisOptions {
             if (trustedCertificate != null && !isTls(uri)) {
                 throw new IllegalArgumentException(
                         "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)
-<<<<<<< HEAD
-                                + "' is not TLS: use rediss:// (or rediss-cluster://)");
-=======
-                                + "' is not TLS: use rediss:// (or rediss-sentinel://)");
->>>>>>> main
+                                + "' is not TLS: use rediss:// (or rediss-sentinel://, rediss-cluster://)");
             }
             return new RedisOptions(this);
         }

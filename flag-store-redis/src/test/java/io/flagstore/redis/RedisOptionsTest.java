@@ -95,7 +95,6 @@ class RedisOptionsTest {
     }
 
     @Test
-<<<<<<< HEAD
     void acceptsClusterUrisWithSeedNodes() {
         RedisOptions plain = RedisOptions.of("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
         assertThat(plain.cluster()).isTrue();
@@ -132,7 +131,9 @@ class RedisOptionsTest {
         assertThatThrownBy(() -> RedisOptions.of("redis-sharded://n1:7000"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("redis-cluster://");
-=======
+    }
+
+    @Test
     void acceptsSentinelUris() {
         RedisOptions options =
                 RedisOptions.of("redis-sentinel://flags:s3cret@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
@@ -186,6 +187,5 @@ class RedisOptionsTest {
                         .uri("redis-sentinel://h1?verifyPeer=NONE#m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("would weaken TLS");
->>>>>>> main
     }
 }

@@ -111,9 +111,11 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     }
 
     private final AbstractRedisClient client;
+    private final boolean sharded;
 
-    private RedisConnections(AbstractRedisClient client) {
+    private RedisConnections(AbstractRedisClient client, boolean sharded) {
         this.client = client;
+        this.sharded = sharded;
     }
 
     /**
@@ -153,7 +155,9 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     }
 
     /** Whether the change channel is a shard channel ({@code SPUBLISH}/{@code SSUBSCRIBE}). */
-    public abstract boolean sharded();
+    public boolean sharded() {
+        return sharded;
+    }
 
     /** The command the write script publishes changes with. */
     public String publishCommand() {
@@ -167,8 +171,15 @@ public abstract sealed class RedisConnections implements AutoCloseable {
      * A pub/sub connection where {@code channel} can be subscribed, with {@code listener} added; give
      * it back with {@link #release}.
      */
-    public abstract StatefulRedisPubSubConnection<String, String> connectPubSub(
-            String channel, RedisPubSubListener<String, String> listener);
+    public StatefulRedisPubSubConnection<String, String> connectPubSub(
+            String channel, RedisPubSubListener<String, String> listener) {
+        StatefulRedisPubSubConnection<String, String> connection = pubSubConnection(channel);
+        connection.addListener(listener);
+        return connection;
+    }
+
+    /** A pub/sub connection where {@code channel} can be subscribed. */
+    abstract StatefulRedisPubSubConnection<String, String> pubSubConnection(String channel);
 
     /** Subscribes {@code connection} to {@code channel} ({@code SUBSCRIBE} or {@code SSUBSCRIBE}). */
     public RedisFuture<Void> subscribe(StatefulRedisPubSubConnection<String, String> connection, String channel) {
@@ -178,10 +189,16 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     }
 
     /** Stops {@code listener} hearing {@code connection} and lets the connection go. */
-    public abstract void release(
+    public void release(
             StatefulRedisPubSubConnection<String, String> connection,
             String channel,
-            RedisPubSubListener<String, String> listener);
+            RedisPubSubListener<String, String> listener) {
+        connection.removeListener(listener);
+        letGo(connection, channel);
+    }
+
+    /** Lets a connection from {@link #pubSubConnection} go. */
+    abstract void letGo(StatefulRedisPubSubConnection<String, String> connection, String channel);
 
     /** Asks the cluster for its current topology (a no-op on a standalone server). */
     public abstract void refreshTopology();
@@ -200,13 +217,8 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         private final RedisClient client;
 
         Standalone(RedisClient client) {
-            super(client);
+            super(client, false);
             this.client = client;
-        }
-
-        @Override
-        public boolean sharded() {
-            return false;
         }
 
         @Override
@@ -216,19 +228,12 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         }
 
         @Override
-        public StatefulRedisPubSubConnection<String, String> connectPubSub(
-                String channel, RedisPubSubListener<String, String> listener) {
-            StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
-            connection.addListener(listener);
-            return connection;
+        StatefulRedisPubSubConnection<String, String> pubSubConnection(String channel) {
+            return client.connectPubSub();
         }
 
         @Override
-        public void release(
-                StatefulRedisPubSubConnection<String, String> connection,
-                String channel,
-                RedisPubSubListener<String, String> listener) {
-            connection.removeListener(listener);
+        void letGo(StatefulRedisPubSubConnection<String, String> connection, String channel) {
             connection.close();
         }
 
@@ -241,13 +246,8 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         private StatefulRedisClusterPubSubConnection<String, String> pubsub; // guarded by this
 
         Cluster(RedisClusterClient client) {
-            super(client);
+            super(client, true);
             this.client = client;
-        }
-
-        @Override
-        public boolean sharded() {
-            return true;
         }
 
         @Override
@@ -258,23 +258,16 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         }
 
         @Override
-        public synchronized StatefulRedisPubSubConnection<String, String> connectPubSub(
-                String channel, RedisPubSubListener<String, String> listener) {
+        synchronized StatefulRedisPubSubConnection<String, String> pubSubConnection(String channel) {
             if (pubsub == null) {
                 pubsub = client.connectPubSub(); // the node connections below belong to it
             }
             RedisClusterNode master = masterOf(client.getPartitions().getMasterBySlot(SlotHash.getSlot(channel)));
-            StatefulRedisPubSubConnection<String, String> connection = pubsub.getConnection(master.getNodeId());
-            connection.addListener(listener);
-            return connection;
+            return pubsub.getConnection(master.getNodeId());
         }
 
         @Override
-        public void release(
-                StatefulRedisPubSubConnection<String, String> connection,
-                String channel,
-                RedisPubSubListener<String, String> listener) {
-            connection.removeListener(listener);
+        void letGo(StatefulRedisPubSubConnection<String, String> connection, String channel) {
             // the node connection stays in the cluster connection's pool: end its subscription, if any is left
             if (connection.isOpen()) {
                 connection.async().sunsubscribe(channel);

@@ -331,17 +331,14 @@ public final class SourceLoop {
                 subscribed = false;
                 metrics.connected(false);
                 unreachable("lost the connection", null);
-<<<<<<< HEAD
-                resubscribeElsewhere();
-            } else if (event == Signal.UNSUBSCRIBED) {
-                subscribed = false;
-                resubscribeElsewhere();
-=======
                 // Redis may come back as another node (a failover) that never had the last writes this client
                 // applied, and wrote others under the same versions: only a full load, the next sync, finds them.
                 verifyHeld = true;
                 fullRequested = true;
->>>>>>> main
+                resubscribeElsewhere();
+            } else if (event == Signal.UNSUBSCRIBED) {
+                subscribed = false;
+                resubscribeElsewhere();
             } else if (event instanceof Usage usage) {
                 writeUsage(usage.fields());
             } else {
