@@ -34,6 +34,7 @@ class ReplicaAckIT {
 
     @BeforeAll
     static void replicate() {
+        master.execute("CONFIG", "SET", "repl-diskless-sync-delay", "0"); // sync now, not in 5 s
         replica.execute("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
         await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(replica.execute("INFO", "replication"))
                 .contains("master_link_status:up"));
