@@ -30,7 +30,8 @@ class FlagctlSentinelIT {
     void everyCommandWorksThroughTheSentinelsBeforeAndAfterAFailover() {
         Map<String, String> env = Cli.env(sentinel.uri(), "ops");
         AtomicLong applied = new AtomicLong(-1);
-        try (RedisFlagSource service = startService(applied)) {
+        RedisFlagSource service = startService(applied);
+        try {
             Cli.ok(env, "create", "payments-api", "--replica-acks", "1");
             Cli.ok(env, "create", "checkout", "--tag", "payments");
             assertThat(Cli.ok(env, "list", "--json").json().get("flags"))
@@ -65,6 +66,8 @@ class FlagctlSentinelIT {
             assertThat(status.get("version").asLong()).isEqualTo(5);
             assertThat(status.get("redis").asText()).isEqualTo(sentinel.uri());
             assertThat(Cli.flag(env, "checkout").get("enabled").asBoolean()).isFalse();
+        } finally {
+            service.close();
         }
     }
 
