@@ -3,7 +3,6 @@ package io.flagstore.core;
 import io.flagstore.core.internal.CompiledSnapshot;
 import io.flagstore.core.internal.EvalResult;
 import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.FlagType;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -86,10 +85,11 @@ public final class FlagSnapshot {
 
     /** The value of a boolean flag, or {@code defaultValue} when it cannot be served. */
     public boolean boolValue(String key, EvaluationContext context, boolean defaultValue) {
-        EvalResult result = plain(key, context, FlagType.BOOLEAN);
-        if (result != null && result.value() instanceof Boolean value) {
+        EvalResult result = plain(key, context);
+        int served = result == null ? EvalResult.NO_BOOLEAN : result.servedBoolean();
+        if (served != EvalResult.NO_BOOLEAN) {
             count(result);
-            return value;
+            return served == EvalResult.TRUE;
         }
         return evaluate(key, context, Conversion.BOOLEAN, defaultValue).value();
     }
@@ -101,7 +101,7 @@ public final class FlagSnapshot {
 
     /** The value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served. */
     public String stringValue(String key, EvaluationContext context, String defaultValue) {
-        EvalResult result = plain(key, context, FlagType.STRING);
+        EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof String value) {
             count(result);
             return value;
@@ -111,7 +111,7 @@ public final class FlagSnapshot {
 
     /** The value of a number flag, or {@code defaultValue} when it cannot be served. */
     public double numberValue(String key, EvaluationContext context, double defaultValue) {
-        EvalResult result = plain(key, context, FlagType.NUMBER);
+        EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof Double value) {
             count(result);
             return value;
@@ -124,7 +124,7 @@ public final class FlagSnapshot {
      * a value that is not integral or not within {@code int} range is a {@link ErrorKind#TYPE_MISMATCH}.
      */
     public int intValue(String key, EvaluationContext context, int defaultValue) {
-        EvalResult result = plain(key, context, FlagType.NUMBER);
+        EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof Double value && Conversion.isInt(value)) {
             count(result);
             return value.intValue();
@@ -172,19 +172,14 @@ public final class FlagSnapshot {
 
     /**
      * Implementation notes: the hot path of the library. With no overrides configured, a served value
-     * of the expected type is one evaluation over the compiled snapshot, a type check and (metrics on)
-     * one counter increment, without allocating; {@code null} leaves everything else (overrides,
-     * errors, conversions) to {@link #evaluate}, which may evaluate again: only on those paths.
+     * of the expected type is one evaluation over the compiled snapshot, a check of the value's type
+     * and (metrics on) one counter increment, without allocating; {@code null}, an error result (it
+     * has no value) or a value of another type leaves everything else (overrides, errors,
+     * conversions) to {@link #evaluate}, which may evaluate again: only on those paths. The value's
+     * type alone decides, since each flag type serves values of one Java type.
      */
-    private EvalResult plain(String key, EvaluationContext context, FlagType type) {
-        if (overrides == null && key != null && context != null) {
-            EvalResult result = compiled.evaluate(key, context);
-            // An error result has no value, so the callers' instanceof check sends it to the slow path.
-            if (result.type() == type) {
-                return result;
-            }
-        }
-        return null;
+    private EvalResult plain(String key, EvaluationContext context) {
+        return overrides == null && key != null && context != null ? compiled.evaluate(key, context) : null;
     }
 
     private void count(EvalResult result) {

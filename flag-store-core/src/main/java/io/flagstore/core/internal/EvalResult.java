@@ -13,12 +13,22 @@ import java.util.Objects;
  * or Jackson {@code JsonNode} (json flags, shared: never mutate it); {@code null} on errors.
  */
 public final class EvalResult {
+    /** {@link #servedBoolean()} of an outcome serving {@code false}. */
+    public static final int FALSE = 0;
+    /** {@link #servedBoolean()} of an outcome serving {@code true}. */
+    public static final int TRUE = 1;
+    /** {@link #servedBoolean()} of an outcome serving no boolean: another type, or an error. */
+    public static final int NO_BOOLEAN = -1;
+
     private final String flagKey;
     private final FlagType type;
     private final EvaluationDetail<Object> detail;
     // The detail's value again, so the client's hot path reads it with one load from this object
     // instead of two dependent ones through the detail.
     private final Object value;
+    // The value again for the boolean getter: one int load instead of the value, its class and its
+    // field.
+    private final int servedBoolean;
 
     /**
      * Free for the caller (the client's metrics) to cache a per-outcome object, such as a counter.
@@ -40,6 +50,7 @@ public final class EvalResult {
         this.type = type;
         this.detail = Objects.requireNonNull(detail, "detail");
         this.value = detail.value();
+        this.servedBoolean = value instanceof Boolean b ? (b ? TRUE : FALSE) : NO_BOOLEAN;
     }
 
     /** The outcome, shared between evaluations. */
@@ -60,6 +71,11 @@ public final class EvalResult {
     /** Shorthand for {@code detail().value()}; {@code null} on errors. */
     public Object value() {
         return value;
+    }
+
+    /** {@link #TRUE} or {@link #FALSE} when the outcome serves a boolean, else {@link #NO_BOOLEAN}. */
+    public int servedBoolean() {
+        return servedBoolean;
     }
 
     @Override
