@@ -94,12 +94,20 @@ final class ShardedMap<V> {
         for (int s = 0; s < SHARDS; s++) {
             byShard.add(null);
         }
+        boolean touched = false;
         for (Map.Entry<String, ? extends V> change : changes.entrySet()) {
+            if (change.getValue() == get(change.getKey())) {
+                continue; // no change (e.g. removing an absent key): leave the shard shared
+            }
+            touched = true;
             int s = spread(change.getKey().hashCode()) & (SHARDS - 1);
             if (byShard.get(s) == null) {
                 byShard.set(s, new ArrayList<>());
             }
             byShard.get(s).add(change);
+        }
+        if (!touched) {
+            return this;
         }
         Object[][] newShards = shards.clone();
         int newSize = size;
@@ -107,9 +115,12 @@ final class ShardedMap<V> {
             List<Map.Entry<String, ? extends V>> shardChanges = byShard.get(s);
             if (shardChanges != null) {
                 Object[] old = shards[s];
-                int before = count(old);
-                newShards[s] = rebuild(old, shardChanges);
-                newSize += count(newShards[s]) - before;
+                Object[] changed = putInPlace(old.clone(), shardChanges);
+                if (changed == null) {
+                    changed = rebuild(old, shardChanges);
+                }
+                newShards[s] = changed;
+                newSize += count(changed) - count(old);
             }
         }
         return new ShardedMap<>(newShards, newSize);
@@ -123,6 +134,38 @@ final class ShardedMap<V> {
             }
         }
         return n;
+    }
+
+    /** The slot index of {@code key} in {@code shard}: where it is, or the free slot where it would go. */
+    private static int slot(Object[] shard, String key) {
+        int mask = shard.length - 1;
+        int i = (spread(key.hashCode()) >>> SHARD_BITS << 1) & mask;
+        while (shard[i] != null && !key.equals(shard[i])) {
+            i = (i + 2) & mask;
+        }
+        return i;
+    }
+
+    /**
+     * The common case, a few upserts into a shard with room: applied to {@code copy} (a clone of the
+     * shard), which is returned; {@code null} when a removal or the load factor needs a rebuild.
+     */
+    private static <V> Object[] putInPlace(Object[] copy, List<Map.Entry<String, ? extends V>> changes) {
+        int free = copy.length / 4 - count(copy); // insertions allowed before the load exceeds 1/2
+        for (Map.Entry<String, ? extends V> change : changes) {
+            if (change.getValue() == null) {
+                return null;
+            }
+            int i = slot(copy, change.getKey());
+            if (copy[i] == null) {
+                if (--free < 0) {
+                    return null;
+                }
+                copy[i] = change.getKey();
+            }
+            copy[i + 1] = change.getValue();
+        }
+        return copy;
     }
 
     private static <V> Object[] rebuild(Object[] old, List<Map.Entry<String, ? extends V>> changes) {
@@ -143,14 +186,9 @@ final class ShardedMap<V> {
             return EMPTY_SHARD;
         }
         // slots: the smallest power of two of at least twice the entries (load <= 1/2)
-        int slots = Integer.highestOneBit(entries.size() * 2 - 1) << 1;
-        Object[] shard = new Object[slots * 2];
-        int mask = shard.length - 1;
+        Object[] shard = new Object[(Integer.highestOneBit(entries.size() * 2 - 1) << 1) * 2];
         entries.forEach((key, value) -> {
-            int i = (spread(key.hashCode()) >>> SHARD_BITS << 1) & mask;
-            while (shard[i] != null) {
-                i = (i + 2) & mask;
-            }
+            int i = slot(shard, key);
             shard[i] = key;
             shard[i + 1] = value;
         });
