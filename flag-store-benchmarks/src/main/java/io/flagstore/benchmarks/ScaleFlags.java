@@ -17,9 +17,15 @@ import java.util.List;
 
 /**
  * A realistic large flag set for the scale benchmarks, the same for a given size: per 100 flags,
- * 60 kill switches, 20 flags with targeting rules, 12 percentage rollouts, 5 flags whose rule
- * names a segment and 3 with a prerequisite (on a kill switch); plus {@link #SEGMENTS} segments of
- * 50 included keys and one rule each. Every flag carries a description, an owner and a tag.
+ * 60 kill switches, 20 flags with targets and a three-clause rule serving a rollout, 12 percentage
+ * rollouts, 5 flags whose rule names a segment and 3 with a prerequisite (on a kill switch); plus
+ * {@link #SEGMENTS} segments of 50 included keys and one rule each. Every flag carries a
+ * description, an owner and a tag.
+ *
+ * <p>Edits ({@link #flag(int, int)} with a generation above 0) are what operators do all day:
+ * toggle a kill switch, move a rollout percentage, change targets, reword a description; they keep
+ * rules and prerequisites as they are (an admin write that changes those re-validates the whole
+ * namespace's references, docs/benchmarks.md "Scale").
  */
 final class ScaleFlags {
     static final int SEGMENTS = 20;
@@ -42,20 +48,17 @@ final class ScaleFlags {
                             .enabled(true)
                             .fallthrough(rollout(10 + (generation * 7 + i) % 81));
                     case 3 -> Flag.booleanFlag(key(i))
-                            .enabled(true)
+                            .enabled(generation % 3 != 2)
                             .fallthrough(Serve.variant(Flag.OFF))
                             .rule(new Rule(
                                     "in-segment",
                                     null,
                                     List.of(new Clause(
-                                            "key",
-                                            Operator.IN_SEGMENT,
-                                            texts("segment-" + (i + generation) % SEGMENTS),
-                                            false)),
+                                            "key", Operator.IN_SEGMENT, texts("segment-" + i % SEGMENTS), false)),
                                     Serve.variant(Flag.ON)));
                     default -> Flag.booleanFlag(key(i))
-                            .enabled(true)
-                            .prerequisite(new Prerequisite(key((i / 100) * 100 + generation % 60), Flag.ON));
+                            .enabled(generation % 3 != 2)
+                            .prerequisite(new Prerequisite(key((i / 100) * 100 + i % 60), Flag.ON));
                 };
         return b.description("scale flag " + i + " (edit " + generation + ")")
                 .owner("team-" + i % 20)
@@ -67,7 +70,7 @@ final class ScaleFlags {
         return Flag.booleanFlag(key(i))
                 .enabled(true)
                 .fallthrough(Serve.variant(Flag.OFF))
-                .target(Flag.ON, List.of("user-" + i, "user-" + (i + generation)))
+                .target(Flag.ON, List.of("user-" + i, "vip-" + (i + generation)))
                 .rule(new Rule(
                         "eligible",
                         null,
@@ -75,7 +78,7 @@ final class ScaleFlags {
                                 new Clause("country", Operator.IN, texts("US", "CA", "DE", "GB"), false),
                                 new Clause("plan", Operator.IN, texts("pro", "enterprise"), false),
                                 new Clause("email", Operator.ENDS_WITH, texts("@example.com", "@example.org"), false)),
-                        Serve.rollout(rollout(50 + generation % 3 - 1).rollout())));
+                        Serve.rollout(rollout(50).rollout())));
     }
 
     private static Serve rollout(int onPercent) {
