@@ -39,6 +39,22 @@ final class ConnectionOptions {
             description = "Redis command timeout (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(
+            names = "--replica-acks",
+            paramLabel = "N",
+            description = "Writes wait until N replicas hold them (Redis WAIT); exit " + ExitCodes.REPLICATION
+                    + " when fewer confirm: the write is then applied but not yet safe from a failover (env "
+                    + Flagctl.ENV_REPLICA_ACKS + ", default 0: no wait).")
+    int replicaAcks;
+
+    @Option(
+            names = "--replica-ack-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description = "How long --replica-acks waits; shorter than --timeout (default ${DEFAULT-VALUE}).")
+    Duration replicaAckTimeout;
+
     /** The options for the admin library and sources; bad values are usage errors. */
     RedisOptions redisOptions() {
         try {
@@ -47,6 +63,7 @@ final class ConnectionOptions {
                     .namespace(namespace)
                     .commandTimeout(timeout)
                     .trustedCertificate(redisCa)
+                    .replicaAcks(replicaAcks, replicaAckTimeout)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(
@@ -54,7 +71,9 @@ final class ConnectionOptions {
                     Redaction.scrub(e.getMessage(), redis),
                     "--redis takes a redis:// or rediss:// URL (user and password optional); --namespace matches"
                             + " [a-z0-9][a-z0-9._-]{0,63}; --redis-ca (" + Flagctl.ENV_REDIS_CA
-                            + ") is a PEM certificate file and needs rediss://");
+                            + ") is a PEM certificate file and needs rediss://; --replica-acks ("
+                            + Flagctl.ENV_REPLICA_ACKS + ") is 0 or more, --replica-ack-timeout shorter than"
+                            + " --timeout");
         }
     }
 

@@ -7,6 +7,7 @@ import io.flagstore.core.VersionConflictException;
 import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.NamespaceNotEmptyException;
 import io.flagstore.redis.NamespaceResetException;
+import io.flagstore.redis.ReplicationException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.io.PrintWriter;
@@ -70,6 +71,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof NamespaceResetException) {
             return ExitCodes.NAMESPACE_RESET;
         }
+        if (ex instanceof ReplicationException) {
+            return ExitCodes.REPLICATION;
+        }
         if (ex instanceof InvalidFlagException) {
             return ExitCodes.INVALID;
         }
@@ -107,6 +111,9 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (tlsFailure(ex)) {
             return "TLS handshake with Redis at " + Redaction.uri(uri) + " failed: " + rootMessage(ex);
         }
+        if (ex instanceof ReplicationException) {
+            return ex.getMessage();
+        }
         if (unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
         }
@@ -138,6 +145,10 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             return "restore the namespace first with '" + root + " apply -f BACKUP --reseed' (BACKUP: an export, or"
                     + " the backup file of the service holding the highest version, see '" + root + " status');"
                     + " docs/operations.md, \"Data loss and recovery\"";
+        }
+        if (ex instanceof ReplicationException) {
+            return "do not simply retry (it is written); check the replicas ('redis-cli -u URL INFO replication'):"
+                    + " one may be down or lagging; docs/operations.md, \"Replica acknowledgement\"";
         }
         if (ex instanceof NamespaceNotEmptyException) {
             return "'" + root + " export -o before.json' keeps what it holds; '" + root

@@ -25,6 +25,11 @@ final class ExitCodes {
     static final int DENIED = 8;
     /** Refused: the namespace looks lost (no data in Redis while live services hold some); re-seed it first. */
     static final int NAMESPACE_RESET = 9;
+    /**
+     * The write is applied and published on the master, but fewer replicas than --replica-acks
+     * confirmed it in time: a failover now could lose it.
+     */
+    static final int REPLICATION = 10;
 
     private ExitCodes() {}
 }

@@ -68,6 +68,7 @@ public final class Flagctl implements Callable<Integer> {
     static final String ENV_REDIS = "FLAGSTORE_REDIS_URL";
     static final String ENV_NAMESPACE = "FLAGSTORE_NAMESPACE";
     static final String ENV_REDIS_CA = "FLAGSTORE_REDIS_CA";
+    static final String ENV_REPLICA_ACKS = "FLAGSTORE_REPLICA_ACKS";
     static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
     static final String DEFAULT_NAMESPACE = "default";
 
@@ -126,6 +127,9 @@ public final class Flagctl implements Callable<Integer> {
                 }
                 if (name.equals("--redis-ca")) {
                     return env.get(ENV_REDIS_CA);
+                }
+                if (name.equals("--replica-acks")) {
+                    return env.getOrDefault(ENV_REPLICA_ACKS, "0");
                 }
             }
             return null;

@@ -57,7 +57,7 @@ final class Redaction {
         return secrets;
     }
 
-    private static final Pattern ANY_URI_USERINFO = Pattern.compile("(rediss?(?:\\+\\w+)?://)([^@/\\s]*)@");
+    private static final Pattern ANY_URI_USERINFO = Pattern.compile("(rediss?(?:[+-]\\w+)?://)([^@/\\s]*)@");
 
     /** {@code text} with the password of every redis:// or rediss:// URI in it masked. */
     static String scrubUris(String text) {

@@ -64,7 +64,8 @@ public final class FlagClient implements AutoCloseable {
 
     private final FlagSource source;
     private final Clock clock;
-    private final ListenerDispatcher listeners;
+    private final ListenerDispatcher<FlagChangeEvent> listeners;
+    private final ListenerDispatcher<ClientHealth> stateListeners;
     private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
     private final UsageReporter usage; // null unless the source is a UsageSink
     private FlagStoreMetrics metrics; // set once by the builder; its gauges are removed on close
@@ -77,7 +78,8 @@ public final class FlagClient implements AutoCloseable {
         this.source = builder.source;
         this.clock = builder.clock;
         this.ownedExecutor = ownedExecutor;
-        this.listeners = new ListenerDispatcher(executor);
+        this.listeners = new ListenerDispatcher<>(executor, "flag change listener");
+        this.stateListeners = new ListenerDispatcher<>(executor, "client state listener");
         EvaluationMeters meters = builder.meterRegistry == null
                 ? null
                 : new EvaluationMeters(builder.meterRegistry, builder.metricsOptions);
@@ -159,12 +161,28 @@ public final class FlagClient implements AutoCloseable {
      * @return closing it removes the listener
      */
     public ListenerRegistration onChange(FlagChangeListener listener) {
-        return listeners.add(null, Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(listener, "listener");
+        return listeners.add(event -> true, listener::onChange, listener);
     }
 
     /** Calls {@code listener} after the definition of flag {@code key} changed. */
     public ListenerRegistration onChange(String key, FlagChangeListener listener) {
-        return listeners.add(Objects.requireNonNull(key, "key"), Objects.requireNonNull(listener, "listener"));
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(listener, "listener");
+        return listeners.add(event -> key.equals(event.key()), listener::onChange, listener);
+    }
+
+    /**
+     * Calls {@code listener} after every transition of {@link #health()}'s state, in order; a client
+     * that is already closed delivers nothing. To know the state at registration too, read {@link
+     * #health()} after registering: a transition racing with it is then either seen there or
+     * delivered.
+     *
+     * @return closing it removes the listener
+     */
+    public ListenerRegistration onStateChange(ClientStateListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        return stateListeners.add(health -> true, listener::onStateChange, listener);
     }
 
     /** The client's state, applied version and freshness, for health checks. */
@@ -173,8 +191,8 @@ public final class FlagClient implements AutoCloseable {
     }
 
     /**
-     * Closes the source and the default listener executor and removes every listener. The last flag
-     * set keeps being served. Idempotent.
+     * Closes the source and the default listener executor and removes every listener (state
+     * listeners hear CLOSED first). The last flag set keeps being served. Idempotent.
      */
     @Override
     public void close() {
@@ -222,6 +240,7 @@ public final class FlagClient implements AutoCloseable {
         private Instant lastUpdate;
         private long updates;
         private boolean closed;
+        private ClientState notified = ClientState.INITIALIZING; // the state listeners last heard of
 
         @Override
         public void init(FlagData data) {
@@ -236,6 +255,7 @@ public final class FlagClient implements AutoCloseable {
                         before.flags().keySet(),
                         data.flags().keySet());
                 initialized.countDown();
+                notifyStateListeners();
             }
         }
 
@@ -292,6 +312,7 @@ public final class FlagClient implements AutoCloseable {
                 if (state == SourceState.VALID) {
                     lastUpdate = clock.instant(); // the source confirmed its data current
                 }
+                notifyStateListeners();
             }
         }
 
@@ -302,7 +323,17 @@ public final class FlagClient implements AutoCloseable {
                     return false;
                 }
                 closed = true;
+                notifyStateListeners();
                 return true;
+            }
+        }
+
+        /** Queues the current health for the state listeners if its state changed; under the lock. */
+        private void notifyStateListeners() {
+            ClientHealth health = health();
+            if (health.state() != notified) {
+                notified = health.state();
+                stateListeners.dispatch(List.of(health));
             }
         }
 

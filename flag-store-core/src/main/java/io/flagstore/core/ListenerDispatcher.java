@@ -10,9 +10,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * Delivers change events to listeners.
+ * Delivers events (flag changes, client state transitions) to listeners.
  *
  * <p>Implementation notes: each registration has its own queue and is drained by one task at a
  * time on the executor, so a listener sees its events in order, while a slow listener holds only
@@ -20,14 +22,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * listeners keep running. Each call is in its own try/catch; a failure is logged at WARN once per
  * listener and exception type, then at DEBUG.
  */
-final class ListenerDispatcher {
+final class ListenerDispatcher<E> {
     private static final System.Logger LOG = System.getLogger(FlagClient.class.getName());
 
     private final Executor executor;
+    private final String kind;
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
 
-    ListenerDispatcher(Executor executor) {
+    /** @param kind what the listeners are, for log messages (e.g. "flag change listener") */
+    ListenerDispatcher(Executor executor, String kind) {
         this.executor = executor;
+        this.kind = kind;
     }
 
     /** Whether anyone listens: when nobody does, the client skips computing events. */
@@ -35,19 +40,23 @@ final class ListenerDispatcher {
         return !entries.isEmpty();
     }
 
-    /** Adds a listener for one flag, or for all flags when {@code key} is {@code null}. */
-    ListenerRegistration add(String key, FlagChangeListener listener) {
-        Entry entry = new Entry(key, listener);
+    /**
+     * Adds a listener for the events {@code interest} accepts.
+     *
+     * @param description the listener as logged when it fails
+     */
+    ListenerRegistration add(Predicate<E> interest, Consumer<E> listener, Object description) {
+        Entry entry = new Entry(interest, listener, description);
         entries.add(entry);
         return entry;
     }
 
     /** Queues the events each listener is interested in; returns at once. */
-    void dispatch(List<FlagChangeEvent> events) {
+    void dispatch(List<E> events) {
         for (Entry entry : entries) {
             boolean queued = false;
-            for (FlagChangeEvent event : events) {
-                if (entry.key == null || entry.key.equals(event.key())) {
+            for (E event : events) {
+                if (entry.interest.test(event)) {
                     entry.queue.add(event);
                     queued = true;
                 }
@@ -64,16 +73,18 @@ final class ListenerDispatcher {
     }
 
     private final class Entry implements ListenerRegistration, Runnable {
-        private final String key;
-        private final FlagChangeListener listener;
-        private final Queue<FlagChangeEvent> queue = new ConcurrentLinkedQueue<>();
+        private final Predicate<E> interest;
+        private final Consumer<E> listener;
+        private final Object description;
+        private final Queue<E> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final Set<Class<?>> loggedFailures = ConcurrentHashMap.newKeySet();
         private volatile boolean closed;
 
-        Entry(String key, FlagChangeListener listener) {
-            this.key = key;
+        Entry(Predicate<E> interest, Consumer<E> listener, Object description) {
+            this.interest = interest;
             this.listener = listener;
+            this.description = description;
         }
 
         void schedule() {
@@ -91,7 +102,7 @@ final class ListenerDispatcher {
         @Override
         public void run() {
             try {
-                FlagChangeEvent event;
+                E event;
                 while (!closed && (event = queue.poll()) != null) {
                     call(event);
                 }
@@ -103,14 +114,14 @@ final class ListenerDispatcher {
             }
         }
 
-        private void call(FlagChangeEvent event) {
+        private void call(E event) {
             try {
-                listener.onChange(event);
+                listener.accept(event);
             } catch (RuntimeException | LinkageError | AssertionError e) {
                 boolean first = loggedFailures.add(e.getClass());
                 LOG.log(
                         first ? Level.WARNING : Level.DEBUG,
-                        () -> "flag change listener " + listener + " failed on " + event
+                        () -> kind + " " + description + " failed on " + event
                                 + (first ? " (further failures of this kind are logged at DEBUG)" : ""),
                         e);
             }

@@ -17,53 +17,42 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * Turns a {@link FlagClient}'s changes and state into OpenFeature provider events.
  *
- * <p>Implementation notes: the client reports its state only through {@link FlagClient#health()},
- * so one daemon thread polls it every {@link #POLL_INTERVAL} (a lock and a record; negligible) and
- * emits an event per transition. Change events arrive per flag, all events of one write sharing one
+ * <p>Implementation notes: the client's state listener reports each transition; it is mapped to
+ * an event relative to what OpenFeature last concluded, so a transition that raced with {@code
+ * initialize} is emitted once initialize has set the baseline. Change events arrive per flag, all events of one write sharing one
  * {@link FlagChangeEvent#after()} snapshot: the first of them announces the whole write, its keys
  * found by comparing the write's before and after snapshots, so a batch is one OpenFeature event.
  */
 final class ClientWatcher implements AutoCloseable {
-    static final Duration POLL_INTERVAL = Duration.ofMillis(100);
-
     private static final System.Logger LOG = System.getLogger(FlagStoreProvider.class.getName());
 
     private final FlagClient client;
     private final EventProvider events;
     private final CountDownLatch hasData = new CountDownLatch(1);
-    private final ScheduledExecutorService poller;
-    private final ListenerRegistration registration;
+    private final ListenerRegistration changes;
+    private final ListenerRegistration states;
     /** The state OpenFeature holds for the provider, in client terms; null while initialize waits. */
     private ClientState reported;
 
     private volatile FlagSnapshot lastAnnounced;
-    private boolean pollFailureLogged; // poller thread only
 
     private ClientWatcher(FlagClient client, EventProvider events) {
         this.client = client;
         this.events = events;
-        this.poller = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "flagstore-openfeature-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.registration = client.onChange(this::changed);
+        this.changes = client.onChange(this::changed);
+        this.states = client.onStateChange(this::stateChanged);
     }
 
-    /** Subscribes to {@code client}'s changes and starts polling its state. */
+    /** Subscribes to {@code client}'s changes and state transitions. */
     static ClientWatcher start(FlagClient client, EventProvider events) {
-        ClientWatcher watcher = new ClientWatcher(client, events);
-        watcher.poller.scheduleWithFixedDelay(watcher::poll, 0, POLL_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        return watcher;
+        return new ClientWatcher(client, events);
     }
 
     /**
@@ -79,35 +68,20 @@ final class ClientWatcher implements AutoCloseable {
         synchronized (this) {
             reported = health.state() == ClientState.INITIALIZING ? ClientState.INITIALIZING : ClientState.READY;
         }
+        stateChanged(health); // e.g. STALE: the client serves a backup file while Redis is away
         return health;
     }
 
-    private void poll() {
-        try {
-            pollOnce();
-        } catch (RuntimeException e) {
-            // A failure must not end the scheduled polling (that would silence every later event).
-            boolean first = !pollFailureLogged;
-            pollFailureLogged = true;
-            LOG.log(
-                    first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
-                    "watching the FlagClient failed",
-                    e);
-        }
-    }
-
-    private void pollOnce() {
-        ClientHealth health = client.health();
+    /** Synchronized: called by the listener and by {@link #awaitData}, and events must stay in order. */
+    private synchronized void stateChanged(ClientHealth health) {
         ClientState state = health.state();
         if (state != ClientState.INITIALIZING) {
             hasData.countDown();
         }
-        synchronized (this) {
-            if (reported == null || state == reported) {
-                return;
-            }
-            reported = state;
+        if (reported == null || state == reported) {
+            return;
         }
+        reported = state;
         String message = health.message();
         switch (state) {
             case READY:
@@ -119,7 +93,6 @@ final class ClientWatcher implements AutoCloseable {
                 break;
             case CLOSED:
                 emit(events::emitProviderError, details("the FlagClient was closed", ErrorCode.PROVIDER_FATAL));
-                poller.shutdown(); // nothing can change any more
                 break;
             default:
                 break; // a client never returns to INITIALIZING
@@ -182,18 +155,10 @@ final class ClientWatcher implements AutoCloseable {
         }
     }
 
-    /** Stops polling and listening; waits briefly for a poll in progress. */
+    /** Stops listening. */
     @Override
     public void close() {
-        registration.close();
-        poller.shutdown();
-        try {
-            if (!poller.awaitTermination(1, TimeUnit.SECONDS)) {
-                poller.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            poller.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        changes.close();
+        states.close();
     }
 }

@@ -114,6 +114,20 @@ class FlagStoreProviderEventsTest {
     }
 
     @Test
+    void aStaleSpellOfNoDurationIsStillAnnounced() {
+        List<ProviderEvent> ready = new CopyOnWriteArrayList<>();
+        client.onProviderReady(details -> ready.add(ProviderEvent.PROVIDER_READY));
+        await().until(() -> ready.size() == 1); // a new handler hears at once that the provider is ready
+        source.reportState(SourceState.STALE, "redis unreachable");
+        source.reportState(SourceState.VALID, null);
+
+        await().untilAsserted(() ->
+                assertThat(events).extracting(Received::event).containsExactly(ProviderEvent.PROVIDER_STALE));
+        await().untilAsserted(() -> assertThat(ready).hasSize(2));
+        assertThat(client.getProviderState()).isEqualTo(ProviderState.READY);
+    }
+
+    @Test
     void namespaceResetIsStale() {
         source.reportState(SourceState.NAMESPACE_RESET, "namespace epoch changed");
 

@@ -847,11 +847,38 @@ public final class FlagAdmin implements AutoCloseable {
             args.add(Long.toString(claim.keepSeconds));
         }
         List<Object> reply = runWrite(changes, hashKeys.toArray(String[]::new), args.toArray(String[]::new));
+        awaitReplicas((Long) reply.get(0));
         return new WriteResult(
                 (Long) reply.get(0),
                 (Long) reply.get(1),
                 changes.stream().map(Change::displayKey).toList(),
                 Instant.ofEpochMilli((Long) reply.get(2)));
+    }
+
+    /**
+     * Waits until {@link RedisOptions#replicaAcks()} replicas hold the write just made: {@code WAIT}
+     * on the connection that ran it covers every write it sent so far (concurrent callers' included).
+     * The one place writes are confirmed, for every write path.
+     *
+     * @throws ReplicationException if fewer replicas confirm in time, or the wait fails
+     */
+    private void awaitReplicas(long version) {
+        int required = options.replicaAcks();
+        if (required == 0) {
+            return;
+        }
+        Duration timeout = options.replicaAckTimeout();
+        long acknowledged;
+        try {
+            // WAIT 0 would block forever: never round a short timeout down to it (the options keep it below
+            // the command timeout, so Lettuce does not expire the command first)
+            acknowledged = await("WAIT", async.waitForReplication(required, Math.max(1, timeout.toMillis())));
+        } catch (StoreUnavailableException e) {
+            throw new ReplicationException(options.redactedUri(), version, 0, required, timeout, e);
+        }
+        if (acknowledged < required) {
+            throw new ReplicationException(options.redactedUri(), version, (int) acknowledged, required, timeout, null);
+        }
     }
 
     private List<Object> runWrite(List<Change> changes, String[] scriptKeys, String[] args) {

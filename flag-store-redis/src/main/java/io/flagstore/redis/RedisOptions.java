@@ -42,8 +42,14 @@ public final class RedisOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** The longest command or connect timeout accepted: a day (longer is a mistake, and overflows clock arithmetic). */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+    /** Default time a write waits for {@link #replicaAcks()} replicas (when that is not 0). */
+    public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofSeconds(1);
 
-    private static final Pattern USER_INFO = Pattern.compile("(//[^/@]*?:)[^/@]*@");
+    /** The password of {@code //user:password@} or of {@code //password@} (Lettuce reads that as a password). */
+    private static final Pattern USER_INFO = Pattern.compile("(//(?:[^/@:]*:)?)[^/@]*@");
+
+    private static final Pattern SENTINEL_ADDRESS = Pattern.compile("[A-Za-z0-9._-]+(?::([0-9]{1,5}))?");
+    private static final Pattern SENTINEL_MASTER_PARAMETER = Pattern.compile("(?:^|&)sentinelMasterId=[^&]+");
     /** Lettuce's {@code verifyPeer} URI parameter with any value but full verification. */
     private static final Pattern WEAK_VERIFY_PEER =
             Pattern.compile("(?i)(?:^|&)verifyPeer=(?!(?:full|true)(?:&|$))[^&]*");
@@ -53,6 +59,8 @@ public final class RedisOptions {
     private final Duration commandTimeout;
     private final Duration connectTimeout;
     private final Path trustedCertificate;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
 
     private RedisOptions(Builder b) {
         this.uri = b.uri;
@@ -60,6 +68,8 @@ public final class RedisOptions {
         this.commandTimeout = b.commandTimeout;
         this.connectTimeout = b.connectTimeout;
         this.trustedCertificate = b.trustedCertificate;
+        this.replicaAcks = b.replicaAcks;
+        this.replicaAckTimeout = b.replicaAckTimeout;
     }
 
     /** A builder with every default. */
@@ -79,7 +89,8 @@ public final class RedisOptions {
                 .namespace(namespace)
                 .commandTimeout(commandTimeout)
                 .connectTimeout(connectTimeout)
-                .trustedCertificate(trustedCertificate);
+                .trustedCertificate(trustedCertificate)
+                .replicaAcks(replicaAcks, replicaAckTimeout);
     }
 
     /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
@@ -115,12 +126,29 @@ public final class RedisOptions {
         return trustedCertificate;
     }
 
-    /** Whether the URI asks for TLS ({@code rediss://}). */
-    public boolean tls() {
-        return uri.startsWith("rediss:");
+    /**
+     * How many replicas must confirm each write of {@link FlagAdmin} ({@code WAIT}); 0, the default,
+     * does not wait (docs/operations.md, "Replica acknowledgement").
+     */
+    public int replicaAcks() {
+        return replicaAcks;
     }
 
-    /** Replaces the password of a {@code redis://user:password@host} string with {@code ***}. */
+    /** How long a write waits for {@link #replicaAcks()} replicas; positive. */
+    public Duration replicaAckTimeout() {
+        return replicaAckTimeout;
+    }
+
+    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-sentinel://}). */
+    public boolean tls() {
+        return isTls(uri);
+    }
+
+    private static boolean isTls(String uri) {
+        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:");
+    }
+
+    /** Replaces the password of a {@code redis://[user:]password@host} string with {@code ***}. */
     static String redact(String uri) {
         return USER_INFO.matcher(uri).replaceFirst("$1***@");
     }
@@ -132,19 +160,23 @@ public final class RedisOptions {
                 && namespace.equals(other.namespace)
                 && commandTimeout.equals(other.commandTimeout)
                 && connectTimeout.equals(other.connectTimeout)
-                && Objects.equals(trustedCertificate, other.trustedCertificate);
+                && Objects.equals(trustedCertificate, other.trustedCertificate)
+                && replicaAcks == other.replicaAcks
+                && replicaAckTimeout.equals(other.replicaAckTimeout);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(uri, namespace, commandTimeout, connectTimeout, trustedCertificate);
+        return Objects.hash(
+                uri, namespace, commandTimeout, connectTimeout, trustedCertificate, replicaAcks, replicaAckTimeout);
     }
 
     @Override
     public String toString() {
         return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
                 + ", connectTimeout=" + connectTimeout
-                + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate) + "]";
+                + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate)
+                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout) + "]";
     }
 
     /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
@@ -154,12 +186,20 @@ public final class RedisOptions {
         private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Path trustedCertificate;
+        private int replicaAcks;
+        private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
 
         private Builder() {}
 
         /**
          * Sets the Redis URI: {@code redis://[user[:password]@]host[:port][/database]}, or
          * {@code rediss://} for TLS. Special characters in the password must be percent-encoded.
+         *
+         * <p>Behind Redis Sentinel: {@code redis-sentinel://[user[:password]@]host[:port][,host[:port]...][/database]#master}
+         * (or {@code rediss-sentinel://}): the sentinels' addresses (port 26379 by default) and the master
+         * name of their {@code sentinel monitor} line. Every connection, and every reconnection, asks the
+         * sentinels for the current master; the credentials are the data nodes', and the sentinels are
+         * reached without a password (docs/operations.md, "Sentinel").
          *
          * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
          */
@@ -172,11 +212,13 @@ public final class RedisOptions {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + e.getReason());
             }
             String scheme = parsed.getScheme();
-            if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
+            if ("redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme)) {
+                requireSentinelAddress(uri, parsed);
+            } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis:// or rediss:// (TLS), not " + scheme);
-            }
-            if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-sentinel:// or"
+                        + " rediss-sentinel:// for Sentinel, not " + scheme);
+            } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
             Matcher weakening = WEAK_VERIFY_PEER.matcher(parsed.getRawQuery() == null ? "" : parsed.getRawQuery());
@@ -237,17 +279,81 @@ public final class RedisOptions {
         }
 
         /**
+         * Makes every write of {@link FlagAdmin} wait until {@code replicas} replicas have it
+         * ({@code WAIT replicas timeout} after the write script), so a failover to one of them cannot lose
+         * it. A write that fewer replicas confirm within {@code timeout} is still applied and published on
+         * the master; it throws {@link ReplicationException}. 0 (the default) does not wait. The wait
+         * holds the admin's connection: other writes of the same admin queue behind it. {@code timeout}
+         * must be shorter than {@link #commandTimeout(Duration)} (checked by {@link #build()}): the wait
+         * is one command.
+         *
+         * @throws IllegalArgumentException if {@code replicas} is negative, or {@code timeout} is not
+         *     positive or over {@link #MAX_TIMEOUT}
+         */
+        public Builder replicaAcks(int replicas, Duration timeout) {
+            if (replicas < 0) {
+                throw new IllegalArgumentException("replicaAcks must be 0 (off) or more, not " + replicas);
+            }
+            this.replicaAckTimeout = positive(timeout, "replicaAckTimeout");
+            this.replicaAcks = replicas;
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @throws IllegalArgumentException if a trusted certificate is set for a {@code redis://} URI
-         *     (it would silently not be used: the connection would not be encrypted)
+         *     (it would silently not be used: the connection would not be encrypted), or if replica
+         *     acknowledgement is on with a timeout not shorter than the command timeout
          */
         public RedisOptions build() {
-            if (trustedCertificate != null && !uri.startsWith("rediss:")) {
-                throw new IllegalArgumentException("a trusted certificate (" + trustedCertificate
-                        + ") is set but the URI '" + redact(uri) + "' is not TLS: use rediss://");
+            if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) >= 0) {
+                throw new IllegalArgumentException("replicaAckTimeout (" + replicaAckTimeout
+                        + ") must be shorter than commandTimeout (" + commandTimeout + "): waiting for replicas"
+                        + " is one Redis command");
+            }
+            if (trustedCertificate != null && !isTls(uri)) {
+                throw new IllegalArgumentException(
+                        "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)
+                                + "' is not TLS: use rediss:// (or rediss-sentinel://)");
             }
             return new RedisOptions(this);
+        }
+
+        /** The sentinel list, master name and database of a {@code redis-sentinel://} URI. */
+        private static void requireSentinelAddress(String uri, URI parsed) {
+            String problem = null;
+            String authority = parsed.getRawAuthority() == null ? "" : parsed.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            String hosts = authority.substring(at + 1);
+            String query = parsed.getRawQuery() == null ? "" : parsed.getRawQuery();
+            String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+            if (authority.substring(0, Math.max(at, 0)).contains(",")) {
+                problem = "the sentinels go after the credentials (password@host1,host2); percent-encode a ',' in the"
+                        + " password";
+            } else if (hosts.isEmpty()) {
+                problem = "no sentinel host";
+            } else if (!path.isEmpty() && !path.matches("/[0-9]{0,5}")) {
+                problem = "the path must be a database number, not " + path;
+            } else if ((parsed.getFragment() == null || parsed.getFragment().isEmpty())
+                    && !SENTINEL_MASTER_PARAMETER.matcher(query).find()) {
+                problem = "no master name: add #<master>, the name of the sentinels' 'sentinel monitor' line";
+            }
+            for (String host : hosts.split(",", -1)) {
+                Matcher address = SENTINEL_ADDRESS.matcher(host);
+                if (problem == null
+                        && (!address.matches() || address.group(1) != null && !validPort(address.group(1)))) {
+                    problem = "malformed sentinel address '" + host + "': list them as host[:port],host[:port]";
+                }
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': " + problem);
+            }
+        }
+
+        private static boolean validPort(String port) {
+            int p = Integer.parseInt(port);
+            return p >= 1 && p <= 65_535;
         }
 
         private static void requireCertificates(Path pemFile) {

@@ -57,7 +57,96 @@ class RedisOptionsTest {
                 .namespace("x")
                 .commandTimeout(Duration.ofMillis(300))
                 .connectTimeout(Duration.ofSeconds(1))
+                .replicaAcks(2, Duration.ofMillis(200))
                 .build();
         assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+        assertThat(options.replicaAcks()).isEqualTo(2);
+        assertThat(options.replicaAckTimeout()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.toString()).contains("replicaAcks=2 within PT0.2S");
+    }
+
+    @Test
+    void replicaAcknowledgementIsOffByDefault() {
+        RedisOptions options = RedisOptions.builder().build();
+        assertThat(options.replicaAcks()).isZero();
+        assertThat(options.replicaAckTimeout()).isEqualTo(RedisOptions.DEFAULT_REPLICA_ACK_TIMEOUT);
+        assertThat(options.toString()).doesNotContain("replicaAcks");
+    }
+
+    @Test
+    void refusesBadReplicaAcknowledgementNamingTheValue() {
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(-1, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAcks")
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(1, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout")
+                .hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> RedisOptions.builder().replicaAcks(1, Duration.ofDays(2)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at most");
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .commandTimeout(Duration.ofSeconds(2))
+                        .replicaAcks(1, Duration.ofSeconds(2))
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("replicaAckTimeout (PT2S) must be shorter than commandTimeout (PT2S)");
+    }
+
+    @Test
+    void acceptsSentinelUris() {
+        RedisOptions options =
+                RedisOptions.of("redis-sentinel://flags:s3cret@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
+        assertThat(options.redactedUri())
+                .isEqualTo("redis-sentinel://flags:***@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
+        assertThat(options.tls()).isFalse();
+        assertThat(RedisOptions.of("rediss-sentinel://:pw@h1#m").tls()).isTrue();
+        assertThat(RedisOptions.of("rediss-sentinel://:pw@h1#m").redactedUri())
+                .isEqualTo("rediss-sentinel://:***@h1#m");
+        assertThat(RedisOptions.of("redis-sentinel://h1:26379?sentinelMasterId=m")
+                        .uri())
+                .isEqualTo("redis-sentinel://h1:26379?sentinelMasterId=m");
+    }
+
+    @Test
+    void aPasswordWithoutUserIsRedactedToo() {
+        // Lettuce reads redis://secret@host as a password
+        assertThat(RedisOptions.of("redis://secret@h:1").redactedUri()).isEqualTo("redis://***@h:1");
+        assertThat(RedisOptions.of("redis-sentinel://secret@h1,h2#m").redactedUri())
+                .isEqualTo("redis-sentinel://***@h1,h2#m");
+    }
+
+    @Test
+    void refusesMalformedSentinelUrisSayingWhatIsWrong() {
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://u:secret@h1:26379,h2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no master name: add #<master>")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:26379,,h2#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed sentinel address ''");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:99999#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("malformed sentinel address 'h1:99999'");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:x#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("h1:x");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no sentinel host");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1/prod#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the path must be a database number, not /prod");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sentinel://h1:1,pw@h2#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the sentinels go after the credentials")
+                .hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .uri("redis-sentinel://h1#m")
+                        .trustedCertificate(null)
+                        .uri("redis-sentinel://h1?verifyPeer=NONE#m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("would weaken TLS");
     }
 }

@@ -15,12 +15,28 @@ final class RedisTruth {
 
     /** Namespace version. */
     static long version(RedisServerExtension redis, String namespace) {
+        return version(redis::execute, namespace);
+    }
+
+    /** Runs one command on a Redis node (e.g. {@code RedisServer::execute}). */
+    @FunctionalInterface
+    interface Commands {
+        Object execute(String... command);
+    }
+
+    /** Namespace version on one node (e.g. of a replicated setup). */
+    static long version(Commands redis, String namespace) {
         Object v = redis.execute("GET", KeySchema.of(namespace).version());
         return v == null ? 0 : Long.parseLong((String) v);
     }
 
     /** Every flag of the namespace, decoded from its hash. */
     static Map<String, Flag> flags(RedisServerExtension redis, String namespace) {
+        return flags(redis::execute, namespace);
+    }
+
+    /** Every flag of the namespace on one node, decoded from its hash. */
+    static Map<String, Flag> flags(Commands redis, String namespace) {
         KeySchema keys = KeySchema.of(namespace);
         Map<String, Flag> out = new HashMap<>();
         for (Object key : (List<?>) redis.execute("ZRANGE", keys.flags(), "0", "-1")) {

@@ -30,7 +30,7 @@ public final class Bucketing {
      * @throws NullPointerException if an argument is null
      */
     public static int bucket(String salt, String bucketValue) {
-        return prefix(salt).bucket(bucketValue);
+        return bucketOf(prefix(salt).hash(bucketValue));
     }
 
     /** The hash state after {@code salt + "."}, for hashing many bucket values under one salt. */
@@ -62,65 +62,53 @@ public final class Bucketing {
 
     /**
      * Immutable MurmurHash3 state after the bytes of {@code salt + "."}: the running hash, the
-     * pending (incomplete, little-endian) block and the byte count.
+     * pending (incomplete, little-endian) block and the byte count. A rollout copies the three into
+     * its own fields, so evaluation does not follow one more reference.
      */
-    static final class Prefix {
-        private final int h;
-        private final int k;
-        private final int len;
-
-        private Prefix(int h, int k, int len) {
-            this.h = h;
-            this.k = k;
-            this.len = len;
-        }
-
-        /** The bucket of {@code value} under this prefix's salt. */
-        int bucket(String value) {
-            return bucketOf(hash(value));
-        }
-
-        /**
-         * The hash of this prefix's bytes followed by the UTF-8 bytes of {@code value}. The loop handles
-         * ASCII only, keeping it small enough for the JIT to inline; the first other char hands the
-         * state to {@link #hashRest}.
-         */
+    record Prefix(int h, int k, int len) {
+        /** The hash of this prefix's bytes followed by the UTF-8 bytes of {@code value}. */
         int hash(String value) {
-            int h = this.h;
-            int k = this.k;
-            int len = this.len;
-            int length = value.length();
-            int i = 0;
-            while (i < length) {
-                int bits = (len & 3) << 3; // bits already pending in k
-                if (i + 4 <= length) {
-                    int c0 = value.charAt(i);
-                    int c1 = value.charAt(i + 1);
-                    int c2 = value.charAt(i + 2);
-                    int c3 = value.charAt(i + 3);
-                    if ((c0 | c1 | c2 | c3) < 0x80) {
-                        // Four ASCII chars are four bytes: complete the pending block, keep the rest.
-                        int w = c0 | c1 << 8 | c2 << 16 | c3 << 24;
-                        h = mixH(h, k | w << bits);
-                        k = bits == 0 ? 0 : w >>> (32 - bits);
-                        len += 4;
-                        i += 4;
-                        continue;
-                    }
-                }
-                char c = value.charAt(i);
-                if (c >= 0x80) {
-                    return hashRest(value, i, h, k, len);
-                }
-                k |= c << bits;
-                i++;
-                if ((++len & 3) == 0) {
-                    h = mixH(h, k);
-                    k = 0;
+            return Bucketing.hash(h, k, len, value);
+        }
+    }
+
+    /**
+     * The hash of a prefix's bytes (state {@code h}, {@code k}, {@code len}) followed by the UTF-8
+     * bytes of {@code value}. The loop handles ASCII only, keeping it small enough for the JIT to
+     * inline; the first other char hands the state to {@link #hashRest}.
+     */
+    static int hash(int h, int k, int len, String value) {
+        int length = value.length();
+        int i = 0;
+        while (i < length) {
+            int bits = (len & 3) << 3; // bits already pending in k
+            if (i + 4 <= length) {
+                int c0 = value.charAt(i);
+                int c1 = value.charAt(i + 1);
+                int c2 = value.charAt(i + 2);
+                int c3 = value.charAt(i + 3);
+                if ((c0 | c1 | c2 | c3) < 0x80) {
+                    // Four ASCII chars are four bytes: complete the pending block, keep the rest.
+                    int w = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+                    h = mixH(h, k | w << bits);
+                    k = bits == 0 ? 0 : w >>> (32 - bits);
+                    len += 4;
+                    i += 4;
+                    continue;
                 }
             }
-            return finish(h, k, len);
+            char c = value.charAt(i);
+            if (c >= 0x80) {
+                return hashRest(value, i, h, k, len);
+            }
+            k |= c << bits;
+            i++;
+            if ((++len & 3) == 0) {
+                h = mixH(h, k);
+                k = 0;
+            }
         }
+        return finish(h, k, len);
     }
 
     /** Continues a hash from {@code value.charAt(from)} with any chars: the general UTF-8 path. */

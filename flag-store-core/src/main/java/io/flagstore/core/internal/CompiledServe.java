@@ -5,17 +5,26 @@ import io.flagstore.core.EvaluationContext;
 /**
  * What a rule or the fallthrough serves: a fixed result, or a rollout's slices as cumulative upper
  * bounds in thousandths of a percent (bucket b falls in the first slice with b < bound).
+ *
+ * <p>Implementation notes: the salt's hash state is held in three int fields rather than a {@link
+ * Bucketing.Prefix}, one dependent load less per evaluation; and a slice is chosen by counting the
+ * bounds at or below the bucket, without a data-dependent branch, since the bucket is random by
+ * design and a branch on it would be mispredicted about half the time in a 50/50 split.
  */
 final class CompiledServe {
     private final EvalResult fixed;
-    private final Bucketing.Prefix salt;
+    private final int saltHash;
+    private final int saltPending;
+    private final int saltLength;
     private final String bucketBy;
     private final int[] upperBounds;
     private final EvalResult[] results;
 
     CompiledServe(EvalResult fixed) {
         this.fixed = fixed;
-        this.salt = null;
+        this.saltHash = 0;
+        this.saltPending = 0;
+        this.saltLength = 0;
         this.bucketBy = null;
         this.upperBounds = null;
         this.results = null;
@@ -23,7 +32,10 @@ final class CompiledServe {
 
     CompiledServe(String salt, String bucketBy, int[] upperBounds, EvalResult[] results) {
         this.fixed = null;
-        this.salt = Bucketing.prefix(salt);
+        Bucketing.Prefix prefix = Bucketing.prefix(salt);
+        this.saltHash = prefix.h();
+        this.saltPending = prefix.k();
+        this.saltLength = prefix.len();
         this.bucketBy = bucketBy;
         this.upperBounds = upperBounds;
         this.results = results;
@@ -38,14 +50,14 @@ final class CompiledServe {
         if (fixed != null) {
             return fixed;
         }
-        int bucket = salt.bucket(bucketValue(ctx));
+        int bucket = Bucketing.bucketOf(Bucketing.hash(saltHash, saltPending, saltLength, bucketValue(ctx)));
         int[] bounds = upperBounds;
-        for (int i = 0; i < bounds.length; i++) {
-            if (bucket < bounds[i]) {
-                return results[i];
-            }
+        int slice = 0;
+        // The last bound is 100000, above every bucket: it needs no comparison.
+        for (int i = 0; i < bounds.length - 1; i++) {
+            slice += bucket >= bounds[i] ? 1 : 0;
         }
-        return results[results.length - 1]; // unreachable: the bounds end at 100000
+        return results[slice];
     }
 
     /**

@@ -3,34 +3,36 @@ package io.flagstore.core.internal;
 import java.util.Collection;
 
 /**
- * An immutable set of strings for {@code in}/{@code notIn} clauses.
+ * Immutable string sets for {@code in}/{@code notIn} clauses, as bare hash tables.
  *
  * <p>Implementation notes: open addressing over one array, so a lookup is the string's cached hash,
  * one array load and an identity check (clause values are interned, and so are the literals
- * applications pass), instead of {@code HashSet}'s chain of set, map, table and node. The table is
- * at most half full, so a probe always reaches an empty slot.
+ * applications pass), instead of {@code HashSet}'s chain of set, map, table and node. The clause
+ * keeps the table and its mask in its own fields, so the first probe is one dependent load away.
+ * The table is at most half full, so a probe always reaches an empty slot.
  */
 final class StringSet {
-    private final String[] table;
-    private final int mask;
+    private StringSet() {}
 
-    StringSet(Collection<String> values) {
+    /** A table holding {@code values}; its length is a power of two, the mask is length - 1. */
+    static String[] table(Collection<String> values) {
         int capacity = Integer.highestOneBit(Math.max(1, values.size()) * 2 - 1) << 1;
-        table = new String[capacity];
-        mask = capacity - 1;
+        String[] table = new String[capacity];
+        int mask = capacity - 1;
         for (String value : values) {
-            int i = slot(value);
+            int i = slot(value, mask);
             while (table[i] != null && !table[i].equals(value)) {
                 i = (i + 1) & mask;
             }
             table[i] = value;
         }
+        return table;
     }
 
-    boolean contains(String s) {
-        String[] t = table;
-        for (int i = slot(s); ; i = (i + 1) & mask) {
-            String e = t[i];
+    /** Whether {@code table} (built by {@link #table}, with {@code mask} = its length - 1) holds {@code s}. */
+    static boolean contains(String[] table, int mask, String s) {
+        for (int i = slot(s, mask); ; i = (i + 1) & mask) {
+            String e = table[i];
             if (e == null) {
                 return false;
             }
@@ -40,7 +42,7 @@ final class StringSet {
         }
     }
 
-    private int slot(String s) {
+    private static int slot(String s, int mask) {
         int h = s.hashCode();
         return (h ^ (h >>> 16)) & mask;
     }

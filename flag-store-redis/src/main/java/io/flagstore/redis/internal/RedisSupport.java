@@ -15,10 +15,11 @@ import javax.net.ssl.SSLException;
 public final class RedisSupport {
     private RedisSupport() {}
 
-    /** The Lettuce URI for {@code options}, command timeout applied. */
+    /** The Lettuce URI for {@code options}, command timeout applied (to the sentinels too, if any). */
     public static RedisURI redisUri(RedisOptions options) {
         RedisURI uri = RedisURI.create(options.uri());
         uri.setTimeout(options.commandTimeout());
+        uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(options.commandTimeout()));
         return uri;
     }
 
@@ -64,6 +65,20 @@ public final class RedisSupport {
             return new AccessDeniedException(
                     "Redis at " + where + " refused the credentials (check the user and password in the URI): "
                             + detail,
+                    e);
+        }
+        if (detail.contains("READONLY")) {
+            return new StoreUnavailableException(
+                    "Redis at " + where + " refused " + command + ": the node is a read-only replica, not the master"
+                            + " (a failover is in progress, or the URI names a replica; nothing was written): "
+                            + detail,
+                    e);
+        }
+        if (detail.contains("NOREPLICAS")) {
+            return new StoreUnavailableException(
+                    "Redis at " + where + " refused " + command + ": the master has fewer good replicas than its"
+                            + " min-replicas-to-write (a replica is down or lagging, or this master was cut off in a"
+                            + " failover; nothing was written): " + detail,
                     e);
         }
         if (tlsFailure(e)) {

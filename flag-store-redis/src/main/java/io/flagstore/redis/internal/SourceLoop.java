@@ -115,6 +115,7 @@ public final class SourceLoop {
     private String host;
     private boolean subscribed;
     private boolean reset;
+    private boolean verifyHeld; // after a disconnect: the next full load must not trust held definitions
     private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
     private boolean syncRequested = true;
@@ -290,6 +291,10 @@ public final class SourceLoop {
                 subscribed = false;
                 metrics.connected(false);
                 unreachable("lost the connection", null);
+                // Redis may come back as another node (a failover) that never had the last writes this client
+                // applied, and wrote others under the same versions: only a full load, the next sync, finds them.
+                verifyHeld = true;
+                fullRequested = true;
             } else if (event instanceof Usage usage) {
                 writeUsage(usage.fields());
             } else {
@@ -590,7 +595,8 @@ public final class SourceLoop {
 
     private void reload(SyncResult result) {
         // same epoch: a hash still at the version held decodes to what is held; skip the work
-        boolean sameData = fromRedis && result.epoch().equals(epoch);
+        boolean sameData = fromRedis && result.epoch().equals(epoch) && !verifyHeld;
+        verifyHeld = false;
         Map<String, Flag> loaded = decodeAll(
                 result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, sameData ? flags : Map.of());
         Map<String, Segment> loadedSegments = decodeAll(
