@@ -13,9 +13,9 @@ final class ConnectionOptions {
     @Option(
             names = "--redis",
             paramLabel = "URL",
-            description = "Redis URL: redis://[[user]:password@]host[:port][/db] or rediss:// for TLS; a Redis"
-                    + " Cluster: redis-cluster://[[user]:password@]host:port[,host:port...] (rediss-cluster:// for TLS)"
-                    + " (env "
+            description = "Redis URL: redis://[[user]:password@]host[:port][/db] or rediss:// for TLS; behind Sentinel"
+                    + " redis-sentinel://[[user]:password@]host[:port][,host[:port]...][/db]#MASTER; a Redis Cluster:"
+                    + " redis-cluster://[[user]:password@]host:port[,host:port...] (rediss-cluster:// for TLS) (env "
                     + Flagctl.ENV_REDIS + ", default " + Flagctl.DEFAULT_REDIS + ").")
     String redis;
 
@@ -72,7 +72,8 @@ final class ConnectionOptions {
                     ExitCodes.USAGE,
                     Redaction.scrub(e.getMessage(), redis),
                     "--redis takes a redis:// or rediss:// URL (user and password optional), or"
-                            + " redis-cluster://host:port[,host:port...] for a cluster; --namespace matches"
+                            + " redis-sentinel://host:port,host:port#MASTER, or redis-cluster://host:port[,host:port...];"
+                            + " --namespace matches"
                             + " [a-z0-9][a-z0-9._-]{0,63}; --redis-ca (" + Flagctl.ENV_REDIS_CA
                             + ") is a PEM certificate file and needs rediss://; --replica-acks ("
                             + Flagctl.ENV_REPLICA_ACKS + ") is 0 or more, --replica-ack-timeout shorter than"

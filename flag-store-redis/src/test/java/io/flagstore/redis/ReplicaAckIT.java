@@ -10,6 +10,7 @@ import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -34,6 +35,7 @@ class ReplicaAckIT {
 
     @BeforeAll
     static void replicate() {
+        master.execute("CONFIG", "SET", "repl-diskless-sync-delay", "0"); // sync now, not in 5 s
         replica.execute("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
         await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(replica.execute("INFO", "replication"))
                 .contains("master_link_status:up"));
@@ -69,12 +71,19 @@ class ReplicaAckIT {
                     () -> admin.deleteSegment("beta", WriteOptions.defaults()),
                     () -> admin.delete("c"));
             for (int i = 0; i < writes.size(); i++) {
-                WriteResult result = writes.get(i).get();
+                long version = writes.get(i).get().version();
                 // no waiting here: the replica must already hold it when the write returns
                 assertThat(RedisTruth.version(replica::execute, ns))
                         .as("write %d", i)
-                        .isEqualTo(result.version());
+                        .isEqualTo(version);
             }
+            FlagScheduler scheduler = new FlagScheduler(admin);
+            Instant due = Instant.now().plusSeconds(60);
+            scheduler.schedule(ScheduledChange.disable("b", due), WriteOptions.defaults());
+            long scheduled = scheduler.runDue(due).get(0).appliedVersion(); // run as if it were due
+            assertThat(RedisTruth.version(replica::execute, ns))
+                    .as("scheduled write")
+                    .isEqualTo(scheduled);
             assertThat(RedisTruth.flags(replica::execute, ns).keySet()).containsExactlyInAnyOrder("seeded", "a", "b");
         }
     }

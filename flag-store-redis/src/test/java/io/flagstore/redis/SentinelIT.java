@@ -83,6 +83,8 @@ class SentinelIT {
         long failoverMs = elapsedMs(killedAt);
         // the new master has no replica yet: writes land but are not confirmed
         int before = applied.get();
+        await().atMost(Duration.ofSeconds(15)).until(() -> applied.get() >= before + 1);
+        long firstWriteMs = elapsedMs(killedAt);
         await().atMost(Duration.ofSeconds(15)).until(() -> applied.get() >= before + WRITERS);
         sentinel.restart(oldMaster); // comes back empty and becomes the new master's replica
         int confirmedBefore = acknowledged.size();
@@ -110,9 +112,11 @@ class SentinelIT {
         }
         assertThat(evaluations.get()).isPositive();
         System.out.printf(
-                "SentinelIT kill -9: failover %d ms, %d writes confirmed, %d applied unconfirmed, %d failed;"
-                        + " clients converged %d ms after the last write (%d ms after the kill), %d evaluations%n",
+                "SentinelIT kill -9: failover %d ms, first write on the new master %d ms after the kill, %d writes"
+                        + " confirmed, %d applied unconfirmed, %d failed; clients converged %d ms after the last write"
+                        + " (%d ms after the kill), %d evaluations%n",
                 failoverMs,
+                firstWriteMs,
                 acknowledged.size(),
                 appliedUnconfirmed.get(),
                 failures.size(),

@@ -71,6 +71,8 @@ public final class SourceLoop {
     private static final int MAX_REPORTED_CORRUPT = 1_000;
     private static final int PARALLEL_DECODE = 1_000;
     private static final long PRESENCE_GAP_MILLIS = 50;
+    /** Writes lost by a failover are at most this much older than the disconnect (docs/operations.md, "Sentinel"). */
+    private static final long FAILOVER_LOSS_WINDOW_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     private sealed interface Event permits Message, Usage, Signal {}
 
@@ -145,6 +147,7 @@ public final class SourceLoop {
     private boolean reselect; // a cluster subscription was lost: find the slot's master again
     private boolean reset;
     private boolean verifyHeld; // after a disconnect: the next full load must not trust held definitions
+    private long disconnectedAtMillis; // wall ms of the last disconnect
     private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
     private boolean syncRequested = true;
@@ -331,6 +334,7 @@ public final class SourceLoop {
                 subscribed = false;
                 metrics.connected(false);
                 unreachable("lost the connection", null);
+                disconnectedAtMillis = System.currentTimeMillis();
                 // Redis may come back as another node (a failover) that never had the last writes this client
                 // applied, and wrote others under the same versions: only a full load, the next sync, finds them.
                 verifyHeld = true;
@@ -569,6 +573,14 @@ public final class SourceLoop {
         boolean holdsData = applied > 0;
         if (holdsData) {
             String why = resetReason(epoch, applied, result.version(), result.epoch(), result.origin());
+            if (why != null && lostInFailover(result)) {
+                LOG.log(
+                        Level.WARNING,
+                        "namespace '" + namespace + "' went back from version " + applied + " to " + result.version()
+                                + " after a reconnect: the writes above it, made just before the connection was lost,"
+                                + " did not reach the node Redis failed over to; following Redis");
+                why = null;
+            }
             if (why != null) {
                 enterReset(why);
                 return;
@@ -626,6 +638,28 @@ public final class SourceLoop {
                         + serving + " (flagctl apply --reseed)";
     }
 
+    /**
+     * Whether a namespace that went back (same epoch, lower version) lost only the last writes before a
+     * disconnect, as a failover to an asynchronous replica does: every definition held above the new
+     * version was written at most {@link #FAILOVER_LOSS_WINDOW_MILLIS} before the disconnect. Older
+     * losses (Redis restored from an old backup) keep the reset guard.
+     */
+    private boolean lostInFailover(SyncResult result) {
+        long since = disconnectedAtMillis - FAILOVER_LOSS_WINDOW_MILLIS;
+        return verifyHeld
+                && result.epoch().equals(epoch)
+                && result.version() > 0
+                && appliedAtMillis >= since
+                && Stream.concat(
+                                flags.values().stream()
+                                        .filter(f -> f.version() > result.version())
+                                        .map(Flag::updatedAt),
+                                segments.values().stream()
+                                        .filter(seg -> seg.version() > result.version())
+                                        .map(Segment::updatedAt))
+                        .allMatch(at -> at != null && at.toEpochMilli() >= since);
+    }
+
     private void enterReset(String why) {
         pending.clear();
         if (!why.equals(resetWhy)) {
@@ -638,24 +672,62 @@ public final class SourceLoop {
     }
 
     private void reload(SyncResult result) {
-        // same epoch: a hash still at the version held decodes to what is held; skip the work
-        boolean sameData = fromRedis && result.epoch().equals(epoch) && !verifyHeld;
+        boolean verify = verifyHeld;
         verifyHeld = false;
+        boolean sameEpoch = fromRedis && result.epoch().equals(epoch);
+        // same epoch: a hash still at the version held decodes to what is held; skip the work, unless a
+        // reconnect may have reached a node where that version holds another write
+        boolean reuse = sameEpoch && !verify;
         Map<String, Flag> loaded = decodeAll(
-                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, sameData ? flags : Map.of());
+                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, reuse ? flags : Map.of());
         Map<String, Segment> loadedSegments = decodeAll(
                 result.segments(),
                 FlagHashCodec::segmentFromFields,
                 Segment::key,
                 Segment::version,
-                sameData ? segments : Map.of());
+                reuse ? segments : Map.of());
         // a corrupt hash keeps the definition held before (if any)
         result.flags().keySet().forEach(key -> keepHeld(key, loaded, flags));
         result.segments().keySet().forEach(key -> keepHeld(key, loadedSegments, segments));
-        FlagData data = new FlagData(result.version(), loaded, loadedSegments);
         pending.headMap(result.version(), true).clear();
-        deliver(data, result.epoch());
+        if (verify
+                && sameEpoch
+                && result.version() >= applied
+                && heldUnchanged(loaded, flags, Flag::version)
+                && heldUnchanged(loadedSegments, segments, Segment::version)) {
+            // the usual reconnect: what is held is still there, so deliver only the difference
+            deliverDifference(result.version(), loaded, loadedSegments);
+            return;
+        }
+        deliver(new FlagData(result.version(), loaded, loadedSegments), result.epoch());
         fromRedis = true;
+    }
+
+    /** Whether every loaded item at or below the applied version is the one held (no other timeline). */
+    private <T> boolean heldUnchanged(Map<String, T> loaded, Map<String, T> held, ToLongFunction<T> versionOf) {
+        return loaded.entrySet().stream()
+                .filter(e -> versionOf.applyAsLong(e.getValue()) <= applied)
+                .allMatch(e -> e.getValue().equals(held.get(e.getKey())));
+    }
+
+    private void deliverDifference(long version, Map<String, Flag> loaded, Map<String, Segment> loadedSegments) {
+        List<Flag> changed = List.copyOf(newer(loaded, Flag::version));
+        List<Segment> changedSegments = List.copyOf(newer(loadedSegments, Segment::version));
+        List<String> deleted =
+                flags.keySet().stream().filter(k -> !loaded.containsKey(k)).toList();
+        List<String> deletedSegments = segments.keySet().stream()
+                .filter(k -> !loadedSegments.containsKey(k))
+                .toList();
+        if (version == applied && changed.isEmpty() && changedSegments.isEmpty()) {
+            return;
+        }
+        deliver(new FlagUpdate(version, changed, deleted, changedSegments, deletedSegments, null));
+    }
+
+    private <T> List<T> newer(Map<String, T> loaded, ToLongFunction<T> versionOf) {
+        return loaded.values().stream()
+                .filter(item -> versionOf.applyAsLong(item) > applied)
+                .toList();
     }
 
     private static <T> void keepHeld(String key, Map<String, T> loaded, Map<String, T> held) {

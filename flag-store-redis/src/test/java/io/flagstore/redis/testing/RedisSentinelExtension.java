@@ -48,7 +48,7 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     private static final class Node {
         final int port;
         final Path dir;
-        final List<String> command;
+        List<String> command;
         Process process;
 
         Node(int port, Path dir, List<String> command) {
@@ -259,22 +259,40 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     }
 
     /**
-     * Starts a killed data node again on its port (empty: no persistence); the sentinels turn it into a
-     * replica of the current master. Returns once it is in sync.
+     * Starts a killed data node again on its port, empty (no persistence), configured as a replica of
+     * the current master, as an operator restarting it would; returns once it is in sync.
      */
     public void restart(int port) {
-        Node node;
+        int master = masterPort();
         synchronized (this) {
-            node = node(port);
+            Node node = node(port);
             if (node.running()) {
                 throw new IllegalStateException("the node on port " + port + " runs");
             }
-            node.start(); // same command line: same port, same directory
+            int replicaOf = node.command.indexOf("--replicaof");
+            if (replicaOf >= 0) {
+                node.command.subList(replicaOf, replicaOf + 3).clear();
+            }
+            node.command.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master)));
+            node.start();
         }
-        await("the restarted node on port " + port + " replicates the master", () -> {
-            String info = info(port);
-            return info.contains("role:slave") && info.contains("master_link_status:up");
+        await("every sentinel sees the restarted node on port " + port + " as a healthy replica", () -> {
+            synchronized (this) {
+                return sentinels.stream().allMatch(s -> healthyReplica(s.port, port));
+            }
         });
+    }
+
+    /** Whether sentinel {@code sentinelPort} lists the node as a replica it could promote. */
+    private static boolean healthyReplica(int sentinelPort, int port) {
+        if (!(tryCall(sentinelPort, "SENTINEL", "REPLICAS", MASTER_NAME) instanceof List<?> replicas)) {
+            return false;
+        }
+        return replicas.stream()
+                .map(RedisSentinelExtension::fields)
+                .anyMatch(r -> Integer.toString(port).equals(r.get("port"))
+                        && "slave".equals(r.get("flags"))
+                        && "ok".equals(r.get("master-link-status")));
     }
 
     private Node node(int port) {
@@ -289,12 +307,16 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     }
 
     private static Map<String, String> sentinelMaster(int port) {
-        if (!(tryCall(port, "SENTINEL", "MASTER", MASTER_NAME) instanceof List<?> fields)) {
-            return null;
-        }
+        Object reply = tryCall(port, "SENTINEL", "MASTER", MASTER_NAME);
+        return reply == null ? null : fields(reply);
+    }
+
+    /** A RESP2 field/value list as a map. */
+    private static Map<String, String> fields(Object reply) {
+        List<?> list = (List<?>) reply;
         Map<String, String> out = new HashMap<>();
-        for (int i = 0; i + 1 < fields.size(); i += 2) {
-            out.put(String.valueOf(fields.get(i)), String.valueOf(fields.get(i + 1)));
+        for (int i = 0; i + 1 < list.size(); i += 2) {
+            out.put(String.valueOf(list.get(i)), String.valueOf(list.get(i + 1)));
         }
         return out;
     }
