@@ -62,7 +62,9 @@ public final class RedisClusterExtension implements BeforeAllCallback, BeforeEac
                                 "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS),
                                 // a replica may always take over (it lost its master only because of the test)
                                 "--cluster-replica-validity-factor", "0",
-                                "--cluster-allow-replica-migration", "no"));
+                                "--cluster-allow-replica-migration", "no",
+                                // a restarted node syncs from its new master at once, not after 5 s
+                                "--repl-diskless-sync-delay", "0"));
                 nodes.add(node);
                 node.start();
             }
