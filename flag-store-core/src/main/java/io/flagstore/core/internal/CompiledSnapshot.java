@@ -9,15 +9,12 @@ import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagUpdate;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An immutable, compiled flag set: what a client evaluates against. Built once per full load
@@ -25,10 +22,14 @@ import java.util.Set;
  * volatile field and to share between threads.
  *
  * <p>Implementation notes: flags are compiled when the snapshot is built (see {@link CompiledFlag}),
- * so {@link #evaluate} is a hash lookup plus the flag's precompiled logic. {@link #apply} copies the
- * maps and recompiles only the flags that changed and those depending on them (through
- * prerequisites, transitively, or through a changed segment); unchanged flags keep their compiled
- * objects and therefore their {@link EvalResult}s (and any cached metrics state).
+ * so {@link #evaluate} is a hash lookup plus the flag's precompiled logic. Every table is a {@link
+ * ShardedMap}, so {@link #apply} costs O(what the write changed), not O(flags): it copies the shards
+ * the write touches and recompiles only the flags that changed and those depending on them (through
+ * prerequisites, transitively, or through a changed segment), found through reverse indexes
+ * ({@link #dependents}, {@link #segmentUsers}) that are themselves updated per write. Unchanged
+ * flags keep their compiled objects and therefore their {@link EvalResult}s (and any cached metrics
+ * state). The {@code Map}s handed out ({@link #flags()}, {@link #segments()}, {@link #problems()})
+ * are views, not copies.
  *
  * <p>Version gating: each key's held version is the highest of the flag's (or segment's) version,
  * its tombstone, and the version of the last full load, which reflects every write up to it. An
@@ -39,49 +40,57 @@ import java.util.Set;
 public final class CompiledSnapshot {
     private static final EvaluationDetail<Object> NOT_FOUND =
             new EvaluationDetail<>(null, null, Reason.ERROR, -1, null, ErrorKind.FLAG_NOT_FOUND, 0);
-    private static final CompiledSnapshot EMPTY = new CompiledSnapshot(0, 0, Map.of(), Map.of(), Map.of(), Map.of());
+    private static final String SEGMENT_PROBLEM = "segment:";
+    private static final CompiledSnapshot EMPTY = new CompiledSnapshot(
+            0,
+            0,
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty(),
+            ShardedMap.empty());
 
     private final long version;
     private final long loadedVersion;
-    private final Map<String, CompiledFlag> flags;
-    private final Map<String, CompiledSegment> segments;
-    private final Map<String, Long> flagTombstones;
-    private final Map<String, Long> segmentTombstones;
+    private final ShardedMap<CompiledFlag> flags;
+    private final ShardedMap<CompiledSegment> segments;
+    private final ShardedMap<Long> flagTombstones;
+    private final ShardedMap<Long> segmentTombstones;
+    /** Flag key, or {@link #SEGMENT_PROBLEM} + segment key, to why it cannot be evaluated. */
+    private final ShardedMap<String> problems;
+    /** Flag key to the keys of the flags naming it as a prerequisite (whether it exists or not). */
+    private final ShardedMap<Set<String>> dependents;
+    /** Segment key to the keys of the flags whose rules name it. */
+    private final ShardedMap<Set<String>> segmentUsers;
+
     private final Map<String, Flag> flagModels;
     private final Map<String, Segment> segmentModels;
-    private final Map<String, String> problems;
+    private final Map<String, String> problemView;
 
     private CompiledSnapshot(
             long version,
             long loadedVersion,
-            Map<String, CompiledFlag> flags,
-            Map<String, CompiledSegment> segments,
-            Map<String, Long> flagTombstones,
-            Map<String, Long> segmentTombstones) {
+            ShardedMap<CompiledFlag> flags,
+            ShardedMap<CompiledSegment> segments,
+            ShardedMap<Long> flagTombstones,
+            ShardedMap<Long> segmentTombstones,
+            ShardedMap<String> problems,
+            ShardedMap<Set<String>> dependents,
+            ShardedMap<Set<String>> segmentUsers) {
         this.version = version;
         this.loadedVersion = loadedVersion;
         this.flags = flags;
         this.segments = segments;
         this.flagTombstones = flagTombstones;
         this.segmentTombstones = segmentTombstones;
-        Map<String, Flag> fm = new HashMap<>();
-        Map<String, String> pm = new LinkedHashMap<>();
-        flags.forEach((key, f) -> {
-            fm.put(key, f.flag());
-            if (f.problem() != null) {
-                pm.put(key, f.problem());
-            }
-        });
-        Map<String, Segment> sm = new HashMap<>();
-        segments.forEach((key, s) -> {
-            sm.put(key, s.segment());
-            if (s.problem() != null) {
-                pm.put("segment:" + key, s.problem());
-            }
-        });
-        this.flagModels = Collections.unmodifiableMap(fm);
-        this.segmentModels = Collections.unmodifiableMap(sm);
-        this.problems = Collections.unmodifiableMap(pm);
+        this.problems = problems;
+        this.dependents = dependents;
+        this.segmentUsers = segmentUsers;
+        this.flagModels = flags.asMap(CompiledFlag::flag);
+        this.segmentModels = segments.asMap(CompiledSegment::segment);
+        this.problemView = problems.asMap(Function.identity());
     }
 
     /** The empty snapshot at version 0. */
@@ -99,7 +108,31 @@ public final class CompiledSnapshot {
         Map<String, CompiledFlag> flags = new HashMap<>();
         data.flags().forEach((key, flag) -> flags.put(key, CompiledFlag.compile(flag, segments)));
         flags.values().forEach(f -> f.link(flags));
-        return new CompiledSnapshot(data.version(), data.version(), flags, segments, new HashMap<>(), new HashMap<>());
+        Map<String, Set<String>> dependents = new HashMap<>();
+        Map<String, Set<String>> segmentUsers = new HashMap<>();
+        Map<String, String> problems = new HashMap<>();
+        flags.forEach((key, f) -> {
+            index(dependents, key, f.prerequisiteKeys());
+            index(segmentUsers, key, f.segmentKeys());
+            if (f.problem() != null) {
+                problems.put(key, f.problem());
+            }
+        });
+        segments.forEach((key, s) -> {
+            if (s.problem() != null) {
+                problems.put(SEGMENT_PROBLEM + key, s.problem());
+            }
+        });
+        return new CompiledSnapshot(
+                data.version(),
+                data.version(),
+                ShardedMap.of(flags),
+                ShardedMap.of(segments),
+                ShardedMap.empty(),
+                ShardedMap.empty(),
+                ShardedMap.of(problems),
+                ShardedMap.of(dependents),
+                ShardedMap.of(segmentUsers));
     }
 
     /**
@@ -108,37 +141,35 @@ public final class CompiledSnapshot {
      */
     public CompiledSnapshot apply(FlagUpdate update) {
         long v = update.version();
-        Map<String, CompiledSegment> newSegments = new HashMap<>(segments);
-        Map<String, Long> newSegmentTombstones = new HashMap<>(segmentTombstones);
-        Set<String> changedSegments = new HashSet<>();
+        // What the write changes, by key; a null value removes the key.
+        Map<String, CompiledSegment> segmentChanges = new HashMap<>();
+        Map<String, Long> segmentTombstoneChanges = new HashMap<>();
         for (Segment segment : update.segments()) {
             String key = segment.key();
             long itemVersion = segment.version() != 0 ? segment.version() : v;
-            if (itemVersion > heldSegmentVersion(key, newSegments, newSegmentTombstones)) {
+            if (itemVersion > heldSegmentVersion(key, segmentChanges, segmentTombstoneChanges)) {
                 Segment stamped = segment.version() == itemVersion
                         ? segment
                         : segment.withVersion(
                                 itemVersion, segment.updatedAt() != null ? segment.updatedAt() : update.writtenAt());
-                newSegments.put(key, new CompiledSegment(stamped));
-                newSegmentTombstones.remove(key);
-                changedSegments.add(key);
+                segmentChanges.put(key, new CompiledSegment(stamped));
+                segmentTombstoneChanges.put(key, null);
             }
         }
         for (String key : update.deletedSegments()) {
-            if (v > heldSegmentVersion(key, newSegments, newSegmentTombstones)) {
-                newSegments.remove(key);
-                newSegmentTombstones.put(key, v);
-                changedSegments.add(key);
+            if (v > heldSegmentVersion(key, segmentChanges, segmentTombstoneChanges)) {
+                segmentChanges.put(key, null);
+                segmentTombstoneChanges.put(key, v);
             }
         }
 
-        Map<String, CompiledFlag> newFlags = new HashMap<>(flags);
-        Map<String, Long> newFlagTombstones = new HashMap<>(flagTombstones);
         Map<String, Flag> upserts = new HashMap<>();
+        Set<String> deleted = new HashSet<>();
+        Map<String, Long> flagTombstoneChanges = new HashMap<>();
         for (Flag flag : update.flags()) {
             String key = flag.key();
             long itemVersion = flag.version() != 0 ? flag.version() : v;
-            if (itemVersion > heldFlagVersion(key, upserts, newFlags, newFlagTombstones)) {
+            if (itemVersion > heldFlagVersion(key, upserts, deleted, flagTombstoneChanges)) {
                 Flag stamped = flag.version() == itemVersion
                         ? flag
                         : flag.toBuilder()
@@ -146,96 +177,165 @@ public final class CompiledSnapshot {
                                 .updatedAt(flag.updatedAt() != null ? flag.updatedAt() : update.writtenAt())
                                 .build();
                 upserts.put(key, stamped);
-                newFlagTombstones.remove(key);
+                flagTombstoneChanges.put(key, null);
             }
         }
-        Set<String> changedFlags = new HashSet<>(upserts.keySet());
         for (String key : update.deletedFlags()) {
-            if (v > heldFlagVersion(key, upserts, newFlags, newFlagTombstones)) {
+            if (v > heldFlagVersion(key, upserts, deleted, flagTombstoneChanges)) {
                 upserts.remove(key);
-                newFlags.remove(key);
-                newFlagTombstones.put(key, v);
-                changedFlags.add(key);
+                deleted.add(key);
+                flagTombstoneChanges.put(key, v);
             }
         }
-        if (changedFlags.isEmpty() && changedSegments.isEmpty()) {
-            return v > version
-                    ? new CompiledSnapshot(v, loadedVersion, flags, segments, flagTombstones, segmentTombstones)
-                    : this;
+        if (upserts.isEmpty() && deleted.isEmpty() && segmentChanges.isEmpty()) {
+            return v > version ? withVersion(v) : this;
         }
 
-        Set<String> recompile = dependents(newFlags, upserts, changedFlags, changedSegments);
-        List<CompiledFlag> compiled = new ArrayList<>(recompile.size());
-        for (String key : recompile) {
-            Flag flag = upserts.containsKey(key) ? upserts.get(key) : model(newFlags.get(key));
-            if (flag != null) {
-                CompiledFlag c = CompiledFlag.compile(flag, newSegments);
-                newFlags.put(key, c);
-                compiled.add(c);
+        ShardedMap<CompiledSegment> newSegments = segments.with(segmentChanges);
+        Map<String, CompiledSegment> newSegmentView = newSegments.asMap(Function.identity());
+        Map<String, CompiledFlag> flagChanges = new HashMap<>();
+        deleted.forEach(key -> flagChanges.put(key, null));
+        upserts.forEach((key, flag) -> flagChanges.put(key, CompiledFlag.compile(flag, newSegmentView)));
+
+        // the reverse indexes of the new state, then everything reachable from the change through them
+        Map<String, Set<String>> dependentChanges = new HashMap<>();
+        Map<String, Set<String>> segmentUserChanges = new HashMap<>();
+        flagChanges.forEach((key, now) -> {
+            CompiledFlag was = flags.get(key);
+            reindex(dependents, dependentChanges, key, was, now, CompiledFlag::prerequisiteKeys);
+            reindex(segmentUsers, segmentUserChanges, key, was, now, CompiledFlag::segmentKeys);
+        });
+        ShardedMap<Set<String>> newDependents = dependents.with(frozen(dependentChanges));
+        ShardedMap<Set<String>> newSegmentUsers = segmentUsers.with(frozen(segmentUserChanges));
+        Set<String> affected = new HashSet<>(flagChanges.keySet());
+        Deque<String> queue = new ArrayDeque<>(flagChanges.keySet());
+        for (String segment : segmentChanges.keySet()) {
+            for (String user : entry(newSegmentUsers, segment)) {
+                if (affected.add(user)) {
+                    queue.add(user);
+                }
             }
         }
-        compiled.forEach(c -> c.link(newFlags));
+        while (!queue.isEmpty()) {
+            for (String dependent : entry(newDependents, queue.poll())) {
+                if (affected.add(dependent)) {
+                    queue.add(dependent);
+                }
+            }
+        }
+        for (String key : affected) {
+            CompiledFlag held = flags.get(key);
+            if (!flagChanges.containsKey(key) && held != null) {
+                flagChanges.put(key, CompiledFlag.compile(held.flag(), newSegmentView));
+            }
+        }
+        ShardedMap<CompiledFlag> newFlags = flags.with(flagChanges);
+        Map<String, CompiledFlag> newFlagView = newFlags.asMap(Function.identity());
+        Map<String, String> problemChanges = new HashMap<>();
+        flagChanges.forEach((key, c) -> {
+            if (c != null) {
+                c.link(newFlagView);
+            }
+            problemChanges.put(key, c == null ? null : c.problem());
+        });
+        segmentChanges.forEach((key, s) -> problemChanges.put(SEGMENT_PROBLEM + key, s == null ? null : s.problem()));
         return new CompiledSnapshot(
-                Math.max(version, v), loadedVersion, newFlags, newSegments, newFlagTombstones, newSegmentTombstones);
+                Math.max(version, v),
+                loadedVersion,
+                newFlags,
+                newSegments,
+                flagTombstones.with(flagTombstoneChanges),
+                segmentTombstones.with(segmentTombstoneChanges),
+                problems.with(problemChanges),
+                newDependents,
+                newSegmentUsers);
     }
 
-    private long heldFlagVersion(
-            String key, Map<String, Flag> upserts, Map<String, CompiledFlag> flags, Map<String, Long> tombstones) {
-        Flag held = upserts.containsKey(key) ? upserts.get(key) : model(flags.get(key));
-        return heldVersion(key, held == null ? Long.MIN_VALUE : held.version(), tombstones);
+    private CompiledSnapshot withVersion(long newVersion) {
+        return new CompiledSnapshot(
+                newVersion,
+                loadedVersion,
+                flags,
+                segments,
+                flagTombstones,
+                segmentTombstones,
+                problems,
+                dependents,
+                segmentUsers);
     }
 
-    private long heldSegmentVersion(String key, Map<String, CompiledSegment> segments, Map<String, Long> tombstones) {
-        CompiledSegment held = segments.get(key);
-        return heldVersion(key, held == null ? Long.MIN_VALUE : held.segment().version(), tombstones);
+    /** The value held for {@code key}: the write's own change if it made one, else the snapshot's. */
+    private static <V> V held(String key, Map<String, V> changes, ShardedMap<V> held) {
+        return changes.containsKey(key) ? changes.get(key) : held.get(key);
+    }
+
+    private long heldFlagVersion(String key, Map<String, Flag> upserts, Set<String> deleted, Map<String, Long> tombs) {
+        Flag held = upserts.containsKey(key) ? upserts.get(key) : deleted.contains(key) ? null : model(flags.get(key));
+        return heldVersion(held == null ? Long.MIN_VALUE : held.version(), held(key, tombs, flagTombstones));
+    }
+
+    private long heldSegmentVersion(String key, Map<String, CompiledSegment> changes, Map<String, Long> tombs) {
+        CompiledSegment held = held(key, changes, segments);
+        return heldVersion(
+                held == null ? Long.MIN_VALUE : held.segment().version(), held(key, tombs, segmentTombstones));
     }
 
     /** The version an item must exceed to be applied: see the class comment. */
-    private long heldVersion(String key, long itemVersion, Map<String, Long> tombstones) {
-        return Math.max(loadedVersion, Math.max(itemVersion, tombstones.getOrDefault(key, Long.MIN_VALUE)));
+    private long heldVersion(long itemVersion, Long tombstone) {
+        return Math.max(loadedVersion, Math.max(itemVersion, tombstone == null ? Long.MIN_VALUE : tombstone));
     }
 
     private static Flag model(CompiledFlag compiled) {
         return compiled == null ? null : compiled.flag();
     }
 
+    /** Adds {@code key} under each of {@code targets}. */
+    private static void index(Map<String, Set<String>> index, String key, Set<String> targets) {
+        targets.forEach(
+                target -> index.computeIfAbsent(target, t -> new HashSet<>()).add(key));
+    }
+
+    private static Set<String> entry(ShardedMap<Set<String>> index, String key) {
+        Set<String> keys = index.get(key);
+        return keys == null ? Set.of() : keys;
+    }
+
     /**
-     * The changed flags plus every flag that depends on one of them or on a changed segment,
-     * directly or through a chain of prerequisites.
+     * Records in {@code changes} (copies of the touched entries of {@code index}) that flag {@code
+     * key} now points at {@code targets(now)} instead of {@code targets(was)}.
      */
-    private static Set<String> dependents(
-            Map<String, CompiledFlag> flags,
-            Map<String, Flag> upserts,
-            Set<String> changedFlags,
-            Set<String> changedSegments) {
-        Map<String, List<String>> prerequisiteOf = new HashMap<>();
-        Set<String> result = new HashSet<>(changedFlags);
-        Deque<String> queue = new ArrayDeque<>(changedFlags);
-        for (CompiledFlag f : flags.values()) {
-            String key = f.flag().key();
-            if (upserts.containsKey(key)) {
-                continue; // indexed below from its new definition
-            }
-            f.prerequisiteKeys().forEach(p -> prerequisiteOf
-                    .computeIfAbsent(p, k -> new ArrayList<>())
-                    .add(key));
-            if (!Collections.disjoint(f.segmentKeys(), changedSegments) && result.add(key)) {
-                queue.add(key);
+    private static void reindex(
+            ShardedMap<Set<String>> index,
+            Map<String, Set<String>> changes,
+            String key,
+            CompiledFlag was,
+            CompiledFlag now,
+            Function<CompiledFlag, Set<String>> targets) {
+        Set<String> before = was == null ? Set.of() : targets.apply(was);
+        Set<String> after = now == null ? Set.of() : targets.apply(now);
+        if (before.equals(after)) {
+            return;
+        }
+        for (String target : before) {
+            if (!after.contains(target)) {
+                changes.computeIfAbsent(target, t -> copy(index.get(t))).remove(key);
             }
         }
-        for (Flag f : upserts.values()) {
-            f.prerequisites().forEach(p -> prerequisiteOf
-                    .computeIfAbsent(p.flagKey(), k -> new ArrayList<>())
-                    .add(f.key()));
-        }
-        while (!queue.isEmpty()) {
-            for (String dependent : prerequisiteOf.getOrDefault(queue.poll(), List.of())) {
-                if (result.add(dependent)) {
-                    queue.add(dependent);
-                }
+        for (String target : after) {
+            if (!before.contains(target)) {
+                changes.computeIfAbsent(target, t -> copy(index.get(t))).add(key);
             }
         }
-        return result;
+    }
+
+    private static Set<String> copy(Set<String> entry) {
+        return entry == null ? new HashSet<>() : new HashSet<>(entry);
+    }
+
+    /** The changed index entries as stored: an emptied entry is removed. */
+    private static Map<String, Set<String>> frozen(Map<String, Set<String>> changes) {
+        changes.replaceAll((target, keys) -> keys.isEmpty() ? null : keys);
+        return changes;
     }
 
     /** The version of the last write applied (or of the full load). */
@@ -263,7 +363,7 @@ public final class CompiledSnapshot {
      * evaluate to ERROR/MALFORMED_FLAG; an immutable map, empty when everything compiled.
      */
     public Map<String, String> problems() {
-        return problems;
+        return problemView;
     }
 
     /**

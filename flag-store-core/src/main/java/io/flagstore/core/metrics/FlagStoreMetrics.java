@@ -2,6 +2,7 @@ package io.flagstore.core.metrics;
 
 import io.flagstore.core.ClientState;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.FlagSnapshot;
 import io.flagstore.core.ListenerRegistration;
 import io.flagstore.core.model.Flag;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -89,7 +90,7 @@ public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
                             .tags(tags)
                             .register(registry));
         }
-        binding.listener = client.onChange(event -> binding.syncFlags());
+        binding.listener = client.onChange(event -> binding.flagChanged(event.key()));
         binding.syncFlags();
     }
 
@@ -130,6 +131,34 @@ public final class FlagStoreMetrics implements MeterBinder, AutoCloseable {
          */
         private List<Meter> owned(String name, Tags tags, Function<Tags, Meter> register) {
             return registry.find(name).tags(tags).meter() == null ? List.of(register.apply(tags)) : List.of();
+        }
+
+        /**
+         * Follows one flag's change in O(1), so an update costs the same with 10 or 10,000 flags:
+         * only a removal that frees a slot under the cap rescans the flag set to fill it in key order.
+         */
+        synchronized void flagChanged(String key) {
+            if (closed) {
+                return;
+            }
+            FlagSnapshot snapshot = client.snapshot();
+            if (snapshot.flag(key).isPresent()) {
+                if (!perFlag.containsKey(key) && perFlag.size() < options.maxTaggedFlags()) {
+                    if (snapshot.size() <= options.maxTaggedFlags()) {
+                        perFlag.put(key, registerFlag(key)); // every flag fits: order does not matter
+                    } else {
+                        syncFlags();
+                    }
+                }
+            } else {
+                List<Meter> gauges = perFlag.remove(key);
+                if (gauges != null) {
+                    gauges.forEach(registry::remove);
+                    if (snapshot.size() > perFlag.size()) {
+                        syncFlags();
+                    }
+                }
+            }
         }
 
         synchronized void syncFlags() {
