@@ -344,11 +344,10 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     }
 
     private Object call(int port, String... command) {
-        String password = sentinels.stream()
-                .filter(s -> s.port == port)
-                .map(s -> s.password)
-                .findFirst()
-                .orElse(null);
+        String password = null; // data nodes need none; sentinels may
+        for (Node s : sentinels) {
+            password = s.port == port ? s.password : password;
+        }
         try {
             return Resp.pipeline("127.0.0.1", port, null, password, List.<String[]>of(command))
                     .get(0);
