@@ -27,6 +27,20 @@ final class ConnectionOptions {
     Path redisCa;
 
     @Option(
+            names = "--sentinel-user",
+            paramLabel = "USER",
+            description = "ACL user the sentinels of a redis-sentinel:// URL are asked as (env "
+                    + Flagctl.ENV_SENTINEL_USER + "; default: their default user).")
+    String sentinelUser;
+
+    @Option(
+            names = "--sentinel-password",
+            paramLabel = "PASSWORD",
+            description = "Password of sentinels with requirepass or ACL users (env " + Flagctl.ENV_SENTINEL_PASSWORD
+                    + ", preferred: command lines are visible in ps). The URL's password is the data nodes'.")
+    String sentinelPassword;
+
+    @Option(
             names = {"-n", "--namespace"},
             paramLabel = "NS",
             description = "Namespace (environment) (env " + Flagctl.ENV_NAMESPACE + ", default "
@@ -66,6 +80,7 @@ final class ConnectionOptions {
                     .commandTimeout(timeout)
                     .trustedCertificate(redisCa)
                     .replicaAcks(replicaAcks, replicaAckTimeout)
+                    .sentinelCredentials(sentinelUser, sentinelPassword)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(

@@ -66,6 +66,8 @@ public final class RedisOptions {
     private final Path trustedCertificate;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
+    private final String sentinelUser;
+    private final String sentinelPassword;
 
     private RedisOptions(Builder b) {
         this.uri = b.uri;
@@ -75,6 +77,8 @@ public final class RedisOptions {
         this.trustedCertificate = b.trustedCertificate;
         this.replicaAcks = b.replicaAcks;
         this.replicaAckTimeout = b.replicaAckTimeout;
+        this.sentinelUser = b.sentinelUser;
+        this.sentinelPassword = b.sentinelPassword;
     }
 
     /** A builder with every default. */
@@ -95,7 +99,8 @@ public final class RedisOptions {
                 .commandTimeout(commandTimeout)
                 .connectTimeout(connectTimeout)
                 .trustedCertificate(trustedCertificate)
-                .replicaAcks(replicaAcks, replicaAckTimeout);
+                .replicaAcks(replicaAcks, replicaAckTimeout)
+                .sentinelCredentials(sentinelUser, sentinelPassword);
     }
 
     /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
@@ -144,6 +149,20 @@ public final class RedisOptions {
         return replicaAckTimeout;
     }
 
+    /**
+     * The ACL user the sentinels are asked as, or {@code null} for their default user (or none set).
+     */
+    public String sentinelUser() {
+        return sentinelUser;
+    }
+
+    /**
+     * The password the sentinels are asked with, or {@code null} when they need none. Do not log it.
+     */
+    public String sentinelPassword() {
+        return sentinelPassword;
+    }
+
     /** Whether the URI asks for TLS ({@code rediss://}, {@code rediss-sentinel://} or {@code rediss-cluster://}). */
     public boolean tls() {
         return isTls(uri);
@@ -152,6 +171,10 @@ public final class RedisOptions {
     /** Whether the URI names a Redis Cluster ({@code redis-cluster://} or {@code rediss-cluster://}). */
     public boolean cluster() {
         return uri.startsWith(CLUSTER) || uri.startsWith(TLS_CLUSTER);
+    }
+
+    private static boolean namesSentinels(String uri) {
+        return uri.startsWith("redis-sentinel:") || uri.startsWith("rediss-sentinel:");
     }
 
     private static boolean isTls(String uri) {
@@ -172,13 +195,23 @@ public final class RedisOptions {
                 && connectTimeout.equals(other.connectTimeout)
                 && Objects.equals(trustedCertificate, other.trustedCertificate)
                 && replicaAcks == other.replicaAcks
-                && replicaAckTimeout.equals(other.replicaAckTimeout);
+                && replicaAckTimeout.equals(other.replicaAckTimeout)
+                && Objects.equals(sentinelUser, other.sentinelUser)
+                && Objects.equals(sentinelPassword, other.sentinelPassword);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                uri, namespace, commandTimeout, connectTimeout, trustedCertificate, replicaAcks, replicaAckTimeout);
+                uri,
+                namespace,
+                commandTimeout,
+                connectTimeout,
+                trustedCertificate,
+                replicaAcks,
+                replicaAckTimeout,
+                sentinelUser,
+                sentinelPassword);
     }
 
     @Override
@@ -186,7 +219,11 @@ public final class RedisOptions {
         return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
                 + ", connectTimeout=" + connectTimeout
                 + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate)
-                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout) + "]";
+                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout)
+                + (sentinelPassword == null
+                        ? ""
+                        : ", sentinelCredentials=" + (sentinelUser == null ? "" : sentinelUser) + ":***")
+                + "]";
     }
 
     /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
@@ -198,6 +235,8 @@ public final class RedisOptions {
         private Path trustedCertificate;
         private int replicaAcks;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+        private String sentinelUser;
+        private String sentinelPassword;
 
         private Builder() {}
 
@@ -210,8 +249,8 @@ public final class RedisOptions {
          * <p>Behind Redis Sentinel: {@code redis-sentinel://[user[:password]@]host[:port][,host[:port]...][/database]#master}
          * (or {@code rediss-sentinel://}): the sentinels' addresses (port 26379 by default) and the master
          * name of their {@code sentinel monitor} line. Every connection, and every reconnection, asks the
-         * sentinels for the current master; the credentials are the data nodes', and the sentinels are
-         * reached without a password (docs/operations.md, "Sentinel").
+         * sentinels for the current master. The URI's credentials are the data nodes'; sentinels that
+         * need a password get it from {@link #sentinelCredentials} (docs/operations.md, "Sentinel").
          *
          * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
          */
@@ -340,13 +379,35 @@ public final class RedisOptions {
         }
 
         /**
+         * Sets the credentials the sentinels of a {@code redis-sentinel://} URI are asked with, for
+         * sentinels with {@code requirepass} or ACL users (Redis 6.2+); the data nodes keep the URI's.
+         * {@code password} {@code null} clears them.
+         *
+         * @param user the sentinels' ACL user, or {@code null} for their default user
+         * @throws IllegalArgumentException if a user is given without a password
+         */
+        public Builder sentinelCredentials(String user, String password) {
+            if (user != null && password == null) {
+                throw new IllegalArgumentException("sentinel user '" + user + "' given without a password");
+            }
+            this.sentinelUser = user;
+            this.sentinelPassword = password;
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @throws IllegalArgumentException if a trusted certificate is set for a {@code redis://} URI
-         *     (it would silently not be used: the connection would not be encrypted), or if replica
-         *     acknowledgement is on with a timeout not shorter than the command timeout
+         *     (it would silently not be used: the connection would not be encrypted), if replica
+         *     acknowledgement is on with a timeout not shorter than the command timeout, or if sentinel
+         *     credentials are set for a URI that names no sentinels
          */
         public RedisOptions build() {
+            if (sentinelPassword != null && !namesSentinels(uri)) {
+                throw new IllegalArgumentException("sentinel credentials are set but the URI '" + redact(uri)
+                        + "' names no sentinels: use redis-sentinel://");
+            }
             if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) >= 0) {
                 throw new IllegalArgumentException("replicaAckTimeout (" + replicaAckTimeout
                         + ") must be shorter than commandTimeout (" + commandTimeout + "): waiting for replicas"

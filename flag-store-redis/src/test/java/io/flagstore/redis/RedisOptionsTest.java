@@ -188,4 +188,34 @@ class RedisOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("would weaken TLS");
     }
+
+    @Test
+    void sentinelCredentialsAreKeptApartAndNeverShown() {
+        RedisOptions options = RedisOptions.builder()
+                .uri("redis-sentinel://flags:data-pw@h1,h2#m")
+                .sentinelCredentials("watcher", "sentinel-pw")
+                .build();
+        assertThat(options.sentinelUser()).isEqualTo("watcher");
+        assertThat(options.sentinelPassword()).isEqualTo("sentinel-pw");
+        assertThat(options.toString())
+                .contains("sentinelCredentials=watcher:***")
+                .doesNotContain("sentinel-pw")
+                .doesNotContain("data-pw");
+        assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+        assertThat(options.toBuilder().sentinelCredentials(null, null).build().sentinelPassword())
+                .isNull();
+    }
+
+    @Test
+    void refusesSentinelCredentialsThatCouldNotBeUsed() {
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .uri("redis://h:1")
+                        .sentinelCredentials(null, "pw")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names no sentinels");
+        assertThatThrownBy(() -> RedisOptions.builder().sentinelCredentials("watcher", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sentinel user 'watcher' given without a password");
+    }
 }

@@ -9,6 +9,7 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
 import java.util.List;
@@ -26,7 +27,13 @@ public final class RedisSupport {
     public static RedisURI redisUri(RedisOptions options) {
         RedisURI uri = RedisURI.create(options.uri());
         uri.setTimeout(options.commandTimeout());
-        uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(options.commandTimeout()));
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinel.setTimeout(options.commandTimeout());
+            if (options.sentinelPassword() != null) {
+                sentinel.setCredentialsProvider(new StaticCredentialsProvider(
+                        options.sentinelUser(), options.sentinelPassword().toCharArray()));
+            }
+        }
         return uri;
     }
 
@@ -82,6 +89,12 @@ public final class RedisSupport {
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
                             + " role (docs/operations.md, \"Access control\"): " + detail,
                     role,
+                    e);
+        }
+        if ((detail.contains("WRONGPASS") || detail.contains("NOAUTH")) && detail.contains("Redis Sentinel")) {
+            return new AccessDeniedException(
+                    "the sentinels of " + where + " refused the credentials (the sentinels' are set apart from the"
+                            + " URI's, which are the data nodes': RedisOptions.Builder.sentinelCredentials): " + detail,
                     e);
         }
         if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {

@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -146,7 +147,7 @@ public final class SourceLoop {
     private boolean subscribed;
     private boolean reselect; // a cluster subscription was lost: find the slot's master again
     private boolean reset;
-    private boolean verifyHeld; // after a disconnect: the next full load must not trust held definitions
+    private boolean verifyHeld; // after a disconnect: the next full load checks what is held against Redis
     private long disconnectedAtMillis; // wall ms of the last disconnect
     private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
@@ -675,17 +676,21 @@ public final class SourceLoop {
         boolean verify = verifyHeld;
         verifyHeld = false;
         boolean sameEpoch = fromRedis && result.epoch().equals(epoch);
-        // same epoch: a hash still at the version held decodes to what is held; skip the work, unless a
-        // reconnect may have reached a node where that version holds another write
-        boolean reuse = sameEpoch && !verify;
+        // same epoch: a hash still holding the write held decodes to what is held; skip the work
         Map<String, Flag> loaded = decodeAll(
-                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, reuse ? flags : Map.of());
+                result.flags(),
+                FlagHashCodec::fromFields,
+                Flag::key,
+                Flag::version,
+                Flag::updatedAt,
+                sameEpoch ? flags : Map.of());
         Map<String, Segment> loadedSegments = decodeAll(
                 result.segments(),
                 FlagHashCodec::segmentFromFields,
                 Segment::key,
                 Segment::version,
-                reuse ? segments : Map.of());
+                Segment::updatedAt,
+                sameEpoch ? segments : Map.of());
         // a corrupt hash keeps the definition held before (if any)
         result.flags().keySet().forEach(key -> keepHeld(key, loaded, flags));
         result.segments().keySet().forEach(key -> keepHeld(key, loadedSegments, segments));
@@ -737,10 +742,15 @@ public final class SourceLoop {
     }
 
     private void catchUp(SyncResult result) {
-        Map<String, Flag> changed =
-                decodeAll(result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Map.of());
+        Map<String, Flag> changed = decodeAll(
+                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Flag::updatedAt, Map.of());
         Map<String, Segment> changedSegments = decodeAll(
-                result.segments(), FlagHashCodec::segmentFromFields, Segment::key, Segment::version, Map.of());
+                result.segments(),
+                FlagHashCodec::segmentFromFields,
+                Segment::key,
+                Segment::version,
+                Segment::updatedAt,
+                Map.of());
         epoch = result.epoch();
         if (result.version() == applied && changed.isEmpty() && changedSegments.isEmpty()) {
             return;
@@ -758,7 +768,7 @@ public final class SourceLoop {
 
     /**
      * Decodes hashes (in parallel when there are many: a cold start of thousands of flags is
-     * dominated by this), reusing {@code reusable} definitions whose version matches the hash's;
+     * dominated by this), reusing {@code reusable} definitions of the write the hash holds;
      * a hash that does not decode is counted, logged once and left out.
      */
     private <T> Map<String, T> decodeAll(
@@ -766,6 +776,7 @@ public final class SourceLoop {
             Function<Map<String, String>, T> codec,
             Function<T, String> keyOf,
             ToLongFunction<T> versionOf,
+            Function<T, Instant> updatedAtOf,
             Map<String, T> reusable) {
         Map<String, T> good = new ConcurrentHashMap<>();
         Map<String, RuntimeException> bad = new ConcurrentHashMap<>();
@@ -777,7 +788,7 @@ public final class SourceLoop {
             String key = e.getKey();
             Map<String, String> hash = e.getValue();
             T held = reusable.get(key);
-            if (held != null && Long.toString(versionOf.applyAsLong(held)).equals(hash.get("version"))) {
+            if (held != null && sameWrite(versionOf.applyAsLong(held), updatedAtOf.apply(held), hash)) {
                 good.put(key, held);
                 return;
             }
@@ -793,6 +804,23 @@ public final class SourceLoop {
         });
         bad.forEach((key, ex) -> corrupt(key, hashes.get(key), ex));
         return new HashMap<>(good);
+    }
+
+    /**
+     * Whether {@code hash} holds the write a definition at {@code version}, written at {@code
+     * updatedAt}, came from: the version alone is not enough after a failover, which may put another
+     * write under a version this client applied.
+     */
+    private static boolean sameWrite(long version, Instant updatedAt, Map<String, String> hash) {
+        String at = hash.get("updatedAt");
+        try {
+            return Long.toString(version).equals(hash.get("version"))
+                    && updatedAt != null
+                    && at != null
+                    && Instant.parse(at).equals(updatedAt);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private void corrupt(String key, Map<String, String> hash, RuntimeException e) {
