@@ -14,7 +14,8 @@ final class ConnectionOptions {
             names = "--redis",
             paramLabel = "URL",
             description = "Redis URL: redis://[[user]:password@]host[:port][/db] or rediss:// for TLS; behind Sentinel"
-                    + " redis-sentinel://[[user]:password@]host[:port][,host[:port]...][/db]#MASTER (env "
+                    + " redis-sentinel://[[user]:password@]host[:port][,host[:port]...][/db]#MASTER; a Redis Cluster:"
+                    + " redis-cluster://[[user]:password@]host:port[,host:port...] (rediss-cluster:// for TLS) (env "
                     + Flagctl.ENV_REDIS + ", default " + Flagctl.DEFAULT_REDIS + ").")
     String redis;
 
@@ -24,6 +25,20 @@ final class ConnectionOptions {
             description = "CA certificate(s), PEM, trusted for rediss:// instead of the JVM's trust store (env "
                     + Flagctl.ENV_REDIS_CA + "). The server's certificate is always verified, host name included.")
     Path redisCa;
+
+    @Option(
+            names = "--sentinel-user",
+            paramLabel = "USER",
+            description = "ACL user the sentinels of a redis-sentinel:// URL are asked as (env "
+                    + Flagctl.ENV_SENTINEL_USER + "; default: their default user).")
+    String sentinelUser;
+
+    @Option(
+            names = "--sentinel-password",
+            paramLabel = "PASSWORD",
+            description = "Password of sentinels with requirepass or ACL users (env " + Flagctl.ENV_SENTINEL_PASSWORD
+                    + ", preferred: command lines are visible in ps). The URL's password is the data nodes'.")
+    String sentinelPassword;
 
     @Option(
             names = {"-n", "--namespace"},
@@ -65,13 +80,15 @@ final class ConnectionOptions {
                     .commandTimeout(timeout)
                     .trustedCertificate(redisCa)
                     .replicaAcks(replicaAcks, replicaAckTimeout)
+                    .sentinelCredentials(sentinelUser, sentinelPassword)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     ExitCodes.USAGE,
                     Redaction.scrub(e.getMessage(), redis),
                     "--redis takes a redis:// or rediss:// URL (user and password optional), or"
-                            + " redis-sentinel://host:port,host:port#MASTER; --namespace matches"
+                            + " redis-sentinel://host:port,host:port#MASTER, or redis-cluster://host:port[,host:port...];"
+                            + " --namespace matches"
                             + " [a-z0-9][a-z0-9._-]{0,63}; --redis-ca (" + Flagctl.ENV_REDIS_CA
                             + ") is a PEM certificate file and needs rediss://; --replica-acks ("
                             + Flagctl.ENV_REPLICA_ACKS + ") is 0 or more, --replica-ack-timeout shorter than"

@@ -157,6 +157,10 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof IllegalArgumentException) {
             return "nothing was written; see '" + cl.getCommandSpec().qualifiedName() + " --help'";
         }
+        if (ex instanceof AccessDeniedException && ex.getMessage().startsWith("the sentinels")) {
+            return "give the sentinels' password with " + Flagctl.ENV_SENTINEL_PASSWORD + " (--sentinel-password) and"
+                    + " their user, if any, with --sentinel-user; docs/operations.md, \"Sentinel\"";
+        }
         if (ex instanceof AccessDeniedException denied) {
             return denied.requiredRole() == null
                     ? "Redis refused the credentials: check the user and password in --redis / " + Flagctl.ENV_REDIS

@@ -69,6 +69,8 @@ public final class Flagctl implements Callable<Integer> {
     static final String ENV_NAMESPACE = "FLAGSTORE_NAMESPACE";
     static final String ENV_REDIS_CA = "FLAGSTORE_REDIS_CA";
     static final String ENV_REPLICA_ACKS = "FLAGSTORE_REPLICA_ACKS";
+    static final String ENV_SENTINEL_USER = "FLAGSTORE_SENTINEL_USER";
+    static final String ENV_SENTINEL_PASSWORD = "FLAGSTORE_SENTINEL_PASSWORD";
     static final String DEFAULT_REDIS = "redis://127.0.0.1:6379";
     static final String DEFAULT_NAMESPACE = "default";
 
@@ -127,6 +129,12 @@ public final class Flagctl implements Callable<Integer> {
                 }
                 if (name.equals("--redis-ca")) {
                     return env.get(ENV_REDIS_CA);
+                }
+                if (name.equals("--sentinel-user")) {
+                    return env.get(ENV_SENTINEL_USER);
+                }
+                if (name.equals("--sentinel-password")) {
+                    return env.get(ENV_SENTINEL_PASSWORD);
                 }
                 if (name.equals("--replica-acks")) {
                     return env.getOrDefault(ENV_REPLICA_ACKS, "0");

@@ -12,6 +12,8 @@ import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
 import io.flagstore.redis.testing.RedisSentinelExtension;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -23,12 +25,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * service that followed the failover, and {@code --replica-acks} reports the missing replica.
  */
 class FlagctlSentinelIT {
+    private static final String SENTINEL_PASSWORD = "sentinel-s3cret";
+
     @RegisterExtension
-    static RedisSentinelExtension sentinel = new RedisSentinelExtension();
+    static RedisSentinelExtension sentinel = new RedisSentinelExtension().withSentinelPassword(SENTINEL_PASSWORD);
+
+    /** A shell pointed at the sentinels, their password in the environment. */
+    private static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(Cli.env(sentinel.uri(), "ops"));
+        env.put(Flagctl.ENV_SENTINEL_PASSWORD, SENTINEL_PASSWORD);
+        return env;
+    }
 
     @Test
     void everyCommandWorksThroughTheSentinelsBeforeAndAfterAFailover() {
-        Map<String, String> env = Cli.env(sentinel.uri(), "ops");
+        Map<String, String> env = env();
         AtomicLong applied = new AtomicLong(-1);
         RedisFlagSource service = startService(applied);
         try {
@@ -87,6 +98,16 @@ class FlagctlSentinelIT {
         assertThat(unreachable.err())
                 .contains("cannot reach Redis at redis-sentinel://:***@127.0.0.1:1#flagstore")
                 .doesNotContain("secret");
+
+        Map<String, String> wrongPassword = new HashMap<>(env());
+        wrongPassword.put(Flagctl.ENV_SENTINEL_PASSWORD, "wrong");
+        for (Map<String, String> env : List.of(Cli.env(sentinel.uri(), "ops"), wrongPassword)) {
+            Cli.Result refused = Cli.run(env, Cli.NO_TERMINAL, "list");
+            assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(5);
+            assertThat(refused.err())
+                    .contains("the sentinels of " + sentinel.uri() + " refused the credentials")
+                    .contains("hint: give the sentinels' password with FLAGSTORE_SENTINEL_PASSWORD");
+        }
     }
 
     /** A service instance through the sentinels, recording the version it applied. */
@@ -95,6 +116,7 @@ class FlagctlSentinelIT {
                 .options(RedisOptions.builder()
                         .uri(sentinel.uri())
                         .namespace("ops")
+                        .sentinelCredentials(null, SENTINEL_PASSWORD)
                         .build())
                 .serviceName("checkout-service")
                 .reconcileInterval(Duration.ofSeconds(1))

@@ -24,20 +24,19 @@ import io.flagstore.redis.internal.Json;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.LuaScript;
 import io.flagstore.redis.internal.PresenceJson;
+import io.flagstore.redis.internal.RedisConnections;
 import io.flagstore.redis.internal.RedisSupport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -131,14 +130,14 @@ public final class FlagAdmin implements AutoCloseable {
 
     private final RedisOptions options;
     private final KeySchema keys;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisCommands<String, String> redis;
-    private final RedisAsyncCommands<String, String> async;
+    private final RedisConnections client;
+    private final RedisConnections.Commands connection;
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, String> async;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int deletedLogLimit = KeySchema.DELETED_LOG_LIMIT;
 
-    private FlagAdmin(RedisOptions options, RedisClient client, StatefulRedisConnection<String, String> connection) {
+    private FlagAdmin(RedisOptions options, RedisConnections client, RedisConnections.Commands connection) {
         this.options = options;
         this.keys = KeySchema.of(options.namespace());
         this.client = client;
@@ -154,14 +153,12 @@ public final class FlagAdmin implements AutoCloseable {
      */
     public static FlagAdmin connect(RedisOptions options) {
         Objects.requireNonNull(options, "options");
-        RedisClient client = RedisClient.create(RedisSupport.redisUri(options));
-        client.setOptions(RedisSupport.clientOptions(options)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        RedisConnections client = RedisConnections.create(
+                options, null, b -> b.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
             return new FlagAdmin(options, client, client.connect());
         } catch (RedisException e) {
-            client.shutdown(0, 2, TimeUnit.SECONDS);
+            client.close();
             throw RedisSupport.translate(e, "connect", options, ROLE);
         }
     }
@@ -213,7 +210,7 @@ public final class FlagAdmin implements AutoCloseable {
         RedisFuture<Long> flagCount = async.zcard(keys.flags());
         RedisFuture<Long> segmentCount = async.zcard(keys.segments());
         RedisFuture<String> server = async.info("server");
-        RedisFuture<Map<String, Long>> subscribers = async.pubsubNumsub(keys.changes());
+        RedisFuture<Map<String, Long>> subscribers = connection.subscribers(keys.changes());
         Map<String, String> m = await("HGETALL", meta);
         String redisVersion = serverVersion(server);
         String createdAt = m.get(KeySchema.META_CREATED_AT);
@@ -575,7 +572,7 @@ public final class FlagAdmin implements AutoCloseable {
             return;
         }
         connection.close();
-        client.shutdown(0, 2, TimeUnit.SECONDS);
+        client.close();
     }
 
     @Override
@@ -641,7 +638,7 @@ public final class FlagAdmin implements AutoCloseable {
         return keys;
     }
 
-    RedisCommands<String, String> commands() {
+    RedisClusterCommands<String, String> commands() {
         return redis;
     }
 
@@ -838,7 +835,8 @@ public final class FlagAdmin implements AutoCloseable {
                 mode.arg,
                 Long.toString(DEFAULT_HEARTBEAT_INTERVAL.multipliedBy(3).toMillis()),
                 keys.prefix(),
-                Integer.toString(changes.size())));
+                Integer.toString(changes.size()),
+                client.publishCommand()));
         args.addAll(items);
         if (claim != null) {
             hashKeys.add(keys.scheduled());
@@ -872,7 +870,12 @@ public final class FlagAdmin implements AutoCloseable {
         try {
             // WAIT 0 would block forever: never round a short timeout down to it (the options keep it below
             // the command timeout, so Lettuce does not expire the command first)
-            acknowledged = await("WAIT", async.waitForReplication(required, Math.max(1, timeout.toMillis())));
+            // in a cluster, on the connection to the slot's master that ran the script (a keyless WAIT would go
+            // to an arbitrary node)
+            acknowledged = await(
+                    "WAIT",
+                    call("WAIT", () -> connection.masterOf(keys.version()))
+                            .waitForReplication(required, Math.max(1, timeout.toMillis())));
         } catch (StoreUnavailableException e) {
             throw new ReplicationException(options.redactedUri(), version, 0, required, timeout, e);
         }

@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *         .build();
  * }</pre>
  *
+ * <p>A Redis Cluster is named by {@code redis-cluster://[user:password@]host:port[,host:port...]}
+ * (seed nodes; {@code rediss-cluster://} for TLS): docs/operations.md, "Redis Cluster".
+ *
  * <p>With {@code rediss://} the server's certificate is always verified, host name included: against
  * the JVM's default trust store, or against {@link Builder#trustedCertificate(Path)} (docs/operations.md,
  * "TLS").
@@ -45,6 +48,8 @@ public final class RedisOptions {
     /** Default time a write waits for {@link #replicaAcks()} replicas (when that is not 0). */
     public static final Duration DEFAULT_REPLICA_ACK_TIMEOUT = Duration.ofSeconds(1);
 
+    private static final String CLUSTER = "redis-cluster:";
+    private static final String TLS_CLUSTER = "rediss-cluster:";
     /** The password of {@code //user:password@} or of {@code //password@} (Lettuce reads that as a password). */
     private static final Pattern USER_INFO = Pattern.compile("(//(?:[^/@:]*:)?)[^/@]*@");
 
@@ -61,6 +66,8 @@ public final class RedisOptions {
     private final Path trustedCertificate;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
+    private final String sentinelUser;
+    private final String sentinelPassword;
 
     private RedisOptions(Builder b) {
         this.uri = b.uri;
@@ -70,6 +77,8 @@ public final class RedisOptions {
         this.trustedCertificate = b.trustedCertificate;
         this.replicaAcks = b.replicaAcks;
         this.replicaAckTimeout = b.replicaAckTimeout;
+        this.sentinelUser = b.sentinelUser;
+        this.sentinelPassword = b.sentinelPassword;
     }
 
     /** A builder with every default. */
@@ -90,7 +99,8 @@ public final class RedisOptions {
                 .commandTimeout(commandTimeout)
                 .connectTimeout(connectTimeout)
                 .trustedCertificate(trustedCertificate)
-                .replicaAcks(replicaAcks, replicaAckTimeout);
+                .replicaAcks(replicaAcks, replicaAckTimeout)
+                .sentinelCredentials(sentinelUser, sentinelPassword);
     }
 
     /** The Redis URI, credentials included; never null. Do not log it: use {@link #redactedUri()}. */
@@ -139,13 +149,36 @@ public final class RedisOptions {
         return replicaAckTimeout;
     }
 
-    /** Whether the URI asks for TLS ({@code rediss://} or {@code rediss-sentinel://}). */
+    /**
+     * The ACL user the sentinels are asked as, or {@code null} for their default user (or none set).
+     */
+    public String sentinelUser() {
+        return sentinelUser;
+    }
+
+    /**
+     * The password the sentinels are asked with, or {@code null} when they need none. Do not log it.
+     */
+    public String sentinelPassword() {
+        return sentinelPassword;
+    }
+
+    /** Whether the URI asks for TLS ({@code rediss://}, {@code rediss-sentinel://} or {@code rediss-cluster://}). */
     public boolean tls() {
         return isTls(uri);
     }
 
+    /** Whether the URI names a Redis Cluster ({@code redis-cluster://} or {@code rediss-cluster://}). */
+    public boolean cluster() {
+        return uri.startsWith(CLUSTER) || uri.startsWith(TLS_CLUSTER);
+    }
+
+    private static boolean namesSentinels(String uri) {
+        return uri.startsWith("redis-sentinel:") || uri.startsWith("rediss-sentinel:");
+    }
+
     private static boolean isTls(String uri) {
-        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:");
+        return uri.startsWith("rediss:") || uri.startsWith("rediss-sentinel:") || uri.startsWith(TLS_CLUSTER);
     }
 
     /** Replaces the password of a {@code redis://[user:]password@host} string with {@code ***}. */
@@ -162,13 +195,23 @@ public final class RedisOptions {
                 && connectTimeout.equals(other.connectTimeout)
                 && Objects.equals(trustedCertificate, other.trustedCertificate)
                 && replicaAcks == other.replicaAcks
-                && replicaAckTimeout.equals(other.replicaAckTimeout);
+                && replicaAckTimeout.equals(other.replicaAckTimeout)
+                && Objects.equals(sentinelUser, other.sentinelUser)
+                && Objects.equals(sentinelPassword, other.sentinelPassword);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(
-                uri, namespace, commandTimeout, connectTimeout, trustedCertificate, replicaAcks, replicaAckTimeout);
+                uri,
+                namespace,
+                commandTimeout,
+                connectTimeout,
+                trustedCertificate,
+                replicaAcks,
+                replicaAckTimeout,
+                sentinelUser,
+                sentinelPassword);
     }
 
     @Override
@@ -176,7 +219,11 @@ public final class RedisOptions {
         return "RedisOptions[uri=" + redactedUri() + ", namespace=" + namespace + ", commandTimeout=" + commandTimeout
                 + ", connectTimeout=" + connectTimeout
                 + (trustedCertificate == null ? "" : ", trustedCertificate=" + trustedCertificate)
-                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout) + "]";
+                + (replicaAcks == 0 ? "" : ", replicaAcks=" + replicaAcks + " within " + replicaAckTimeout)
+                + (sentinelPassword == null
+                        ? ""
+                        : ", sentinelCredentials=" + (sentinelUser == null ? "" : sentinelUser) + ":***")
+                + "]";
     }
 
     /** Builder for {@link RedisOptions}; each setter validates its argument. Not thread-safe. */
@@ -188,18 +235,22 @@ public final class RedisOptions {
         private Path trustedCertificate;
         private int replicaAcks;
         private Duration replicaAckTimeout = DEFAULT_REPLICA_ACK_TIMEOUT;
+        private String sentinelUser;
+        private String sentinelPassword;
 
         private Builder() {}
 
         /**
          * Sets the Redis URI: {@code redis://[user[:password]@]host[:port][/database]}, or
-         * {@code rediss://} for TLS. Special characters in the password must be percent-encoded.
+         * {@code rediss://} for TLS; or a Redis Cluster by its seed nodes,
+         * {@code redis-cluster://[user[:password]@]host:port[,host:port...]} ({@code rediss-cluster://}
+         * for TLS). Special characters in the password must be percent-encoded.
          *
          * <p>Behind Redis Sentinel: {@code redis-sentinel://[user[:password]@]host[:port][,host[:port]...][/database]#master}
          * (or {@code rediss-sentinel://}): the sentinels' addresses (port 26379 by default) and the master
          * name of their {@code sentinel monitor} line. Every connection, and every reconnection, asks the
-         * sentinels for the current master; the credentials are the data nodes', and the sentinels are
-         * reached without a password (docs/operations.md, "Sentinel").
+         * sentinels for the current master. The URI's credentials are the data nodes'; sentinels that
+         * need a password get it from {@link #sentinelCredentials} (docs/operations.md, "Sentinel").
          *
          * @throws IllegalArgumentException if it is not such a URI (the message hides the password)
          */
@@ -214,10 +265,13 @@ public final class RedisOptions {
             String scheme = parsed.getScheme();
             if ("redis-sentinel".equals(scheme) || "rediss-sentinel".equals(scheme)) {
                 requireSentinelAddress(uri, parsed);
+            } else if ("redis-cluster".equals(scheme) || "rediss-cluster".equals(scheme)) {
+                requireSeeds(uri, parsed);
             } else if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri)
-                        + "': the scheme must be redis:// or rediss:// (TLS), or redis-sentinel:// or"
-                        + " rediss-sentinel:// for Sentinel, not " + scheme);
+                        + "': the scheme must be redis:// or rediss:// (TLS), redis-sentinel:// or"
+                        + " rediss-sentinel:// for Sentinel, or redis-cluster:// or rediss-cluster:// for a cluster,"
+                        + " not " + scheme);
             } else if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
                 throw new IllegalArgumentException("invalid Redis URI '" + redact(uri) + "': no host");
             }
@@ -229,6 +283,31 @@ public final class RedisOptions {
             }
             this.uri = uri;
             return this;
+        }
+
+        /** Checks the comma-separated {@code host:port} seed nodes of a cluster URI (a cluster has database 0 only). */
+        private static void requireSeeds(String uri, URI parsed) {
+            String authority = parsed.getRawAuthority() == null ? "" : parsed.getRawAuthority();
+            String seeds = authority.substring(authority.lastIndexOf('@') + 1);
+            String invalid = "invalid Redis Cluster URI '" + redact(uri) + "': ";
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException(invalid + "no seed node (host:port[,host:port...])");
+            }
+            for (String seed : seeds.split(",", -1)) {
+                URI node;
+                try {
+                    node = new URI("redis://" + seed);
+                } catch (URISyntaxException e) {
+                    node = null;
+                }
+                if (node == null || node.getHost() == null || node.getPort() < 1 || node.getPort() > 65535) {
+                    throw new IllegalArgumentException(invalid + "seed node '" + seed + "' is not host:port");
+                }
+            }
+            String path = parsed.getRawPath() == null ? "" : parsed.getRawPath();
+            if (!path.isEmpty() && !path.equals("/") && !path.equals("/0")) {
+                throw new IllegalArgumentException(invalid + "a cluster has only database 0, not " + path.substring(1));
+            }
         }
 
         /**
@@ -300,13 +379,35 @@ public final class RedisOptions {
         }
 
         /**
+         * Sets the credentials the sentinels of a {@code redis-sentinel://} URI are asked with, for
+         * sentinels with {@code requirepass} or ACL users (Redis 6.2+); the data nodes keep the URI's.
+         * {@code password} {@code null} clears them.
+         *
+         * @param user the sentinels' ACL user, or {@code null} for their default user
+         * @throws IllegalArgumentException if a user is given without a password
+         */
+        public Builder sentinelCredentials(String user, String password) {
+            if (user != null && password == null) {
+                throw new IllegalArgumentException("sentinel user '" + user + "' given without a password");
+            }
+            this.sentinelUser = user;
+            this.sentinelPassword = password;
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @throws IllegalArgumentException if a trusted certificate is set for a {@code redis://} URI
-         *     (it would silently not be used: the connection would not be encrypted), or if replica
-         *     acknowledgement is on with a timeout not shorter than the command timeout
+         *     (it would silently not be used: the connection would not be encrypted), if replica
+         *     acknowledgement is on with a timeout not shorter than the command timeout, or if sentinel
+         *     credentials are set for a URI that names no sentinels
          */
         public RedisOptions build() {
+            if (sentinelPassword != null && !namesSentinels(uri)) {
+                throw new IllegalArgumentException("sentinel credentials are set but the URI '" + redact(uri)
+                        + "' names no sentinels: use redis-sentinel://");
+            }
             if (replicaAcks > 0 && replicaAckTimeout.compareTo(commandTimeout) >= 0) {
                 throw new IllegalArgumentException("replicaAckTimeout (" + replicaAckTimeout
                         + ") must be shorter than commandTimeout (" + commandTimeout + "): waiting for replicas"
@@ -315,7 +416,7 @@ public final class RedisOptions {
             if (trustedCertificate != null && !isTls(uri)) {
                 throw new IllegalArgumentException(
                         "a trusted certificate (" + trustedCertificate + ") is set but the URI '" + redact(uri)
-                                + "' is not TLS: use rediss:// (or rediss-sentinel://)");
+                                + "' is not TLS: use rediss:// (or rediss-sentinel://, rediss-cluster://)");
             }
             return new RedisOptions(this);
         }

@@ -95,6 +95,45 @@ class RedisOptionsTest {
     }
 
     @Test
+    void acceptsClusterUrisWithSeedNodes() {
+        RedisOptions plain = RedisOptions.of("redis-cluster://10.0.0.1:7000,10.0.0.2:7001");
+        assertThat(plain.cluster()).isTrue();
+        assertThat(plain.tls()).isFalse();
+        RedisOptions tls = RedisOptions.of("rediss-cluster://flags:s3cret@n1.internal:7000,n2.internal:7000/0");
+        assertThat(tls.cluster()).isTrue();
+        assertThat(tls.tls()).isTrue();
+        assertThat(tls.redactedUri()).isEqualTo("rediss-cluster://flags:***@n1.internal:7000,n2.internal:7000/0");
+        assertThat(tls.toString()).doesNotContain("s3cret");
+        assertThat(RedisOptions.of("redis://h:1").cluster()).isFalse();
+    }
+
+    @Test
+    void refusesMalformedClusterUrisNamingTheProblem() {
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster:///"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no seed node");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://u:secret@n1:7000,n2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed node 'n2' is not host:port")
+                .hasMessageNotContaining("secret");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:7000,,n2:7000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("seed node '' is not host:port");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:99999"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'n1:99999'");
+        assertThatThrownBy(() -> RedisOptions.of("redis-cluster://n1:7000/3"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only database 0");
+        assertThatThrownBy(() -> RedisOptions.of("rediss-cluster://n1:7000?verifyPeer=NONE"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("weaken TLS");
+        assertThatThrownBy(() -> RedisOptions.of("redis-sharded://n1:7000"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("redis-cluster://");
+    }
+
+    @Test
     void acceptsSentinelUris() {
         RedisOptions options =
                 RedisOptions.of("redis-sentinel://flags:s3cret@10.0.0.1:26379,10.0.0.2,s3.internal:26380/2#prod-flags");
@@ -148,5 +187,35 @@ class RedisOptionsTest {
                         .uri("redis-sentinel://h1?verifyPeer=NONE#m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("would weaken TLS");
+    }
+
+    @Test
+    void sentinelCredentialsAreKeptApartAndNeverShown() {
+        RedisOptions options = RedisOptions.builder()
+                .uri("redis-sentinel://flags:data-pw@h1,h2#m")
+                .sentinelCredentials("watcher", "sentinel-pw")
+                .build();
+        assertThat(options.sentinelUser()).isEqualTo("watcher");
+        assertThat(options.sentinelPassword()).isEqualTo("sentinel-pw");
+        assertThat(options.toString())
+                .contains("sentinelCredentials=watcher:***")
+                .doesNotContain("sentinel-pw")
+                .doesNotContain("data-pw");
+        assertThat(options.toBuilder().build()).isEqualTo(options).hasSameHashCodeAs(options);
+        assertThat(options.toBuilder().sentinelCredentials(null, null).build().sentinelPassword())
+                .isNull();
+    }
+
+    @Test
+    void refusesSentinelCredentialsThatCouldNotBeUsed() {
+        assertThatThrownBy(() -> RedisOptions.builder()
+                        .uri("redis://h:1")
+                        .sentinelCredentials(null, "pw")
+                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names no sentinels");
+        assertThatThrownBy(() -> RedisOptions.builder().sentinelCredentials("watcher", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sentinel user 'watcher' given without a password");
     }
 }

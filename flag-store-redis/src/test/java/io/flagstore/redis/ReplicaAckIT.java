@@ -39,6 +39,10 @@ class ReplicaAckIT {
         replica.execute("REPLICAOF", "127.0.0.1", Integer.toString(master.port()));
         await().atMost(Duration.ofSeconds(10)).until(() -> String.valueOf(replica.execute("INFO", "replication"))
                 .contains("master_link_status:up"));
+        // after a diskless sync the master holds the write stream back until the replica's first ACK (sent
+        // once a second): wait until a write arrives, or the first WAIT of a test may time out
+        master.execute("SET", "replication-started", "1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(replica.execute("GET", "replication-started")));
     }
 
     private static RedisOptions options(RedisServerExtension redis, String namespace, int acks) {

@@ -3,7 +3,7 @@ package io.flagstore.redis.internal;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -61,7 +61,8 @@ public final class LuaScript {
     }
 
     /** Runs the script; Lettuce exceptions propagate unchanged. */
-    public <T> T run(RedisCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+    public <T> T run(
+            RedisClusterCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
         try {
             return commands.evalsha(sha1, type, keys, args);
         } catch (RedisNoScriptException e) {
@@ -75,7 +76,7 @@ public final class LuaScript {
      * Redis 7 lack these commands and get {@link #run}.
      */
     public <T> T runReadOnly(
-            RedisCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+            RedisClusterCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
         try {
             try {
                 return commands.evalshaReadOnly(sha1, type, keys, args);

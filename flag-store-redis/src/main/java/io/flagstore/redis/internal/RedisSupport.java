@@ -9,30 +9,54 @@ import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.StaticCredentialsProvider;
+import io.lettuce.core.cluster.RedisClusterURIUtil;
+import java.net.URI;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** Lettuce plumbing shared by the admin and the source: URI, client options, error mapping. */
 public final class RedisSupport {
+    /** Replies only a cluster node gives to a client that does not follow the cluster's slots. */
+    private static final Pattern CLUSTER_REPLY = Pattern.compile("\\b(?:MOVED|ASK) \\d+ |\\bCROSSSLOT\\b");
+
     private RedisSupport() {}
 
     /** The Lettuce URI for {@code options}, command timeout applied (to the sentinels too, if any). */
     public static RedisURI redisUri(RedisOptions options) {
         RedisURI uri = RedisURI.create(options.uri());
         uri.setTimeout(options.commandTimeout());
-        uri.getSentinels().forEach(sentinel -> sentinel.setTimeout(options.commandTimeout()));
+        for (RedisURI sentinel : uri.getSentinels()) {
+            sentinel.setTimeout(options.commandTimeout());
+            if (options.sentinelPassword() != null) {
+                sentinel.setCredentialsProvider(new StaticCredentialsProvider(
+                        options.sentinelUser(), options.sentinelPassword().toCharArray()));
+            }
+        }
         return uri;
     }
 
     /**
-     * Client options with the connect timeout and the TLS trust material applied; callers may
-     * customise further. Peer verification (certificate chain and host name) stays Lettuce's default,
-     * full.
+     * The seed nodes of a {@code redis-cluster://} (or {@code rediss-cluster://}) URI, each with the
+     * credentials, TLS and command timeout of the URI.
      */
-    public static ClientOptions.Builder clientOptions(RedisOptions options) {
-        ClientOptions.Builder builder = ClientOptions.builder()
-                .socketOptions(SocketOptions.builder()
-                        .connectTimeout(options.connectTimeout())
-                        .build());
+    static List<RedisURI> clusterUris(RedisOptions options) {
+        // Lettuce expands redis://a:1,b:2 into one URI per node, credentials and query applied to each
+        List<RedisURI> uris =
+                RedisClusterURIUtil.toRedisURIs(URI.create(options.uri().replaceFirst("-cluster:", ":")));
+        uris.forEach(uri -> uri.setTimeout(options.commandTimeout()));
+        return uris;
+    }
+
+    /**
+     * Applies the connect timeout and the TLS trust material to {@code builder} (a standalone or a
+     * cluster client's); callers may customise further. Peer verification (certificate chain and host
+     * name) stays Lettuce's default, full.
+     */
+    static <B extends ClientOptions.Builder> B configure(B builder, RedisOptions options) {
+        builder.socketOptions(
+                SocketOptions.builder().connectTimeout(options.connectTimeout()).build());
         if (options.trustedCertificate() != null) {
             builder.sslOptions(SslOptions.builder()
                     .jdkSslProvider()
@@ -52,6 +76,12 @@ public final class RedisSupport {
             RuntimeException e, String command, RedisOptions options, String role) {
         String where = options.redactedUri();
         String detail = describe(e);
+        if (!options.cluster() && CLUSTER_REPLY.matcher(detail).find()) {
+            return new StoreUnavailableException(
+                    "Redis at " + where + " is a cluster node (" + command + " got: " + detail
+                            + "); use redis-cluster://host:port[,host:port...] (docs/operations.md, \"Redis Cluster\")",
+                    e);
+        }
         // NOPERM from a command; scripts report a refused inner command as "ERR The user executing the script can't
         // run..."
         if (detail.contains("NOPERM") || detail.contains("user executing the script can't")) {
@@ -59,6 +89,12 @@ public final class RedisSupport {
                     "Redis at " + where + " refused " + command + ": the Redis user needs the " + role
                             + " role (docs/operations.md, \"Access control\"): " + detail,
                     role,
+                    e);
+        }
+        if ((detail.contains("WRONGPASS") || detail.contains("NOAUTH")) && detail.contains("Redis Sentinel")) {
+            return new AccessDeniedException(
+                    "the sentinels of " + where + " refused the credentials (the sentinels' are set apart from the"
+                            + " URI's, which are the data nodes': RedisOptions.Builder.sentinelCredentials): " + detail,
                     e);
         }
         if (detail.contains("WRONGPASS") || detail.contains("NOAUTH")) {

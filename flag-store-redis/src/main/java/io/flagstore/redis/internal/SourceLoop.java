@@ -11,12 +11,10 @@ import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.ServiceInstance;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -25,8 +23,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,7 +55,11 @@ import java.util.stream.Stream;
  * SUBSCRIBE by itself when it re-activates a reconnected pub/sub connection ({@code
  * StatefulRedisPubSubConnectionImpl.activated} calls {@code resubscribe}) and reports each
  * confirmation through {@code RedisPubSubListener.subscribed}: that callback is the reconnect
- * signal. State here is confined to the updater thread, except the event queue.
+ * signal. In a Redis Cluster the subscription is a shard subscription on the slot's master ({@link
+ * RedisConnections}); Lettuce does not move it when the master changes, so a {@code sunsubscribe}
+ * from Redis or a dropped connection makes the updater subscribe again on the current master, and
+ * that confirmation triggers the catch-up as above. State here is confined to the updater thread,
+ * except the event queue.
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
@@ -81,6 +83,7 @@ public final class SourceLoop {
 
     private enum Signal implements Event {
         SUBSCRIBED,
+        UNSUBSCRIBED,
         DISCONNECTED,
         STOP
     }
@@ -99,9 +102,35 @@ public final class SourceLoop {
 
     // Lettuce: created and closed by the updater thread; pubsub is read by the state listener.
     private ClientResources resources;
-    private RedisClient client;
+    private RedisConnections client;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
-    private StatefulRedisConnection<String, String> commands;
+    private RedisConnections.Commands commands;
+    private final RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
+        @Override
+        public void message(String channel, String message) {
+            events.add(new Message(message));
+        }
+
+        @Override
+        public void smessage(String shardChannel, String message) {
+            events.add(new Message(message));
+        }
+
+        @Override
+        public void subscribed(String channel, long count) {
+            events.add(Signal.SUBSCRIBED);
+        }
+
+        @Override
+        public void ssubscribed(String shardChannel, long count) {
+            events.add(Signal.SUBSCRIBED);
+        }
+
+        @Override
+        public void sunsubscribed(String shardChannel, long count) {
+            events.add(Signal.UNSUBSCRIBED); // Redis ends shard subscriptions when the slot's master changes
+        }
+    };
 
     // What the client holds (updater thread only).
     private boolean fromRedis; // the snapshot came from Redis (not from the backup file)
@@ -116,8 +145,9 @@ public final class SourceLoop {
     // Connection and sync bookkeeping (updater thread only).
     private String host;
     private boolean subscribed;
+    private boolean reselect; // a cluster subscription was lost: find the slot's master again
     private boolean reset;
-    private boolean verifyHeld; // after a disconnect: the next full load must not trust held definitions
+    private boolean verifyHeld; // after a disconnect: the next full load checks what is held against Redis
     private long disconnectedAtMillis; // wall ms of the last disconnect
     private String resetWhy; // the reason reported for the current reset
     private boolean backupTried;
@@ -230,14 +260,11 @@ public final class SourceLoop {
         try {
             if (client == null) {
                 resources = SharedResources.acquire();
-                client = RedisClient.create(resources, RedisSupport.redisUri(settings.options()));
-                client.setOptions(RedisSupport.clientOptions(settings.options())
-                        .autoReconnect(true)
+                client = RedisConnections.create(settings.options(), resources, b -> b.autoReconnect(true)
                         // fail fast while disconnected: the updater retries on its own schedule
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .timeoutOptions(
-                                TimeoutOptions.enabled(settings.options().commandTimeout()))
-                        .build());
+                                TimeoutOptions.enabled(settings.options().commandTimeout())));
                 client.addListener(new RedisConnectionStateListener() {
                     @Override
                     public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -248,20 +275,12 @@ public final class SourceLoop {
                 });
             }
             if (pubsub == null) {
-                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
-                connection.addListener(new RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(String channel, String message) {
-                        events.add(new Message(message));
-                    }
-
-                    @Override
-                    public void subscribed(String channel, long count) {
-                        events.add(Signal.SUBSCRIBED);
-                    }
-                });
-                pubsub = connection;
-                connection.async().subscribe(keys.changes());
+                if (reselect) {
+                    client.refreshTopology(); // the subscription was lost: the slot may have a new master
+                }
+                pubsub = client.connectPubSub(keys.changes(), listener);
+                reselect = false;
+                subscribe();
             }
             if (commands == null) {
                 commands = client.connect();
@@ -269,6 +288,28 @@ public final class SourceLoop {
             connectAt = 0;
         } catch (RedisException e) {
             unreachable("cannot connect", e);
+            connectAt = System.nanoTime() + nextRetryDelay();
+        }
+    }
+
+    private void subscribe() {
+        client.subscribe(pubsub, keys.changes()).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                events.add(Signal.UNSUBSCRIBED);
+            }
+        });
+    }
+
+    /**
+     * In a cluster, a lost shard subscription is made again on the slot's current master (a
+     * connection to the old one may never come back); a standalone connection resubscribes itself
+     * when Lettuce reconnects it.
+     */
+    private void resubscribeElsewhere() {
+        if (client.sharded() && pubsub != null) {
+            client.release(pubsub, keys.changes(), listener);
+            pubsub = null;
+            reselect = true;
             connectAt = System.nanoTime() + nextRetryDelay();
         }
     }
@@ -299,6 +340,10 @@ public final class SourceLoop {
                 // applied, and wrote others under the same versions: only a full load, the next sync, finds them.
                 verifyHeld = true;
                 fullRequested = true;
+                resubscribeElsewhere();
+            } else if (event == Signal.UNSUBSCRIBED) {
+                subscribed = false;
+                resubscribeElsewhere();
             } else if (event instanceof Usage usage) {
                 writeUsage(usage.fields());
             } else {
@@ -455,7 +500,7 @@ public final class SourceLoop {
     /** Compares the namespace head with what is held; a difference asks for a catch-up. */
     private void reconcile() {
         if (pubsub != null && pubsub.isOpen() && !subscribed) {
-            pubsub.async().subscribe(keys.changes()); // a SUBSCRIBE lost with a dropped connection
+            subscribe(); // a SUBSCRIBE lost with a dropped connection
         }
         try {
             List<Object> head = HEAD.runReadOnly(commands.sync(), ScriptOutputType.MULTI, headKeys);
@@ -631,17 +676,21 @@ public final class SourceLoop {
         boolean verify = verifyHeld;
         verifyHeld = false;
         boolean sameEpoch = fromRedis && result.epoch().equals(epoch);
-        // same epoch: a hash still at the version held decodes to what is held; skip the work, unless a
-        // reconnect may have reached a node where that version holds another write
-        boolean reuse = sameEpoch && !verify;
+        // same epoch: a hash still holding the write held decodes to what is held; skip the work
         Map<String, Flag> loaded = decodeAll(
-                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, reuse ? flags : Map.of());
+                result.flags(),
+                FlagHashCodec::fromFields,
+                Flag::key,
+                Flag::version,
+                Flag::updatedAt,
+                sameEpoch ? flags : Map.of());
         Map<String, Segment> loadedSegments = decodeAll(
                 result.segments(),
                 FlagHashCodec::segmentFromFields,
                 Segment::key,
                 Segment::version,
-                reuse ? segments : Map.of());
+                Segment::updatedAt,
+                sameEpoch ? segments : Map.of());
         // a corrupt hash keeps the definition held before (if any)
         result.flags().keySet().forEach(key -> keepHeld(key, loaded, flags));
         result.segments().keySet().forEach(key -> keepHeld(key, loadedSegments, segments));
@@ -693,10 +742,15 @@ public final class SourceLoop {
     }
 
     private void catchUp(SyncResult result) {
-        Map<String, Flag> changed =
-                decodeAll(result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Map.of());
+        Map<String, Flag> changed = decodeAll(
+                result.flags(), FlagHashCodec::fromFields, Flag::key, Flag::version, Flag::updatedAt, Map.of());
         Map<String, Segment> changedSegments = decodeAll(
-                result.segments(), FlagHashCodec::segmentFromFields, Segment::key, Segment::version, Map.of());
+                result.segments(),
+                FlagHashCodec::segmentFromFields,
+                Segment::key,
+                Segment::version,
+                Segment::updatedAt,
+                Map.of());
         epoch = result.epoch();
         if (result.version() == applied && changed.isEmpty() && changedSegments.isEmpty()) {
             return;
@@ -714,7 +768,7 @@ public final class SourceLoop {
 
     /**
      * Decodes hashes (in parallel when there are many: a cold start of thousands of flags is
-     * dominated by this), reusing {@code reusable} definitions whose version matches the hash's;
+     * dominated by this), reusing {@code reusable} definitions of the write the hash holds;
      * a hash that does not decode is counted, logged once and left out.
      */
     private <T> Map<String, T> decodeAll(
@@ -722,6 +776,7 @@ public final class SourceLoop {
             Function<Map<String, String>, T> codec,
             Function<T, String> keyOf,
             ToLongFunction<T> versionOf,
+            Function<T, Instant> updatedAtOf,
             Map<String, T> reusable) {
         Map<String, T> good = new ConcurrentHashMap<>();
         Map<String, RuntimeException> bad = new ConcurrentHashMap<>();
@@ -733,7 +788,7 @@ public final class SourceLoop {
             String key = e.getKey();
             Map<String, String> hash = e.getValue();
             T held = reusable.get(key);
-            if (held != null && Long.toString(versionOf.applyAsLong(held)).equals(hash.get("version"))) {
+            if (held != null && sameWrite(versionOf.applyAsLong(held), updatedAtOf.apply(held), hash)) {
                 good.put(key, held);
                 return;
             }
@@ -749,6 +804,23 @@ public final class SourceLoop {
         });
         bad.forEach((key, ex) -> corrupt(key, hashes.get(key), ex));
         return new HashMap<>(good);
+    }
+
+    /**
+     * Whether {@code hash} holds the write a definition at {@code version}, written at {@code
+     * updatedAt}, came from: the version alone is not enough after a failover, which may put another
+     * write under a version this client applied.
+     */
+    private static boolean sameWrite(long version, Instant updatedAt, Map<String, String> hash) {
+        String at = hash.get("updatedAt");
+        try {
+            return Long.toString(version).equals(hash.get("version"))
+                    && updatedAt != null
+                    && at != null
+                    && Instant.parse(at).equals(updatedAt);
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private void corrupt(String key, Map<String, String> hash, RuntimeException e) {
@@ -967,13 +1039,13 @@ public final class SourceLoop {
         StatefulRedisPubSubConnection<String, String> subscriber = pubsub;
         pubsub = null;
         if (subscriber != null) {
-            subscriber.close();
+            client.release(subscriber, keys.changes(), listener);
         }
         if (commands != null) {
             commands.close();
         }
         if (client != null) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            client.close();
         }
         if (resources != null) {
             SharedResources.release();

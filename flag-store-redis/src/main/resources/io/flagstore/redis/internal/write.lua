@@ -7,7 +7,8 @@
 --       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
 --       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 presence dead-after (ms),
---       17 key prefix, 18 item count, then per item:
+--       17 key prefix, 18 item count, 19 publish command ('PUBLISH', or 'SPUBLISH' in a cluster: the
+--       channel is a shard channel of the namespace's slot), then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
 -- Optional schedule claim (docs/scheduling.md): two more KEYS after the items (the schedule zset and
@@ -82,7 +83,7 @@ end
 
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 19
+local pos = 20
 for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
                  expected = tonumber(ARGV[pos + 3]), hash = KEYS[7 + i], first = pos + 5 }
@@ -178,5 +179,5 @@ end
 
 local message = '{"v":' .. string.format('%d', version) .. ',"epoch":' .. cjson.encode(epoch)
   .. ',"ts":' .. string.format('%d', ts) .. ',' .. ARGV[11]
-local receivers = redis.call('PUBLISH', ARGV[12], message)
+local receivers = redis.call(ARGV[19] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', ARGV[12], message)
 return { version, receivers, ts }

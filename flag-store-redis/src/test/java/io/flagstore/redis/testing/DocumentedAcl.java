@@ -34,12 +34,26 @@ public final class DocumentedAcl {
      * with {@code password}, and returns a URI of the server with those credentials.
      */
     public static String create(RedisServerExtension redis, Role role, String namespace, String user, String password) {
+        redis.execute(command(role, namespace, user, password));
+        return redis.uri().replace("redis://", "redis://" + user + ":" + password + "@");
+    }
+
+    /**
+     * Creates the documented user of {@code role} on every node of {@code cluster} (ACLs are per
+     * node) and returns the cluster's URI with those credentials.
+     */
+    public static String create(
+            RedisClusterExtension cluster, Role role, String namespace, String user, String password) {
+        cluster.executeOnAll(command(role, namespace, user, password));
+        return cluster.uri().replace("redis-cluster://", "redis-cluster://" + user + ":" + password + "@");
+    }
+
+    private static String[] command(Role role, String namespace, String user, String password) {
         List<String> words = new ArrayList<>(List.of(documentedLine(role).split("\\s+")));
         words.replaceAll(w -> w.replace(DOC_NAMESPACE, "{" + namespace + "}")
                 .replace(DOC_PASSWORD, ">" + password)
                 .replace(role.documentedUser, user));
-        redis.execute(words.toArray(String[]::new));
-        return redis.uri().replace("redis://", "redis://" + user + ":" + password + "@");
+        return words.toArray(String[]::new);
     }
 
     /** The {@code ACL SETUSER <user> ...} line of the role, as documented. */

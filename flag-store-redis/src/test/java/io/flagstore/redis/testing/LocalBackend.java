@@ -20,14 +20,21 @@ final class LocalBackend extends LoopbackBackend {
     private final Path binary;
     private final boolean aof;
     private final boolean tls;
+    private final List<String> extraArgs;
     private int tlsPort;
     private TestCertificates certificates;
     private Process process;
 
     LocalBackend(Path binary, boolean aof, boolean tls) {
+        this(binary, aof, tls, List.of());
+    }
+
+    /** A server started with {@code extraArgs} added to its command line (e.g. cluster settings). */
+    LocalBackend(Path binary, boolean aof, boolean tls, List<String> extraArgs) {
         this.binary = binary;
         this.aof = aof;
         this.tls = tls;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** {@code redis-server} from PATH, or {@code null}. */
@@ -94,6 +101,7 @@ final class LocalBackend extends LoopbackBackend {
                 "",
                 "--appendonly",
                 aof ? "yes" : "no"));
+        cmd.addAll(extraArgs);
         if (aof) {
             // Every acknowledged write is on disk before the reply, so a restart loses nothing.
             cmd.addAll(List.of("--appendfsync", "always"));

@@ -43,18 +43,30 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
 
     private final List<Node> dataNodes = new ArrayList<>();
     private final List<Node> sentinels = new ArrayList<>();
+    private String sentinelPassword;
+
+    /**
+     * Protects the sentinels with {@code requirepass} (they authenticate to each other with it too);
+     * clients then need {@code RedisOptions.Builder.sentinelCredentials(null, password)}.
+     */
+    public RedisSentinelExtension withSentinelPassword(String password) {
+        this.sentinelPassword = password;
+        return this;
+    }
 
     /** One redis-server process (data node or sentinel) the harness owns. */
     private static final class Node {
         final int port;
         final Path dir;
+        final String password; // what AUTH needs, or null
         List<String> command;
         Process process;
 
-        Node(int port, Path dir, List<String> command) {
+        Node(int port, Path dir, List<String> command, String password) {
             this.port = port;
             this.dir = dir;
             this.command = command;
+            this.password = password;
         }
 
         void start() {
@@ -67,7 +79,16 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start " + command, e);
             }
-            await("redis-server on port " + port + " answers PING", () -> "PONG".equals(tryCall(port, "PING")));
+            await("redis-server on port " + port + " answers PING", () -> {
+                try {
+                    return "PONG"
+                            .equals(Resp.pipeline(
+                                            "127.0.0.1", port, null, password, List.<String[]>of(new String[] {"PING"}))
+                                    .get(0));
+                } catch (IOException | Resp.ErrorReply e) {
+                    return false;
+                }
+            });
         }
 
         boolean running() {
@@ -100,7 +121,7 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
             dataNodes.add(master);
             dataNodes.add(dataNode(binary, master.port));
             for (int i = 0; i < 3; i++) {
-                sentinels.add(sentinel(binary, master.port));
+                sentinels.add(sentinel(binary, master.port, sentinelPassword));
             }
             await("the replica is in sync", () -> info(dataNodes.get(1).port).contains("master_link_status:up"));
             await("every sentinel sees the master, the replica and the other two sentinels", () -> sentinels.stream()
@@ -142,12 +163,12 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
         if (replicaOf != null) {
             cmd.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(replicaOf)));
         }
-        Node node = new Node(port, dir, cmd);
+        Node node = new Node(port, dir, cmd, null);
         node.start();
         return node;
     }
 
-    private static Node sentinel(Path binary, int masterPort) throws IOException {
+    private static Node sentinel(Path binary, int masterPort, String password) throws IOException {
         Path dir = Files.createTempDirectory("flagstore-sentinel-");
         int port = LoopbackBackend.freePort();
         Path conf = dir.resolve("sentinel.conf"); // the sentinel rewrites it: it must be its own, writable
@@ -163,9 +184,10 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
                         "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
                         "sentinel failover-timeout " + MASTER_NAME + " 5000",
                         "sentinel parallel-syncs " + MASTER_NAME + " 1",
+                        password == null ? "" : "requirepass " + password,
                         ""),
                 StandardCharsets.UTF_8);
-        Node node = new Node(port, dir, List.of(binary.toString(), conf.toString(), "--sentinel"));
+        Node node = new Node(port, dir, List.of(binary.toString(), conf.toString(), "--sentinel"), password);
         node.start();
         return node;
     }
@@ -284,7 +306,7 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     }
 
     /** Whether sentinel {@code sentinelPort} lists the node as a replica it could promote. */
-    private static boolean healthyReplica(int sentinelPort, int port) {
+    private boolean healthyReplica(int sentinelPort, int port) {
         if (!(tryCall(sentinelPort, "SENTINEL", "REPLICAS", MASTER_NAME) instanceof List<?> replicas)) {
             return false;
         }
@@ -302,11 +324,11 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
                 .orElseThrow(() -> new IllegalArgumentException("no data node on port " + port));
     }
 
-    private static String info(int port) {
+    private String info(int port) {
         return String.valueOf(tryCall(port, "INFO", "replication"));
     }
 
-    private static Map<String, String> sentinelMaster(int port) {
+    private Map<String, String> sentinelMaster(int port) {
         Object reply = tryCall(port, "SENTINEL", "MASTER", MASTER_NAME);
         return reply == null ? null : fields(reply);
     }
@@ -321,9 +343,13 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
         return out;
     }
 
-    private static Object call(int port, String... command) {
+    private Object call(int port, String... command) {
+        String password = null; // data nodes need none; sentinels may
+        for (Node s : sentinels) {
+            password = s.port == port ? s.password : password;
+        }
         try {
-            return Resp.pipeline("127.0.0.1", port, null, null, List.<String[]>of(command))
+            return Resp.pipeline("127.0.0.1", port, null, password, List.<String[]>of(command))
                     .get(0);
         } catch (IOException e) {
             throw new UncheckedIOException("Redis on port " + port + " unreachable", e);
@@ -331,7 +357,7 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     }
 
     /** The reply, or {@code null} when the node is down or answers with an error. */
-    private static Object tryCall(int port, String... command) {
+    private Object tryCall(int port, String... command) {
         try {
             return call(port, command);
         } catch (UncheckedIOException | Resp.ErrorReply e) {
