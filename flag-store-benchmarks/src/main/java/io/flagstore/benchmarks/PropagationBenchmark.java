@@ -153,24 +153,12 @@ public final class PropagationBenchmark {
                         }
                     }
                 }
-                print("from the admin call returning", afterReturn);
-                print("from the admin call starting ", fromStart);
+                RedisBenchmarks.printLatency("propagation from the admin call returning", afterReturn);
+                RedisBenchmarks.printLatency("propagation from the admin call starting ", fromStart);
             } finally {
                 sources.forEach(RedisFlagSource::close);
             }
         }
-    }
-
-    private static void print(String what, Histogram h) {
-        System.out.printf(
-                Locale.ROOT,
-                "propagation %s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d samples)%n",
-                what,
-                h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0,
-                h.getTotalCount());
     }
 
     // ---- cold start -----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 package io.flagstore.benchmarks;
 
 import io.flagstore.redis.testing.RedisServer;
+import java.util.Locale;
+import org.HdrHistogram.Histogram;
 
-/** Command-line handling shared by the benchmarks that run against a real Redis. */
+/** Command-line handling and output shared by the benchmarks that run against a real Redis. */
 final class RedisBenchmarks {
     /** What a benchmark does with the Redis it was given. */
     interface Body {
@@ -39,5 +41,18 @@ final class RedisBenchmarks {
         } finally {
             server.close();
         }
+    }
+
+    /** One line of percentiles of a histogram of microseconds, in milliseconds. */
+    static void printLatency(String what, Histogram micros) {
+        System.out.printf(
+                Locale.ROOT,
+                "%s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d samples)%n",
+                what,
+                micros.getValueAtPercentile(50) / 1000.0,
+                micros.getValueAtPercentile(99) / 1000.0,
+                micros.getValueAtPercentile(99.9) / 1000.0,
+                micros.getMaxValue() / 1000.0,
+                micros.getTotalCount());
     }
 }

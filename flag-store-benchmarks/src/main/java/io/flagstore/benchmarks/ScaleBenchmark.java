@@ -478,8 +478,8 @@ public final class ScaleBenchmark {
                     rate,
                     storm.callMicros.getValueAtPercentile(50) / 1000.0,
                     storm.callMicros.getMaxValue() / 1000.0);
-            print("propagation from the write call starting ", fromStart);
-            print("propagation from the write call returning", fromReturn);
+            RedisBenchmarks.printLatency("propagation from the write call starting ", fromStart);
+            RedisBenchmarks.printLatency("propagation from the write call returning", fromReturn);
             System.out.printf(
                     Locale.ROOT,
                     "CPU during the storm: sources' updater threads %.1f µs per write per client;"
@@ -601,18 +601,6 @@ public final class ScaleBenchmark {
             }
         }
         return total;
-    }
-
-    private static void print(String what, Histogram h) {
-        System.out.printf(
-                Locale.ROOT,
-                "%s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d samples)%n",
-                what,
-                h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0,
-                h.getTotalCount());
     }
 
     // ---- evaluation -----------------------------------------------------------------------------
