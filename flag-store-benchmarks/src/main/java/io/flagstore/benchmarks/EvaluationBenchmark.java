@@ -1,19 +1,11 @@
 package io.flagstore.benchmarks;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.InMemoryFlagSource;
-import io.flagstore.core.model.Clause;
 import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.Operator;
-import io.flagstore.core.model.Rollout;
-import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Serve;
-import io.flagstore.core.model.WeightedVariant;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -65,15 +57,7 @@ public class EvaluationBenchmark {
         Flag targeted = Flag.booleanFlag(TARGETED)
                 .enabled(true)
                 .fallthrough(Serve.variant(Flag.OFF))
-                .rule(new Rule(
-                        "eligible",
-                        null,
-                        List.of(
-                                new Clause("country", Operator.IN, texts("US", "CA", "DE", "GB"), false),
-                                new Clause("plan", Operator.IN, texts("pro", "enterprise"), false),
-                                new Clause("email", Operator.ENDS_WITH, texts("@example.com", "@example.org"), false)),
-                        Serve.rollout(new Rollout(
-                                List.of(new WeightedVariant(Flag.ON, 50), new WeightedVariant(Flag.OFF, 50)), null))))
+                .rule(Workload.eligibleRollout())
                 .build();
         InMemoryFlagSource source = InMemoryFlagSource.of(simple, targeted);
         FlagClient.Builder builder = FlagClient.builder().source(usage ? new DiscardingUsageSource(source) : source);
@@ -81,30 +65,12 @@ public class EvaluationBenchmark {
             builder.meterRegistry(new SimpleMeterRegistry());
         }
         client = builder.build();
-        String[] countries = {"US", "CA", "DE", "GB", "FR"};
-        String[] plans = {"pro", "enterprise", "pro", "free"};
-        SplittableRandom random = new SplittableRandom(42);
-        contexts = new EvaluationContext[CONTEXTS];
-        for (int i = 0; i < CONTEXTS; i++) {
-            String key = "user-" + random.nextInt(1_000_000);
-            contexts[i] = EvaluationContext.builder(key)
-                    .set("country", countries[random.nextInt(countries.length)])
-                    .set("plan", plans[random.nextInt(plans.length)])
-                    .set("email", key + (random.nextInt(10) == 0 ? "@gmail.com" : "@example.com"))
-                    .set("age", 18 + random.nextInt(60))
-                    .build();
-        }
+        contexts = Workload.contexts(CONTEXTS);
     }
 
     @TearDown
     public void tearDown() {
         client.close();
-    }
-
-    private static List<com.fasterxml.jackson.databind.JsonNode> texts(String... values) {
-        return java.util.Arrays.stream(values)
-                .map(v -> (com.fasterxml.jackson.databind.JsonNode) TextNode.valueOf(v))
-                .toList();
     }
 
     private EvaluationContext nextContext() {

@@ -12,7 +12,6 @@ import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
-import io.flagstore.redis.testing.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,18 +47,11 @@ public final class PropagationBenchmark {
     private PropagationBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        String url = option(args, "--redis", null);
-        int clients = Integer.parseInt(option(args, "--clients", "50"));
-        int flips = Integer.parseInt(option(args, "--flips", "1000"));
-        int flags = Integer.parseInt(option(args, "--flags", "10000"));
-        int runs = Integer.parseInt(option(args, "--runs", "5"));
-        RedisServer server = null;
-        if (url == null) {
-            server = RedisServer.builder().build();
-            server.start();
-            url = server.uri();
-        }
-        try {
+        int clients = Integer.parseInt(RedisBenchmarks.option(args, "--clients", "50"));
+        int flips = Integer.parseInt(RedisBenchmarks.option(args, "--flips", "1000"));
+        int flags = Integer.parseInt(RedisBenchmarks.option(args, "--flags", "10000"));
+        int runs = Integer.parseInt(RedisBenchmarks.option(args, "--runs", "5"));
+        RedisBenchmarks.withRedis(args, url -> {
             System.out.printf(
                     Locale.ROOT,
                     "Redis %s, %d clients, %d flips (+%d warm-up), %d cores, Java %s%n",
@@ -71,20 +63,7 @@ public final class PropagationBenchmark {
                     Runtime.version());
             propagation(url, clients, flips);
             coldStart(url, flags, runs);
-        } finally {
-            if (server != null) {
-                server.close();
-            }
-        }
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
+        });
     }
 
     // ---- propagation ----------------------------------------------------------------------------
@@ -174,24 +153,12 @@ public final class PropagationBenchmark {
                         }
                     }
                 }
-                print("from the admin call returning", afterReturn);
-                print("from the admin call starting ", fromStart);
+                RedisBenchmarks.printLatency("propagation from the admin call returning", afterReturn);
+                RedisBenchmarks.printLatency("propagation from the admin call starting ", fromStart);
             } finally {
                 sources.forEach(RedisFlagSource::close);
             }
         }
-    }
-
-    private static void print(String what, Histogram h) {
-        System.out.printf(
-                Locale.ROOT,
-                "propagation %s: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms (%d samples)%n",
-                what,
-                h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0,
-                h.getValueAtPercentile(99.9) / 1000.0,
-                h.getMaxValue() / 1000.0,
-                h.getTotalCount());
     }
 
     // ---- cold start -----------------------------------------------------------------------------

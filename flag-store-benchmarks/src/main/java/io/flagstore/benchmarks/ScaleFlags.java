@@ -1,7 +1,5 @@
 package io.flagstore.benchmarks;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.model.Clause;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Operator;
@@ -12,7 +10,6 @@ import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,7 +51,10 @@ final class ScaleFlags {
                                     "in-segment",
                                     null,
                                     List.of(new Clause(
-                                            "key", Operator.IN_SEGMENT, texts("segment-" + i % SEGMENTS), false)),
+                                            "key",
+                                            Operator.IN_SEGMENT,
+                                            Workload.texts("segment-" + i % SEGMENTS),
+                                            false)),
                                     Serve.variant(Flag.ON)));
                     default -> Flag.booleanFlag(key(i))
                             .enabled(generation % 3 != 2)
@@ -71,14 +71,7 @@ final class ScaleFlags {
                 .enabled(true)
                 .fallthrough(Serve.variant(Flag.OFF))
                 .target(Flag.ON, List.of("user-" + i, "vip-" + (i + generation)))
-                .rule(new Rule(
-                        "eligible",
-                        null,
-                        List.of(
-                                new Clause("country", Operator.IN, texts("US", "CA", "DE", "GB"), false),
-                                new Clause("plan", Operator.IN, texts("pro", "enterprise"), false),
-                                new Clause("email", Operator.ENDS_WITH, texts("@example.com", "@example.org"), false)),
-                        Serve.rollout(rollout(50).rollout())));
+                .rule(Workload.eligibleRollout());
     }
 
     private static Serve rollout(int onPercent) {
@@ -107,14 +100,10 @@ final class ScaleFlags {
                     "scale segment " + s,
                     included,
                     List.of(),
-                    List.of(List.of(new Clause("plan", Operator.IN, texts("enterprise"), false))),
+                    List.of(List.of(new Clause("plan", Operator.IN, Workload.texts("enterprise"), false))),
                     null,
                     0));
         }
         return segments;
-    }
-
-    static List<JsonNode> texts(String... values) {
-        return Arrays.stream(values).map(v -> (JsonNode) TextNode.valueOf(v)).toList();
     }
 }
