@@ -58,6 +58,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
     private final Duration heartbeatInterval;
     private final Path backupFile;
     private final MeterRegistry meterRegistry;
+    private final int loadPageSize;
     private final AtomicReference<Object> loop = new AtomicReference<>();
 
     private static final Object CLOSED = new Object();
@@ -73,6 +74,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
         this.heartbeatInterval = b.heartbeatInterval;
         this.backupFile = b.backupFile;
         this.meterRegistry = b.meterRegistry;
+        this.loadPageSize = b.loadPageSize;
     }
 
     /** A new builder. */
@@ -102,7 +104,8 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
                         reconcileInterval,
                         heartbeatInterval,
                         backupFile,
-                        meterRegistry),
+                        meterRegistry,
+                        loadPageSize),
                 sink);
         if (!loop.compareAndSet(null, created)) {
             throw new IllegalStateException("RedisFlagSource " + instanceId + " was already started or closed");
@@ -153,6 +156,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Path backupFile;
         private MeterRegistry meterRegistry;
+        private int loadPageSize = SourceSettings.DEFAULT_LOAD_PAGE_SIZE;
 
         private Builder() {}
 
@@ -205,6 +209,12 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
         /** Where the {@code flagstore.source.*} meters go; default none. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+            return this;
+        }
+
+        /** Hashes per script call of a load (internal: tests exercise paging with tiny pages). */
+        Builder loadPageSize(int size) {
+            this.loadPageSize = size;
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagGenerator;
+import io.flagstore.redis.testing.RandomWrites;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -136,11 +137,9 @@ class ConvergenceIT {
                 int op = random.nextInt(10);
                 untilAnswered(() -> {
                     switch (op) {
-                        case 0, 1 -> admin.create(FlagAdminRandomizedIT.rekey(generator.flag(), key));
+                        case 0, 1 -> admin.create(RandomWrites.rekey(generator.flag(), key));
                         case 2, 3 -> admin.modify(
-                                key,
-                                current -> FlagAdminRandomizedIT.rekey(generator.flag(), key),
-                                WriteOptions.defaults());
+                                key, current -> RandomWrites.rekey(generator.flag(), key), WriteOptions.defaults());
                         case 4, 5 -> admin.enable(key);
                         case 6 -> admin.disable(key);
                         case 7 -> admin.delete(key);
@@ -151,7 +150,7 @@ class ConvergenceIT {
                                 String k = "k" + random.nextInt(KEYS);
                                 if (!used.contains(k)) {
                                     used.add(k);
-                                    batch.put(FlagAdminRandomizedIT.rekey(generator.flag(), k));
+                                    batch.put(RandomWrites.rekey(generator.flag(), k));
                                 }
                             }
                             admin.apply(batch.build(), WriteOptions.defaults());

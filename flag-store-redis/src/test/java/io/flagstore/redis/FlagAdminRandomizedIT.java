@@ -8,12 +8,12 @@ import io.flagstore.core.model.FlagGenerator;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.internal.ChangeMessage;
 import io.flagstore.redis.internal.KeySchema;
+import io.flagstore.redis.testing.RandomWrites;
 import io.flagstore.redis.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,6 @@ class FlagAdminRandomizedIT {
     private static final List<String> FLAG_KEYS = List.of("f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7");
     private static final List<String> SEGMENT_KEYS = List.of("s0", "s1", "s2");
     private static final int WRITES = 120;
-    private static final Instant FAR_FUTURE = Instant.parse("2200-01-01T00:00:00Z");
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1L, 7L, 20261125L})
@@ -83,14 +82,14 @@ class FlagAdminRandomizedIT {
                         batch.deleteSegment(key);
                         nextSegments.remove(key);
                     } else if (segment) {
-                        Segment s = rekey(generator.segment(), key);
+                        Segment s = RandomWrites.rekey(generator.segment(), key);
                         batch.putSegment(s);
                         nextSegments.put(key, s);
                     } else if (delete) {
                         batch.delete(key, versions.get(key));
                         nextFlags.remove(key);
                     } else {
-                        Flag f = rekey(generator.flag(), key);
+                        Flag f = RandomWrites.rekey(generator.flag(), key);
                         batch.put(f);
                         nextFlags.put(key, f);
                     }
@@ -157,33 +156,5 @@ class FlagAdminRandomizedIT {
                 .updatedBy(null)
                 .createdAt(null)
                 .build();
-    }
-
-    /** {@code f} under {@code key}; a generated expiry moves far out so it follows any creation time. */
-    static Flag rekey(Flag f, String key) {
-        return new Flag(
-                key,
-                f.type(),
-                f.enabled(),
-                f.variants(),
-                f.offVariant(),
-                f.targets(),
-                f.rules(),
-                f.fallthrough(),
-                f.prerequisites(),
-                f.salt(),
-                f.description(),
-                f.owner(),
-                f.tags(),
-                f.temporary(),
-                f.expiresAt() == null ? null : FAR_FUTURE,
-                f.createdAt(),
-                f.updatedAt(),
-                f.updatedBy(),
-                f.version());
-    }
-
-    private static Segment rekey(Segment s, String key) {
-        return new Segment(key, s.description(), s.included(), s.excluded(), s.rules(), s.updatedAt(), s.version());
     }
 }

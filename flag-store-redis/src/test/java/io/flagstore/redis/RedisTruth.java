@@ -1,6 +1,7 @@
 package io.flagstore.redis;
 
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.Segment;
 import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.testing.RedisServerExtension;
@@ -8,6 +9,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /** What Redis holds for a namespace, read directly (not through the code under test's reader). */
 final class RedisTruth {
@@ -38,14 +41,25 @@ final class RedisTruth {
     /** Every flag of the namespace on one node, decoded from its hash. */
     static Map<String, Flag> flags(Commands redis, String namespace) {
         KeySchema keys = KeySchema.of(namespace);
-        Map<String, Flag> out = new HashMap<>();
-        for (Object key : (List<?>) redis.execute("ZRANGE", keys.flags(), "0", "-1")) {
-            List<?> fields = (List<?>) redis.execute("HGETALL", keys.flag((String) key));
+        return decoded(redis, keys.flags(), keys::flag, FlagHashCodec::fromFields);
+    }
+
+    /** Every segment of the namespace, decoded from its hash. */
+    static Map<String, Segment> segments(RedisServerExtension redis, String namespace) {
+        KeySchema keys = KeySchema.of(namespace);
+        return decoded(redis::execute, keys.segments(), keys::segment, FlagHashCodec::segmentFromFields);
+    }
+
+    private static <T> Map<String, T> decoded(
+            Commands redis, String index, UnaryOperator<String> hashKey, Function<Map<String, String>, T> codec) {
+        Map<String, T> out = new HashMap<>();
+        for (Object key : (List<?>) redis.execute("ZRANGE", index, "0", "-1")) {
+            List<?> fields = (List<?>) redis.execute("HGETALL", hashKey.apply((String) key));
             Map<String, String> hash = new LinkedHashMap<>();
             for (int i = 0; i < fields.size(); i += 2) {
                 hash.put((String) fields.get(i), (String) fields.get(i + 1));
             }
-            out.put((String) key, FlagHashCodec.fromFields(hash));
+            out.put((String) key, codec.apply(hash));
         }
         return out;
     }

@@ -23,6 +23,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,10 +65,12 @@ import java.util.stream.Stream;
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
-    private static final LuaScript SYNC = LuaScript.load("source-sync.lua");
     private static final LuaScript HEAD = LuaScript.load("source-head.lua");
-    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MAX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final Duration MIN_RETRY = Duration.ofMillis(50);
+    private static final Duration MAX_CONNECT_RETRY = Duration.ofSeconds(1);
+    /** Failed loads back off further: a fleet overloading Redis must not keep it overloaded (docs/operations.md). */
+    private static final Duration MAX_SYNC_RETRY = Duration.ofSeconds(30);
+
     private static final long BACKUP_DEBOUNCE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_PENDING = 10_000;
     private static final int MAX_REPORTED_CORRUPT = 1_000;
@@ -96,7 +100,6 @@ public final class SourceLoop {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final ExecutorService backupWriter;
-    private final String[] syncKeys;
     private final String[] headKeys;
     private final Instant started = Instant.now();
 
@@ -153,7 +156,8 @@ public final class SourceLoop {
     private boolean backupTried;
     private boolean syncRequested = true;
     private boolean fullRequested = true;
-    private long retryDelayNanos = MIN_RETRY_NANOS;
+    private final Backoff connectBackoff = new Backoff(MIN_RETRY, MAX_CONNECT_RETRY, new SplittableRandom());
+    private final Backoff syncBackoff = new Backoff(MIN_RETRY, MAX_SYNC_RETRY, new SplittableRandom());
     private long retryAt;
     private long connectAt;
     private long nextReconcile;
@@ -171,7 +175,6 @@ public final class SourceLoop {
         this.keys = KeySchema.of(namespace);
         this.sink = sink;
         this.metrics = new SourceMetrics(settings.meterRegistry(), namespace);
-        this.syncKeys = new String[] {keys.version(), keys.meta(), keys.flags(), keys.segments(), keys.deleted()};
         this.headKeys = new String[] {keys.version(), keys.meta()};
         this.backupWriter = settings.backupFile() == null
                 ? null
@@ -233,7 +236,7 @@ public final class SourceLoop {
                     batch.clear();
                     LOG.log(Level.ERROR, "unexpected failure in the flag source of '" + namespace + "'; retrying", e);
                     requestSync(true);
-                    retryAt = System.nanoTime() + nextRetryDelay();
+                    retryAt = System.nanoTime() + syncBackoff.nextNanos();
                 }
             }
         } catch (InterruptedException e) {
@@ -288,7 +291,7 @@ public final class SourceLoop {
             connectAt = 0;
         } catch (RedisException e) {
             unreachable("cannot connect", e);
-            connectAt = System.nanoTime() + nextRetryDelay();
+            connectAt = System.nanoTime() + connectBackoff.nextNanos();
         }
     }
 
@@ -310,14 +313,8 @@ public final class SourceLoop {
             client.release(pubsub, keys.changes(), listener);
             pubsub = null;
             reselect = true;
-            connectAt = System.nanoTime() + nextRetryDelay();
+            connectAt = System.nanoTime() + connectBackoff.nextNanos();
         }
-    }
-
-    private long nextRetryDelay() {
-        long delay = retryDelayNanos;
-        retryDelayNanos = Math.min(MAX_RETRY_NANOS, retryDelayNanos * 2);
-        return delay;
     }
 
     // ---- events -------------------------------------------------------------------------------
@@ -330,6 +327,10 @@ public final class SourceLoop {
             } else if (event == Signal.SUBSCRIBED) {
                 subscribed = true;
                 metrics.connected(true);
+                // (re)connected: whatever failed before may work now, so retry without waiting
+                connectBackoff.reset();
+                syncBackoff.reset();
+                retryAt = 0;
                 requestSync(false);
             } else if (event == Signal.DISCONNECTED) {
                 subscribed = false;
@@ -491,7 +492,6 @@ public final class SourceLoop {
     private void requestSync(boolean full) {
         if (!syncRequested) {
             retryAt = 0;
-            retryDelayNanos = MIN_RETRY_NANOS;
         }
         syncRequested = true;
         fullRequested |= full;
@@ -527,23 +527,22 @@ public final class SourceLoop {
         boolean full = fullRequested || !fromRedis || reset;
         SyncResult result;
         try {
-            result = SyncResult.parse(SYNC.runReadOnly(
-                    commands.sync(),
-                    ScriptOutputType.MULTI,
-                    syncKeys,
-                    keys.prefix(),
-                    Long.toString(full ? -1 : applied)));
+            result = PagedSync.read(
+                    commands.sync(), keys, full ? -1 : applied, settings.loadPageSize(), this::interrupted);
         } catch (RedisException e) {
             unreachable(full ? "cannot load the flags" : "cannot catch up", e);
-            retryAt = System.nanoTime() + nextRetryDelay();
+            retryAt = System.nanoTime() + syncBackoff.nextNanos();
             return;
+        }
+        if (result == null) {
+            return; // still requested: handled after the stop or disconnect that interrupted it
         }
         syncRequested = false;
         fullRequested = false;
-        retryDelayNanos = MIN_RETRY_NANOS;
-        // Every buffered message arrived before this read began, and Redis publishes a write only after
-        // committing it: one newer than the version read was never written (forged, or from a lost
-        // timeline). Dropping it ends what would otherwise be an endless catch-up loop.
+        syncBackoff.reset();
+        // Every buffered message arrived before this read (its last step) began, and Redis publishes a write
+        // only after committing it: one newer than the version read was never written (forged, or from a
+        // lost timeline). Dropping it ends what would otherwise be an endless catch-up loop.
         pending.tailMap(result.version(), false).clear();
         if (result.full()) {
             metrics.fullReload();
@@ -552,6 +551,14 @@ public final class SourceLoop {
         }
         handle(result);
         drainPending();
+    }
+
+    /**
+     * Whether a stop or a disconnect waits in the queue: a load in pages gives up between pages
+     * (the disconnect asks for a verified reload, which may find another node's data).
+     */
+    private boolean interrupted() {
+        return events.contains(Signal.STOP) || events.contains(Signal.DISCONNECTED);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param heartbeatInterval how often presence is refreshed
  * @param backupFile the local backup, or {@code null}
  * @param meterRegistry where meters go, or {@code null}
+ * @param loadPageSize at most this many hashes per script call of a load or catch-up (docs/operations.md,
+ *     "Many services starting at once")
  */
 public record SourceSettings(
         RedisOptions options,
@@ -23,4 +25,14 @@ public record SourceSettings(
         Duration reconcileInterval,
         Duration heartbeatInterval,
         Path backupFile,
-        MeterRegistry meterRegistry) {}
+        MeterRegistry meterRegistry,
+        int loadPageSize) {
+    /** Default {@code loadPageSize}: a few milliseconds of Redis time per call. */
+    public static final int DEFAULT_LOAD_PAGE_SIZE = 500;
+
+    public SourceSettings {
+        if (loadPageSize < 1) {
+            throw new IllegalArgumentException("loadPageSize must be positive, not " + loadPageSize);
+        }
+    }
+}

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The reply of {@code source-sync.lua}: the namespace head plus raw hashes, decoded by the caller so
- * that one corrupt hash spoils only its own flag.
+ * A full load or catch-up as read by {@link PagedSync} (one step: the reply of {@code
+ * source-sync.lua}): the namespace head plus raw hashes, decoded by the caller so that one corrupt
+ * hash spoils only its own flag.
  *
  * @param version the namespace version (0 when the namespace does not exist)
  * @param epoch the namespace epoch ({@code ""} when {@code meta} is missing)
@@ -31,7 +32,7 @@ public record SyncResult(
         List<String> deletedSegments,
         String origin) {
 
-    /** Decodes the script's reply. */
+    /** Decodes the script's reply (its first eight elements). */
     public static SyncResult parse(List<Object> reply) {
         List<String> deletedFlags = new ArrayList<>();
         List<String> deletedSegments = new ArrayList<>();
@@ -59,13 +60,17 @@ public record SyncResult(
     private static Map<String, Map<String, String>> hashes(List<?> items) {
         Map<String, Map<String, String>> out = new LinkedHashMap<>(items.size());
         for (int i = 0; i < items.size(); i += 2) {
-            List<?> fields = (List<?>) items.get(i + 1);
-            Map<String, String> hash = new LinkedHashMap<>(fields.size() / 2 * 2);
-            for (int f = 0; f < fields.size(); f += 2) {
-                hash.put((String) fields.get(f), (String) fields.get(f + 1));
-            }
-            out.put((String) items.get(i), hash);
+            out.put((String) items.get(i), hash((List<?>) items.get(i + 1)));
         }
         return out;
+    }
+
+    /** Decodes one {@code HGETALL} reply: {@code field, value, ...}. */
+    static Map<String, String> hash(List<?> fields) {
+        Map<String, String> hash = new LinkedHashMap<>(fields.size() / 2 * 2);
+        for (int f = 0; f < fields.size(); f += 2) {
+            hash.put((String) fields.get(f), (String) fields.get(f + 1));
+        }
+        return hash;
     }
 }

@@ -1,0 +1,8 @@
+-- flag-store RedisFlagSource: one page of a load, read-only: the hashes named by KEYS (flag and segment
+-- hashes of one namespace), in order; an empty list for a hash that is missing (deleted since it was
+-- listed: the catch-up that ends the load reports it).
+local out = {}
+for i, key in ipairs(KEYS) do
+  out[i] = redis.call('HGETALL', key)
+end
+return out
