@@ -87,6 +87,7 @@ class AccessControlIT {
         RedisFlagSource source = RedisFlagSource.builder()
                 .options(options(serviceUri))
                 .serviceName("checkout")
+                .loadPageSize(1) // the load's pages, each declaring the hashes it reads, are allowed too
                 .build();
         FlagClient client = open(FlagClient.builder()
                 .source(source)
