@@ -156,10 +156,26 @@ public final class FlagAdmin implements AutoCloseable {
         RedisConnections client = RedisConnections.create(
                 options, null, b -> b.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
-            return new FlagAdmin(options, client, client.connect());
+            return new FlagAdmin(options, client, connectOnceMore(client));
         } catch (RedisException e) {
             client.close();
             throw RedisSupport.translate(e, "connect", options, ROLE);
+        }
+    }
+
+    /**
+     * Connects, trying a second time after Lettuce's "RedisHandshakeHandler not registered": a race in
+     * which the server closed the connection (e.g. a sentinel refusing the credentials) before the
+     * handshake began, hiding why; the second attempt reports the reason.
+     */
+    private static RedisConnections.Commands connectOnceMore(RedisConnections client) {
+        try {
+            return client.connect();
+        } catch (RedisException e) {
+            if (!RedisSupport.describe(e).contains("HandshakeHandler not registered")) {
+                throw e;
+            }
+            return client.connect();
         }
     }
 
