@@ -43,8 +43,7 @@ class IncrementalSnapshotTest {
     private static final Instant WRITTEN = Instant.parse("2026-11-25T12:00:00Z");
 
     static LongStream seeds() {
-        long base = System.nanoTime();
-        return LongStream.range(0, 150).map(i -> base + i);
+        return TestFlags.seeds(150);
     }
 
     @ParameterizedTest

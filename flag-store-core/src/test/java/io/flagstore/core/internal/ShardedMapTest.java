@@ -13,8 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@link ShardedMap} behaves like a {@code HashMap} copied per change, and never changes a map it was derived from. */
 class ShardedMapTest {
     static LongStream seeds() {
-        long base = System.nanoTime();
-        return LongStream.range(0, 40).map(i -> base + i);
+        return TestFlags.seeds(40);
     }
 
     @ParameterizedTest

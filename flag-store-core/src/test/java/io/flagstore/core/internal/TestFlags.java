@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /** Test-data builders for flags, clauses, segments, contexts and snapshots. */
 final class TestFlags {
@@ -127,6 +128,12 @@ final class TestFlags {
             }
         }
         return b.build();
+    }
+
+    /** {@code count} seeds for a randomized test, fresh each run (the test prints the failing one). */
+    static LongStream seeds(int count) {
+        long base = System.nanoTime();
+        return LongStream.range(0, count).map(i -> base + i);
     }
 
     static CompiledSnapshot snapshot(Flag... flags) {
