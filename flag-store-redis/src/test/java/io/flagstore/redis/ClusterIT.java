@@ -72,6 +72,7 @@ class ClusterIT {
                         .options(options)
                         .serviceName(service)
                         .reconcileInterval(reconcile)
+                        .loadPageSize(2) // loads and reconnects read in pages, routed to the slot's master
                         .build())
                 .build();
         closeables.add(client);

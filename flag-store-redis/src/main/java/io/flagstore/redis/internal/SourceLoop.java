@@ -60,8 +60,9 @@ import java.util.stream.Stream;
  * signal. In a Redis Cluster the subscription is a shard subscription on the slot's master ({@link
  * RedisConnections}); Lettuce does not move it when the master changes, so a {@code sunsubscribe}
  * from Redis or a dropped connection makes the updater subscribe again on the current master, and
- * that confirmation triggers the catch-up as above. State here is confined to the updater thread,
- * except the event queue.
+ * that confirmation triggers the catch-up as above. Loads and catch-ups are read in pages ({@link
+ * PagedSync}) so that a fleet loading at once shares Redis; a failed one is retried with jittered
+ * backoff. State here is confined to the updater thread, except the event queue.
  */
 public final class SourceLoop {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
