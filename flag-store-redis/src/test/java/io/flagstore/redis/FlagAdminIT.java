@@ -582,6 +582,26 @@ class FlagAdminIT {
                         assertThat(admin.create(Flag.killSwitch("k")).version()).isEqualTo(1));
     }
 
+    @Test
+    void anAdminReconnectsWithinAboutASecondOfRedisReturningAfterALongOutage() throws InterruptedException {
+        admin.create(Flag.killSwitch("k"));
+        redis.stop();
+        try {
+            // The outage itself: long enough for Lettuce's default backoff to have grown to 4-8 s
+            // between attempts; the admin's own policy retries at least every second.
+            Thread.sleep(6_000);
+        } finally {
+            redis.start();
+        }
+        long restarted = System.nanoTime();
+        await().atMost(Duration.ofMillis(2_500))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreException(StoreUnavailableException.class)
+                .untilAsserted(() ->
+                        assertThat(admin.create(Flag.killSwitch("k")).version()).isEqualTo(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofMillis(2_500));
+    }
+
     private static Map<?, ?> hgetall(String key) {
         List<?> flat = (List<?>) redis.execute("HGETALL", key);
         Map<Object, Object> out = new HashMap<>();

@@ -112,6 +112,7 @@ public abstract sealed class RedisConnections implements AutoCloseable {
 
     private final AbstractRedisClient client;
     private final boolean sharded;
+    private ClientResources ownResources; // created for this client (none were given), shut down with it
 
     private RedisConnections(AbstractRedisClient client, boolean sharded) {
         this.client = client;
@@ -121,15 +122,25 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     /**
      * A client for {@code options} (not connected yet).
      *
-     * @param resources shared event loops, or {@code null} for the client's own
+     * @param resources shared event loops, or {@code null} for the client's own (with the same
+     *     reconnect policy as the shared ones)
      * @param customize further client options (disconnected behaviour, timeouts)
      */
     public static RedisConnections create(
             RedisOptions options, ClientResources resources, Consumer<ClientOptions.Builder> customize) {
+        if (resources == null) {
+            ClientResources own = SharedResources.create();
+            try {
+                RedisConnections connections = create(options, own, customize);
+                connections.ownResources = own;
+                return connections;
+            } catch (RuntimeException e) {
+                own.shutdown(0, 2, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
         if (options.cluster()) {
-            RedisClusterClient client = resources == null
-                    ? RedisClusterClient.create(RedisSupport.clusterUris(options))
-                    : RedisClusterClient.create(resources, RedisSupport.clusterUris(options));
+            RedisClusterClient client = RedisClusterClient.create(resources, RedisSupport.clusterUris(options));
             ClusterClientOptions.Builder builder = RedisSupport.configure(ClusterClientOptions.builder(), options)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
@@ -145,9 +156,7 @@ public abstract sealed class RedisConnections implements AutoCloseable {
             client.setOptions(builder.build());
             return new Cluster(client);
         }
-        RedisClient client = resources == null
-                ? RedisClient.create(RedisSupport.redisUri(options))
-                : RedisClient.create(resources, RedisSupport.redisUri(options));
+        RedisClient client = RedisClient.create(resources, RedisSupport.redisUri(options));
         ClientOptions.Builder builder = RedisSupport.configure(ClientOptions.builder(), options);
         customize.accept(builder);
         client.setOptions(builder.build());
@@ -211,6 +220,9 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     @Override
     public void close() {
         client.shutdown(0, 2, TimeUnit.SECONDS);
+        if (ownResources != null) {
+            ownResources.shutdown(0, 2, TimeUnit.SECONDS);
+        }
     }
 
     private static final class Standalone extends RedisConnections {

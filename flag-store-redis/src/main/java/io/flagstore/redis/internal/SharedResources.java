@@ -20,13 +20,21 @@ final class SharedResources {
 
     static synchronized ClientResources acquire() {
         if (users++ == 0) {
-            resources = DefaultClientResources.builder()
-                    // reconnect soon after a blip, at most every second while Redis stays away
-                    .reconnectDelay(
-                            Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-                    .build();
+            resources = create();
         }
         return resources;
+    }
+
+    /**
+     * New resources with flag-store's reconnect policy (Lettuce's default backs off to 30 s, too slow
+     * to notice that Redis is back); the caller shuts them down.
+     */
+    static ClientResources create() {
+        return DefaultClientResources.builder()
+                // reconnect soon after a blip, at most every second while Redis stays away
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
     }
 
     static synchronized void release() {
