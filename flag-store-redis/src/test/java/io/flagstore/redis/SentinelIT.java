@@ -72,10 +72,7 @@ class SentinelIT {
     @Test
     void aKilledMasterLosesNoAcknowledgedWriteAndEveryClientConverges() throws Exception {
         String ns = "killed";
-        seedAndStartClients(ns);
-        List<Future<?>> writers = startWriters(ns);
-        List<Future<?>> evaluators = startEvaluators();
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 30);
+        Traffic traffic = startTraffic(ns);
 
         long killedAt = System.nanoTime();
         int oldMaster = sentinel.killMaster();
@@ -87,13 +84,7 @@ class SentinelIT {
         long firstWriteMs = elapsedMs(killedAt);
         await().atMost(Duration.ofSeconds(15)).until(() -> applied.get() >= before + WRITERS);
         sentinel.restart(oldMaster); // comes back empty and becomes the new master's replica
-        int confirmedBefore = acknowledged.size();
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= confirmedBefore + 2 * WRITERS);
-        running.set(false);
-        for (Future<?> f : writers) {
-            f.get(10, TimeUnit.SECONDS);
-        }
-        long writesEndedAt = System.nanoTime();
+        long writesEndedAt = stopWritersAfterMoreConfirmations(traffic);
 
         RedisTruth.Commands master = command -> sentinel.execute(newMaster, command);
         Map<String, Flag> truth = RedisTruth.flags(master, ns);
@@ -107,7 +98,7 @@ class SentinelIT {
         long version = RedisTruth.version(master, ns);
         awaitConverged(version, truth);
         long convergedMs = elapsedMs(writesEndedAt);
-        for (Future<?> f : evaluators) {
+        for (Future<?> f : traffic.evaluators()) {
             f.get(5, TimeUnit.SECONDS); // rethrows a failed evaluation
         }
         assertThat(evaluations.get()).isPositive();
@@ -128,22 +119,13 @@ class SentinelIT {
     @Test
     void aCoordinatedFailoverLosesNothingAndClientsFollowTheNewMaster() throws Exception {
         String ns = "coordinated";
-        seedAndStartClients(ns);
-        List<Future<?>> writers = startWriters(ns);
-        List<Future<?>> evaluators = startEvaluators();
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 30);
+        Traffic traffic = startTraffic(ns);
 
         long startedAt = System.nanoTime();
         int oldMaster = sentinel.masterPort();
         int newMaster = sentinel.failover();
         long failoverMs = elapsedMs(startedAt);
-        int confirmedBefore = acknowledged.size();
-        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= confirmedBefore + 2 * WRITERS);
-        running.set(false);
-        for (Future<?> f : writers) {
-            f.get(10, TimeUnit.SECONDS);
-        }
-        long writesEndedAt = System.nanoTime();
+        long writesEndedAt = stopWritersAfterMoreConfirmations(traffic);
 
         assertThat(String.valueOf(sentinel.execute(oldMaster, "INFO", "replication")))
                 .as("the demoted master")
@@ -160,13 +142,34 @@ class SentinelIT {
         assertThat(truth.keySet()).containsAll(acknowledged);
         assertClearFailures();
         awaitConverged(RedisTruth.version(master, ns), truth);
-        for (Future<?> f : evaluators) {
+        for (Future<?> f : traffic.evaluators()) {
             f.get(5, TimeUnit.SECONDS);
         }
         System.out.printf(
                 "SentinelIT SENTINEL FAILOVER: failover %d ms, %d writes confirmed, %d failed; clients converged"
                         + " %d ms after the last write%n",
                 failoverMs, acknowledged.size(), failures.size(), elapsedMs(writesEndedAt));
+    }
+
+    private record Traffic(List<Future<?>> writers, List<Future<?>> evaluators) {}
+
+    /** Seeds {@code ns}, starts the clients, writers and evaluators, and waits for 30 confirmed writes. */
+    private Traffic startTraffic(String ns) {
+        seedAndStartClients(ns);
+        Traffic traffic = new Traffic(startWriters(ns), startEvaluators());
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= 30);
+        return traffic;
+    }
+
+    /** Lets every writer get two more writes confirmed, then stops them; returns when they ended. */
+    private long stopWritersAfterMoreConfirmations(Traffic traffic) throws Exception {
+        int confirmedBefore = acknowledged.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acknowledged.size() >= confirmedBefore + 2 * WRITERS);
+        running.set(false);
+        for (Future<?> f : traffic.writers()) {
+            f.get(10, TimeUnit.SECONDS);
+        }
+        return System.nanoTime();
     }
 
     private void seedAndStartClients(String ns) {

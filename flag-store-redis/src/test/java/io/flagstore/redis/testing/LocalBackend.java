@@ -84,8 +84,12 @@ final class LocalBackend extends LoopbackBackend {
         }
     }
 
-    private boolean launch() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
+    /**
+     * The command line of a test server on loopback {@code port}, working in {@code dir}, logging to
+     * {@code redis.log} there, without RDB snapshots; callers add to it (persistence, replication).
+     */
+    static List<String> serverCommand(Path binary, int port, Path dir) {
+        return new ArrayList<>(List.of(
                 binary.toString(),
                 "--port",
                 Integer.toString(port),
@@ -98,9 +102,12 @@ final class LocalBackend extends LoopbackBackend {
                 "--daemonize",
                 "no",
                 "--save",
-                "",
-                "--appendonly",
-                aof ? "yes" : "no"));
+                ""));
+    }
+
+    private boolean launch() throws IOException, InterruptedException {
+        List<String> cmd = serverCommand(binary, port, dir);
+        cmd.addAll(List.of("--appendonly", aof ? "yes" : "no"));
         cmd.addAll(extraArgs);
         if (aof) {
             // Every acknowledged write is on disk before the reply, so a restart loses nothing.

@@ -141,18 +141,8 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     private static Node dataNode(Path binary, Integer replicaOf) throws IOException {
         Path dir = Files.createTempDirectory("flagstore-sentinel-data-");
         int port = LoopbackBackend.freePort();
-        List<String> cmd = new ArrayList<>(List.of(
-                binary.toString(),
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                dir.toString(),
-                "--logfile",
-                "redis.log",
-                "--save",
-                "",
+        List<String> cmd = LocalBackend.serverCommand(binary, port, dir);
+        cmd.addAll(List.of(
                 "--appendonly",
                 "no",
                 // a fresh replica syncs at once, without a temporary RDB file
