@@ -143,7 +143,6 @@ final class CompiledClause {
                     segmentArray[i] = segment;
                 }
             }
-            default -> throw new IllegalStateException("operator family " + family);
         }
         this.strings = stringSet == null ? null : StringSet.table(stringSet);
         this.stringMask = strings == null ? 0 : strings.length - 1;
