@@ -1,5 +1,6 @@
 package io.flagstore.redis;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -14,6 +15,10 @@ import java.util.Objects;
  * @param appliedAt when it applied that version, or {@code null}
  * @param heartbeat its last heartbeat
  * @param started when it started, or {@code null}
+ * @param epoch the namespace epoch of the version it applied, or {@code null} (older entries)
+ * @param heartbeatInterval how often it heartbeats, or {@code null} (older entries): liveness is
+ *     judged by the instance's own interval
+ * @param digest the digest of the definitions it serves, 16 hex digits, or {@code null} (older entries)
  */
 public record ServiceInstance(
         String service,
@@ -22,7 +27,10 @@ public record ServiceInstance(
         long appliedVersion,
         Instant appliedAt,
         Instant heartbeat,
-        Instant started) {
+        Instant started,
+        String epoch,
+        Duration heartbeatInterval,
+        String digest) {
     public ServiceInstance {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(instance, "instance");

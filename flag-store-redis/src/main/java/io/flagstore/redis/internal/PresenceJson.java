@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.redis.ServiceInstance;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
  * The value of a {@code clients} hash entry:
- * {@code {"service":..,"instance":..,"host":..,"appliedVersion":42,"appliedAt":ms,"heartbeat":ms,"started":ms}}.
+ * {@code {"service":..,"instance":..,"host":..,"appliedVersion":42,"appliedAt":ms,"heartbeat":ms,"started":ms,
+ * "epoch":..,"heartbeatMs":5000,"digest":"0123456789abcdef"}}.
  */
 public final class PresenceJson {
     private PresenceJson() {}
@@ -25,6 +27,15 @@ public final class PresenceJson {
         putMillis(node, "appliedAt", instance.appliedAt());
         putMillis(node, "heartbeat", instance.heartbeat());
         putMillis(node, "started", instance.started());
+        if (instance.epoch() != null) {
+            node.put("epoch", instance.epoch());
+        }
+        if (instance.heartbeatInterval() != null) {
+            node.put("heartbeatMs", instance.heartbeatInterval().toMillis());
+        }
+        if (instance.digest() != null) {
+            node.put("digest", instance.digest());
+        }
         return node.toString();
     }
 
@@ -45,7 +56,12 @@ public final class PresenceJson {
                     node.path("appliedVersion").asLong(0),
                     millis(node, "appliedAt"),
                     millis(node, "heartbeat"),
-                    millis(node, "started"));
+                    millis(node, "started"),
+                    node.path("epoch").isTextual() ? node.get("epoch").asText() : null,
+                    node.path("heartbeatMs").canConvertToExactIntegral()
+                            ? Duration.ofMillis(node.get("heartbeatMs").asLong())
+                            : null,
+                    node.path("digest").isTextual() ? node.get("digest").asText() : null);
         } catch (JsonProcessingException e) {
             return null;
         }

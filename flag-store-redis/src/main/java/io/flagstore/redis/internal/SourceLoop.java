@@ -1004,7 +1004,10 @@ public final class SourceLoop {
                 applied,
                 appliedAtMillis == 0 ? null : Instant.ofEpochMilli(appliedAtMillis),
                 Instant.now(),
-                started));
+                started,
+                epoch.isEmpty() ? null : epoch,
+                settings.heartbeatInterval(),
+                null));
         // fire and forget: presence must never delay applying changes
         commands.async().hset(keys.clients(), settings.instanceId(), entry);
     }
