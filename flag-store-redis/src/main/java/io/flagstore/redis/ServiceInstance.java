@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param heartbeatInterval how often it heartbeats, or {@code null} (older entries): liveness is
  *     judged by the instance's own interval
  * @param digest the digest of the definitions it serves, 16 hex digits, or {@code null} (older entries)
+ * @param closedAt when it closed cleanly, or {@code null} while it runs: a closed entry keeps its last
+ *     applied version for a while so that a confirmation given just before leaving still counts
  */
 public record ServiceInstance(
         String service,
@@ -30,7 +32,8 @@ public record ServiceInstance(
         Instant started,
         String epoch,
         Duration heartbeatInterval,
-        String digest) {
+        String digest,
+        Instant closedAt) {
     public ServiceInstance {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(instance, "instance");

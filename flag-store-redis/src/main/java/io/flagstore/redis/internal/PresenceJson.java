@@ -10,7 +10,7 @@ import java.time.Instant;
 /**
  * The value of a {@code clients} hash entry:
  * {@code {"service":..,"instance":..,"host":..,"appliedVersion":42,"appliedAt":ms,"heartbeat":ms,"started":ms,
- * "epoch":..,"heartbeatMs":5000,"digest":"0123456789abcdef"}}.
+ * "epoch":..,"heartbeatMs":5000,"digest":"0123456789abcdef","closedAt":ms}}.
  */
 public final class PresenceJson {
     private PresenceJson() {}
@@ -36,6 +36,7 @@ public final class PresenceJson {
         if (instance.digest() != null) {
             node.put("digest", instance.digest());
         }
+        putMillis(node, "closedAt", instance.closedAt());
         return node.toString();
     }
 
@@ -61,7 +62,8 @@ public final class PresenceJson {
                     node.path("heartbeatMs").canConvertToExactIntegral()
                             ? Duration.ofMillis(node.get("heartbeatMs").asLong())
                             : null,
-                    node.path("digest").isTextual() ? node.get("digest").asText() : null);
+                    node.path("digest").isTextual() ? node.get("digest").asText() : null,
+                    millis(node, "closedAt"));
         } catch (JsonProcessingException e) {
             return null;
         }

@@ -1007,6 +1007,7 @@ public final class SourceLoop {
                 started,
                 epoch.isEmpty() ? null : epoch,
                 settings.heartbeatInterval(),
+                null,
                 null));
         // fire and forget: presence must never delay applying changes
         commands.async().hset(keys.clients(), settings.instanceId(), entry);
