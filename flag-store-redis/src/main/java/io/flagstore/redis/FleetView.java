@@ -45,6 +45,22 @@ public record FleetView(
     public record Implausible(String field, String reason) {}
 
     /**
+     * Whether {@code instance}, as read in this view, confirms a write of {@code writtenVersion} made
+     * at {@code writtenAt}: it applied that version or a later one, of the namespace's epoch, not
+     * beyond the version Redis holds, and not before the write was made (a negative apply time is
+     * an older apply of the same version number, e.g. after the version went backwards). A closed
+     * instance confirms with the last version it applied.
+     */
+    public boolean confirms(ServiceInstance instance, long writtenVersion, Instant writtenAt) {
+        return epoch != null
+                && epoch.equals(instance.epoch())
+                && instance.appliedVersion() >= writtenVersion
+                && instance.appliedVersion() <= version
+                && instance.appliedAt() != null
+                && !instance.appliedAt().isBefore(writtenAt);
+    }
+
+    /**
      * The live instances of the namespace's epoch that report a version above the namespace's: when
      * not empty, the namespace version went backwards (or an entry lies), and a write would be
      * ignored by them.

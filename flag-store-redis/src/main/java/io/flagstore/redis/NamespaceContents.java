@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
+import io.flagstore.redis.internal.FleetDigest;
 import java.util.List;
 
 /**
@@ -17,5 +18,14 @@ public record NamespaceContents(List<Flag> flags, List<Segment> segments, List<C
         flags = List.copyOf(flags);
         segments = List.copyOf(segments);
         corrupt = List.copyOf(corrupt);
+    }
+
+    /**
+     * The digest of the readable flags, 16 hex digits: what a service instance serving exactly
+     * these flags reports in its presence entry ({@link ServiceInstance#digest()}). Only comparable
+     * when nothing is {@link #corrupt()} and the instance is at the version these were read at.
+     */
+    public String flagsDigest() {
+        return FleetDigest.hex(FleetDigest.of(flags));
     }
 }

@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.PresenceJson;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,11 +50,12 @@ final class Presence {
     /** The namespace version, epoch and judged presence entries; prunes long-gone entries. */
     FleetView fleet() {
         RedisFuture<String> version = redis.async().get(keys.version());
-        RedisFuture<String> epoch = redis.async().hget(keys.meta(), KeySchema.META_EPOCH);
+        // HMGET, not HGET: the service role (flagctl status with a service user) has only HMGET
+        RedisFuture<List<KeyValue<String, String>>> epoch = redis.async().hmget(keys.meta(), KeySchema.META_EPOCH);
         RedisFuture<Map<String, String>> entries = redis.async().hgetall(keys.clients());
         Map<String, String> read = redis.await("HGETALL", entries);
         long namespaceVersion = parseVersion(redis.await("GET", version));
-        String namespaceEpoch = redis.await("HGET", epoch);
+        String namespaceEpoch = redis.await("HMGET", epoch).get(0).getValueOrElse(null);
         Instant now = Instant.now();
         List<ServiceInstance> live = new ArrayList<>();
         List<ServiceInstance> closed = new ArrayList<>();
