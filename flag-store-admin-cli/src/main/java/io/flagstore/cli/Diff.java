@@ -61,7 +61,9 @@ final class Diff {
             T have = current.get(k);
             if (corrupt.containsKey(k)) {
                 changes.add(new Change(kind, k, Action.REPAIR, List.of(), corrupt.get(k)));
-            } else if (have == null) {
+                continue;
+            }
+            if (have == null) {
                 changes.add(new Change(kind, k, Action.CREATE, List.of(), 0));
                 continue;
             }
