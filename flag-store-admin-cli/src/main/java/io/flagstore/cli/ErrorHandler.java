@@ -99,7 +99,16 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     /** Writes the two-line error report. */
     static void print(PrintWriter err, String message, String hint) {
-        err.println("flagctl: error: " + oneLine(message));
+        report(err, "error", message, hint);
+    }
+
+    /** Writes a two-line warning: something the command did not do, while it did the rest. */
+    static void warn(PrintWriter err, String message, String hint) {
+        report(err, "warning", message, hint);
+    }
+
+    private static void report(PrintWriter err, String kind, String message, String hint) {
+        err.println("flagctl: " + kind + ": " + oneLine(message));
         if (hint != null) {
             err.println("hint: " + oneLine(hint));
         }

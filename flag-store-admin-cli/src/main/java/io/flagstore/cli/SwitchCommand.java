@@ -45,9 +45,9 @@ abstract class SwitchCommand extends WriteCommand {
         try {
             WriteResult result = admin.setEnabledByTag(tag, enabled(), writeOptions);
             if (!unreadable.isEmpty()) {
-                ErrorHandler.print(
+                ErrorHandler.warn(
                         spec.commandLine().getErr(),
-                        "warning: " + Formats.plural(unreadable.size(), "flag") + " could not be read, so whether they"
+                        Formats.plural(unreadable.size(), "flag") + " could not be read, so whether they"
                                 + " have the tag is unknown and they were not switched: "
                                 + Corruption.describe(unreadable),
                         Corruption.HINT.replace("ROOT", spec.root().name()));
