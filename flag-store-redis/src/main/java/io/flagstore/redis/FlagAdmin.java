@@ -10,19 +10,16 @@ import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
-import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.RedisConnections;
 import io.flagstore.redis.internal.RedisSupport;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisFuture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
@@ -87,6 +84,7 @@ public final class FlagAdmin implements AutoCloseable {
     private final WritePipeline pipeline;
     private final Presence presence;
     private final AuditReader audit;
+    private final NamespaceReader namespace;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FlagAdmin(AdminRedis redis) {
@@ -96,6 +94,7 @@ public final class FlagAdmin implements AutoCloseable {
         this.pipeline = new WritePipeline(redis, reader, scripts);
         this.presence = new Presence(redis, scripts);
         this.audit = new AuditReader(redis);
+        this.namespace = new NamespaceReader(redis);
     }
 
     /**
@@ -194,41 +193,7 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Version, epoch, counts, Redis version and subscriber count of the namespace. */
     public NamespaceInfo info() {
-        KeySchema keys = redis.keys();
-        RedisFuture<String> version = redis.async().get(keys.version());
-        RedisFuture<Map<String, String>> meta = redis.async().hgetall(keys.meta());
-        RedisFuture<Long> flagCount = redis.async().zcard(keys.flags());
-        RedisFuture<Long> segmentCount = redis.async().zcard(keys.segments());
-        RedisFuture<String> server = redis.async().info("server");
-        RedisFuture<Map<String, Long>> subscribers = redis.connection().subscribers(keys.changes());
-        Map<String, String> m = redis.await("HGETALL", meta);
-        String redisVersion = serverVersion(server);
-        String createdAt = m.get(KeySchema.META_CREATED_AT);
-        return new NamespaceInfo(
-                keys.namespace(),
-                parseLong(redis.await("GET", version)),
-                m.get(KeySchema.META_EPOCH),
-                createdAt == null ? null : Instant.parse(createdAt),
-                redis.await("ZCARD", flagCount),
-                redis.await("ZCARD", segmentCount),
-                parseLong(m.get(KeySchema.META_DELETED_TRIMMED_TO)),
-                redisVersion,
-                redis.await("PUBSUB", subscribers).getOrDefault(keys.changes(), 0L),
-                m.get(KeySchema.META_ORIGIN));
-    }
-
-    /** {@code redis_version} from INFO; "unknown" for a user without INFO (the service role). */
-    private String serverVersion(RedisFuture<String> info) {
-        try {
-            return redis.await("INFO", info)
-                    .lines()
-                    .filter(line -> line.startsWith("redis_version:"))
-                    .map(line -> line.substring("redis_version:".length()).trim())
-                    .findFirst()
-                    .orElse("unknown");
-        } catch (AccessDeniedException e) {
-            return "unknown";
-        }
+        return namespace.info();
     }
 
     /**
@@ -270,20 +235,7 @@ public final class FlagAdmin implements AutoCloseable {
      * entries are left out and logged.
      */
     public Map<String, Map<String, Instant>> usage() {
-        Map<String, String> entries =
-                redis.call("HGETALL", () -> redis.sync().hgetall(redis.keys().usage()));
-        Map<String, Map<String, Instant>> usage = new TreeMap<>();
-        entries.forEach((field, millis) -> {
-            int separator = field.indexOf(KeySchema.USAGE_SEPARATOR);
-            if (separator > 0 && millis.matches("[0-9]{1,18}")) {
-                usage.computeIfAbsent(field.substring(0, separator), k -> new TreeMap<>())
-                        .put(field.substring(separator + 1), Instant.ofEpochMilli(Long.parseLong(millis)));
-            } else {
-                System.getLogger(FlagAdmin.class.getName())
-                        .log(System.Logger.Level.WARNING, "ignoring unreadable usage entry {0}: {1}", field, millis);
-            }
-        });
-        return usage;
+        return namespace.usage();
     }
 
     /**
@@ -586,9 +538,5 @@ public final class FlagAdmin implements AutoCloseable {
             throw new IllegalArgumentException(
                     "expectedVersion does not apply to " + what + "; give expected versions per item");
         }
-    }
-
-    private static long parseLong(String value) {
-        return value == null ? 0 : Long.parseLong(value);
     }
 }
