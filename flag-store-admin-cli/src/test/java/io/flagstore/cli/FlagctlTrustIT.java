@@ -243,6 +243,23 @@ class FlagctlTrustIT {
     }
 
     @Test
+    void aPresenceKeyOfTheWrongTypeNeitherBlocksAWriteNorTurnsItIntoUnavailable() {
+        ok("create", "payments-api");
+        long before = version();
+        redis.execute("SET", key("clients"), "not a hash");
+
+        Cli.Result r = run("disable", "payments-api");
+
+        assertThat(r.exitCode())
+                .as(r.toString())
+                .isEqualTo(ExitCodes.WAIT_TIMEOUT)
+                .isNotEqualTo(5);
+        assertThat(r.err()).contains("none is live");
+        assertThat(version()).isEqualTo(before + 1);
+        assertThat(ok("status").out()).contains("IGNORED", "not a hash");
+    }
+
+    @Test
     void historyShowsTheAuthenticatedRedisUser() {
         ok("create", "payments-api", "--actor", "alice");
 

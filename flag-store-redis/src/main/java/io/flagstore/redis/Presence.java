@@ -1,5 +1,6 @@
 package io.flagstore.redis;
 
+import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.PresenceJson;
 import io.lettuce.core.KeyValue;
@@ -53,14 +54,14 @@ final class Presence {
         // HMGET, not HGET: the service role (flagctl status with a service user) has only HMGET
         RedisFuture<List<KeyValue<String, String>>> epoch = redis.async().hmget(keys.meta(), KeySchema.META_EPOCH);
         RedisFuture<Map<String, String>> entries = redis.async().hgetall(keys.clients());
-        Map<String, String> read = redis.await("HGETALL", entries);
         long namespaceVersion = parseVersion(redis.await("GET", version));
         String namespaceEpoch = redis.await("HMGET", epoch).get(0).getValueOrElse(null);
+        List<FleetView.Implausible> implausible = new ArrayList<>();
+        Map<String, String> read = entries(entries, implausible);
         Instant now = Instant.now();
         List<ServiceInstance> live = new ArrayList<>();
         List<ServiceInstance> closed = new ArrayList<>();
         List<ServiceInstance> lost = new ArrayList<>();
-        List<FleetView.Implausible> implausible = new ArrayList<>();
         Map<String, String> gone = new LinkedHashMap<>();
         read.forEach((field, json) -> {
             ServiceInstance instance = PresenceJson.read(json);
@@ -88,6 +89,20 @@ final class Presence {
         prune(gone);
         return new FleetView(
                 namespaceVersion, namespaceEpoch, now, sorted(live), sorted(closed), sorted(lost), implausible);
+    }
+
+    /** The presence hash as read; a key of another type is reported and read as empty. */
+    private Map<String, String> entries(
+            RedisFuture<Map<String, String>> entries, List<FleetView.Implausible> implausible) {
+        try {
+            return redis.await("HGETALL", entries);
+        } catch (StoreUnavailableException e) {
+            if (!StoreReader.wrongType(e)) {
+                throw e;
+            }
+            implausible.add(new FleetView.Implausible(keys.clients(), "the presence key is not a hash (WRONGTYPE)"));
+            return Map.of();
+        }
     }
 
     /**

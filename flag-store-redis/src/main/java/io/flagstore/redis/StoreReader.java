@@ -145,7 +145,8 @@ final class StoreReader {
         }
     }
 
-    private static boolean wrongType(Throwable e) {
+    /** Whether {@code e} is Redis's WRONGTYPE reply: the key holds another type than the command needs. */
+    static boolean wrongType(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof RedisCommandExecutionException
                     && t.getMessage() != null

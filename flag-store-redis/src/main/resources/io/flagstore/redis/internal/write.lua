@@ -56,6 +56,9 @@ local function live_holders(above, epoch)
   local now_ms = tonumber(now[1]) * 1000
   local max_version = tonumber(ARGV[21])
   local count, highest = 0, 0
+  if redis.call('TYPE', KEYS[7]).ok ~= 'hash' then
+    return count, highest -- no presence (or a key of another type: not believed, never blocks a write)
+  end
   local entries = redis.call('HVALS', KEYS[7])
   for _, json in ipairs(entries) do
     local ok, entry = pcall(cjson.decode, json)
