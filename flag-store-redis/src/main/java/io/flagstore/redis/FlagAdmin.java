@@ -20,6 +20,7 @@ import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.internal.ChangeMessage;
 import io.flagstore.redis.internal.FlagHashCodec;
+import io.flagstore.redis.internal.FunctionLibrary;
 import io.flagstore.redis.internal.Json;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.LuaScript;
@@ -156,7 +157,10 @@ public final class FlagAdmin implements AutoCloseable {
         RedisConnections client = RedisConnections.create(
                 options, null, b -> b.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
-            return new FlagAdmin(options, client, connectOnceMore(client));
+            FlagAdmin admin = new FlagAdmin(options, client, connectOnceMore(client));
+            // the sources' read functions, loaded where the user may: services then need no scripting rights
+            FunctionLibrary.READS.ensureLoadedIfPermitted(admin.redis, admin.keys.version());
+            return admin;
         } catch (RedisException e) {
             client.close();
             throw RedisSupport.translate(e, "connect", options, ROLE);
