@@ -10,16 +10,22 @@ import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.internal.FunctionLibrary;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.LuaScript;
 import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.DocumentedAcl.Role;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.lettuce.core.FlushMode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -200,6 +206,40 @@ class AccessControlIT {
         });
         assertThat(redis.execute("HGET", keys.flag("payments-api"), "enabled")).isEqualTo("true");
         assertThat(redis.execute("GET", keys.version())).isEqualTo("3");
+    }
+
+    @Test
+    void aServiceUserRunsTheReadFunctionsButNoOtherLuaSoItCannotStallRedis() {
+        String endless = "while true do end";
+        withConnection(serviceUri, redis -> {
+            List<Object> head = redis.fcallReadOnly(
+                    FunctionLibrary.READS.functionName(LuaScript.load("source-head.lua")),
+                    ScriptOutputType.MULTI,
+                    keys.version(),
+                    keys.meta());
+            assertThat(head.get(0)).as("the version, read by the service user").isEqualTo(3L);
+
+            assertRefused(() -> redis.evalReadOnly(endless, ScriptOutputType.INTEGER, new String[0]));
+            assertRefused(() -> redis.eval(endless, ScriptOutputType.INTEGER));
+            assertRefused(() -> redis.scriptLoad(endless));
+            assertRefused(() -> redis.evalshaReadOnly(
+                    LuaScript.load("source-head.lua").sha1(), ScriptOutputType.MULTI, new String[] {keys.version()}));
+            assertRefused(() -> redis.functionLoad("#!lua name=stall\nredis.register_function{function_name='stall',"
+                    + " flags={'no-writes'}, callback=function() " + endless + " end}"));
+            assertRefused(() -> redis.functionFlush(FlushMode.SYNC));
+        });
+        assertThat(redis.execute("PING")).as("Redis is not busy").isEqualTo("PONG");
+        withConnection(adminUri, redis -> {
+            assertRefused(() -> redis.functionFlush(FlushMode.SYNC));
+            assertRefused(() -> redis.dispatch(
+                    CommandType.FUNCTION,
+                    new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("DELETE").add(FunctionLibrary.NAME)));
+        });
+        assertThat(redis.execute("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME))
+                .as("the admin user cannot remove the services' functions either")
+                .asList()
+                .hasSize(1);
     }
 
     @Test
