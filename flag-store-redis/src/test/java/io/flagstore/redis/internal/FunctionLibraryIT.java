@@ -6,18 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.RedisOptions;
+import io.flagstore.redis.testing.DirectConnection;
 import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.DocumentedAcl.Role;
 import io.flagstore.redis.testing.RedisServerExtension;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,7 +43,7 @@ class FunctionLibraryIT {
 
     @Test
     void aReaderWhoseUserMayLoadTheLibraryLoadsItWhenMissingAndRunsItsFunctions() {
-        withConnection(redis.uri(), redis -> {
+        DirectConnection.with(redis.uri(), redis -> {
             List<Object> head =
                     HEAD.runReadOnly(redis, ScriptOutputType.MULTI, new String[] {keys.version(), keys.meta()});
 
@@ -61,7 +57,7 @@ class FunctionLibraryIT {
 
     @Test
     void everyFunctionIsRegisteredAsNoWrites() {
-        withConnection(redis.uri(), redis -> {
+        DirectConnection.with(redis.uri(), redis -> {
             FunctionLibrary.READS.ensureLoaded(redis, keys.version());
 
             String listing = redis.functionList(FunctionLibrary.NAME).toString();
@@ -78,7 +74,7 @@ class FunctionLibraryIT {
         FunctionLibrary older = new FunctionLibrary(List.of("source-page.lua", "source-head.lua"));
         FunctionLibrary previous = new FunctionLibrary(List.of("source-sync.lua", "source-head.lua"));
         String[] headKeys = {keys.version(), keys.meta()};
-        withConnection(redis.uri(), redis -> {
+        DirectConnection.with(redis.uri(), redis -> {
             for (FunctionLibrary release : List.of(oldest, older, previous, FunctionLibrary.READS)) {
                 assertThat(release.ensureLoaded(redis, keys.version())).isTrue();
             }
@@ -111,7 +107,7 @@ class FunctionLibraryIT {
         String adminUri = DocumentedAcl.create(redis, Role.ADMIN, namespace, "adm-" + namespace, "admin-pw");
         String[] headKeys = {keys.version(), keys.meta()};
 
-        withConnection(serviceUri, service -> assertThatThrownBy(
+        DirectConnection.with(serviceUri, service -> assertThatThrownBy(
                         () -> HEAD.runReadOnly(service, ScriptOutputType.MULTI, headKeys))
                 .isInstanceOf(RedisException.class)
                 .hasMessageContaining("Redis has no function " + FunctionLibrary.READS.functionName(HEAD))
@@ -124,17 +120,8 @@ class FunctionLibraryIT {
             ignored.create(Flag.killSwitch("payments-api"));
         }
 
-        withConnection(serviceUri, service -> assertThat(
+        DirectConnection.with(serviceUri, service -> assertThat(
                         (List<Object>) HEAD.runReadOnly(service, ScriptOutputType.MULTI, headKeys))
                 .containsExactly(8L, "e1", "seed"));
-    }
-
-    private static void withConnection(String uri, Consumer<RedisCommands<String, String>> body) {
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            body.accept(connection.sync());
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
     }
 }
