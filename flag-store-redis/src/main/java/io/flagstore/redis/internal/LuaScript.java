@@ -78,7 +78,9 @@ public final class LuaScript {
      * FCALL_RO}: an ACL user with read-only key access and no {@code EVAL} may run it, and so may a
      * replica. When Redis lacks the function (a new release, or a server that lost it), loads the
      * library if this user may, else throws a {@link RedisException} that says who can. Servers
-     * older than Redis 7 have no functions and get {@link #run}.
+     * older than Redis 7 have no functions and get {@link #run}; a user of an ACL written before
+     * the functions ({@code EVALSHA_RO} but no {@code FCALL_RO}) runs the script with {@code
+     * EVALSHA_RO}, so that the ACL can be changed after the services were upgraded.
      *
      * @throws IllegalStateException if this script is not one of the library's
      */
@@ -88,8 +90,16 @@ public final class LuaScript {
         try {
             return commands.fcallReadOnly(function, type, keys, args);
         } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("ERR unknown command")) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.startsWith("ERR unknown command")) {
                 return run(commands, type, keys, args);
+            }
+            if (message.startsWith("NOPERM") && message.contains("fcall_ro")) {
+                try {
+                    return commands.evalshaReadOnly(sha1, type, keys, args);
+                } catch (RedisNoScriptException noScript) {
+                    return commands.evalReadOnly(source, type, keys, args);
+                }
             }
             if (!FunctionLibrary.missingFunction(e)) {
                 throw e;

@@ -33,8 +33,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -202,13 +200,17 @@ public abstract sealed class RedisConnections implements AutoCloseable {
                 System.Logger.Level.WARNING,
                 "Redis at " + where + " did not answer " + TIMEOUTS_BEFORE_RECONNECT
                         + " commands in a row: reconnecting");
-        open.forEach(commands -> endpoints(commands.connection).forEach(RedisConnections::disconnect));
+        open.forEach(commands -> disconnectAll(commands.connection));
     }
 
-    /** The connections whose channels carry {@code connection}'s commands. */
-    abstract List<StatefulConnection<String, String>> endpoints(StatefulConnection<String, String> connection);
+    /**
+     * Drops the channels that carry {@code connection}'s commands without blocking (this may run on
+     * one of Lettuce's threads).
+     */
+    abstract void disconnectAll(StatefulConnection<String, String> connection);
 
-    private static void disconnect(StatefulConnection<String, String> connection) {
+    /** Drops the channel of one node connection. */
+    static void disconnect(StatefulConnection<String, String> connection) {
         if (!(connection instanceof RedisChannelHandler<?, ?> handler)) {
             return;
         }
@@ -352,8 +354,8 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         }
 
         @Override
-        List<StatefulConnection<String, String>> endpoints(StatefulConnection<String, String> connection) {
-            return List.of(connection);
+        void disconnectAll(StatefulConnection<String, String> connection) {
+            disconnect(connection);
         }
 
         @Override
@@ -387,17 +389,15 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         }
 
         @Override
-        List<StatefulConnection<String, String>> endpoints(StatefulConnection<String, String> connection) {
+        void disconnectAll(StatefulConnection<String, String> connection) {
             // the masters' node connections (Lettuce opens one per node as commands need it)
             StatefulRedisClusterConnection<String, String> cluster =
                     (StatefulRedisClusterConnection<String, String>) connection;
-            List<StatefulConnection<String, String>> nodes = new ArrayList<>();
             for (RedisClusterNode node : cluster.getPartitions()) {
                 if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                    nodes.add(cluster.getConnection(node.getNodeId()));
+                    cluster.getConnectionAsync(node.getNodeId()).thenAccept(RedisConnections::disconnect);
                 }
             }
-            return nodes;
         }
 
         @Override

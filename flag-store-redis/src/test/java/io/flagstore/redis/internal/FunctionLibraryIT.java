@@ -102,6 +102,17 @@ class FunctionLibraryIT {
     }
 
     @Test
+    void aServiceUserOfAnAclFromBeforeTheFunctionsStillReadsWithEvalshaReadOnly() {
+        String user = "old-svc-" + namespace;
+        String serviceUri = DocumentedAcl.create(redis, Role.SERVICE, namespace, user, "service-pw");
+        redis.execute("ACL", "SETUSER", user, "-fcall_ro", "+evalsha_ro", "+eval_ro");
+
+        DirectConnection.with(serviceUri, service -> assertThat((List<Object>)
+                        HEAD.runReadOnly(service, ScriptOutputType.MULTI, new String[] {keys.version(), keys.meta()}))
+                .containsExactly(7L, "e1", "seed"));
+    }
+
+    @Test
     void aServiceUserFindingTheLibraryMissingIsToldToConnectTheAdminRoleWhichLoadsIt() {
         String serviceUri = DocumentedAcl.create(redis, Role.SERVICE, namespace, "svc-" + namespace, "service-pw");
         String adminUri = DocumentedAcl.create(redis, Role.ADMIN, namespace, "adm-" + namespace, "admin-pw");
