@@ -10,6 +10,7 @@ import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.internal.FunctionLibrary;
 import io.flagstore.redis.internal.RedisConnections;
 import io.flagstore.redis.internal.RedisSupport;
 import io.lettuce.core.ClientOptions;
@@ -107,7 +108,11 @@ public final class FlagAdmin implements AutoCloseable {
         RedisConnections client = RedisConnections.create(
                 options, null, b -> b.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS));
         try {
-            return new FlagAdmin(new AdminRedis(options, client, connectOnceMore(client)));
+            FlagAdmin admin = new FlagAdmin(new AdminRedis(options, client, connectOnceMore(client)));
+            // the sources' read functions, loaded where the user may: services then need no scripting rights
+            FunctionLibrary.READS.ensureLoadedIfPermitted(
+                    admin.redis.sync(), admin.redis.keys().version());
+            return admin;
         } catch (RedisException e) {
             client.close();
             throw RedisSupport.translate(e, "connect", options, AdminRedis.ROLE);
