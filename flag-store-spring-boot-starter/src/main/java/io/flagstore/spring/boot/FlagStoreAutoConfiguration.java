@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
@@ -74,13 +75,13 @@ public class FlagStoreAutoConfiguration {
                 resources.getResource(location), location, properties.local().watch());
     }
 
-    /** A file is watched (when asked); anything else, such as a classpath resource in a jar, is read once. */
+    /** A file is watched (when asked); a classpath resource is part of the application, read once. */
     private static FlagSource localSource(Resource resource, String location, boolean watch) {
         if (!resource.exists()) {
             throw new IllegalStateException("flagstore.local.location " + location + " does not exist");
         }
         try {
-            if (resource.isFile()) {
+            if (resource.isFile() && !(resource instanceof ClassPathResource)) {
                 return FileFlagSource.builder(resource.getFile().toPath())
                         .watch(watch)
                         .build();
