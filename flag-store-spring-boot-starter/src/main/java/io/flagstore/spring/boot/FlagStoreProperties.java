@@ -13,20 +13,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * without it, {@code flagstore.local.location} names a JSON flag document (local development and
  * tests). Immutable.
  *
- * @param enabled whether to configure a flag client at all
- * @param serviceName the service name shown to operators ({@code flagctl status}); default {@code
- *     spring.application.name}, else {@code unnamed-service}
- * @param startTimeout how long start-up waits for the first flag set
- * @param failFast whether start-up fails when no flag set arrived within the start timeout
- * @param usageInterval how often evaluated flags are recorded in Redis ({@code flagctl stale}); 0 turns
- *     it off
- * @param overrides flag key to value (text read per getter: {@code true}, a number, a string, JSON)
- *     that win over the source; for local runs
- * @param redis the Redis source
- * @param local the flag document used when no Redis URI is set
- * @param metrics cardinality of the meters
- * @param admin the optional {@code FlagAdmin} bean
- * @param openfeature registration of the OpenFeature provider
+ * @param enabled Whether to configure a flag client at all.
+ * @param serviceName Service name shown to operators (flagctl status). Default: spring.application.name,
+ *     else unnamed-service.
+ * @param startTimeout How long start-up waits for the first flag set.
+ * @param failFast Whether start-up fails when no flag set arrived within the start timeout.
+ * @param usageInterval How often the flags evaluated are recorded in Redis (for flagctl stale); 0 turns
+ *     recording off.
+ * @param overrides Flag key to a value that wins over the source (text, read per getter: true/false, a
+ *     number, a string, JSON). For local runs.
+ * @param redis The Redis source.
+ * @param local The flag document used when no Redis URI is set.
+ * @param metrics Cardinality of the meters.
+ * @param admin The optional FlagAdmin bean.
+ * @param openfeature Registration of the OpenFeature provider.
  */
 @ConfigurationProperties("flagstore")
 public record FlagStoreProperties(
@@ -51,16 +51,17 @@ public record FlagStoreProperties(
      * {@code rediss://} (TLS), {@code redis-sentinel://s1:26379,s2:26379#master}, {@code
      * redis-cluster://n1:7000,n2:7000}.
      *
-     * @param uri the Redis URI; unset means no Redis (see {@code flagstore.local})
-     * @param namespace the namespace (environment) to read
-     * @param commandTimeout how long a Redis command may take
-     * @param connectTimeout how long connecting may take
-     * @param trustedCertificate a PEM file of CA certificates to trust for TLS, in addition to the JDK's
-     * @param sentinelUser the user for sentinels that require authentication
-     * @param sentinelPassword the password for sentinels that require authentication
-     * @param backupFile a local file holding the last flag set, used at start when Redis is unreachable
-     * @param instanceId this instance's id in the namespace's clients hash; default the service name
-     *     plus a random suffix
+     * @param uri Redis URI: redis://, rediss:// (TLS), redis-sentinel://s1:26379,s2:26379#master or
+     *     redis-cluster://n1:7000,n2:7000. Unset means no Redis (see flagstore.local).
+     * @param namespace Namespace (environment) to read.
+     * @param commandTimeout How long a Redis command may take.
+     * @param connectTimeout How long connecting may take.
+     * @param trustedCertificate PEM file of CA certificates to trust for TLS, in addition to the JDK's.
+     * @param sentinelUser User for sentinels that require authentication.
+     * @param sentinelPassword Password for sentinels that require authentication.
+     * @param backupFile Local file holding the last flag set, used at start when Redis is unreachable.
+     * @param instanceId This instance's id in the namespace's clients hash. Default: the service name
+     *     plus a random suffix.
      */
     public record Redis(
             String uri,
@@ -93,24 +94,24 @@ public record FlagStoreProperties(
     /**
      * A JSON flag document ({@code {"flags":[...],"segments":[...]}}) used when no Redis URI is set.
      *
-     * @param location a Spring resource location: {@code classpath:flags.json} (read once) or {@code
-     *     file:flags.json} (reloaded when it changes, unless {@code watch} is false)
-     * @param watch whether a file location is watched and reloaded
+     * @param location Resource location of a JSON flag document: classpath:flags.json (read once) or
+     *     file:flags.json (reloaded when it changes, unless watch is false).
+     * @param watch Whether a file location is watched and reloaded when it changes.
      */
     public record Local(String location, @DefaultValue("true") boolean watch) {}
 
     /**
      * Cardinality of the meters ({@link MetricsOptions}).
      *
-     * @param maxTaggedFlags how many distinct flags get their own {@code flag} tag
-     * @param variantTag whether {@code flagstore.evaluations} has a {@code variant} tag
+     * @param maxTaggedFlags How many distinct flags get their own flag tag on the meters.
+     * @param variantTag Whether flagstore.evaluations has a variant tag.
      */
     public record Metrics(@DefaultValue("500") int maxTaggedFlags, @DefaultValue("true") boolean variantTag) {}
 
     /**
      * The {@code FlagAdmin} bean, for services that write flags themselves.
      *
-     * @param enabled whether to connect a {@code FlagAdmin} (needs {@code flagstore.redis.uri})
+     * @param enabled Whether to connect a FlagAdmin bean (needs flagstore.redis.uri).
      */
     public record Admin(@DefaultValue("false") boolean enabled) {}
 
@@ -118,8 +119,8 @@ public record FlagStoreProperties(
      * The OpenFeature provider, registered with {@code OpenFeatureAPI} when the SDK and
      * flag-store-openfeature are on the classpath.
      *
-     * @param enabled whether to register it
-     * @param domain the OpenFeature domain to register it for; unset means the default provider
+     * @param enabled Whether to register the provider.
+     * @param domain OpenFeature domain to register the provider for. Unset means the default provider.
      */
     public record OpenFeature(@DefaultValue("true") boolean enabled, String domain) {}
 }
