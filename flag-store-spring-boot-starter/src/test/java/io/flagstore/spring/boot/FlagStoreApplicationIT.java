@@ -106,7 +106,9 @@ class FlagStoreApplicationIT {
             JsonNode info = get(base + "/actuator/info").path("flagstore");
             assertThat(info.path("namespace").asText()).isEqualTo(namespace);
             assertThat(info.path("state").asText()).isEqualTo("READY");
-            assertThat(info.path("propagationLagMaxMs").isNumber()).as(info.toString()).isTrue();
+            assertThat(info.path("propagationLagMaxMs").isNumber())
+                    .as(info.toString())
+                    .isTrue();
 
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             assertThat(registry.find("flagstore.flags").gauges()).hasSize(1);
