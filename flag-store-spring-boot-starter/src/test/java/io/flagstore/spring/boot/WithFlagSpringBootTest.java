@@ -19,6 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest;
  */
 @SpringBootTest(
         classes = TestApplication.class,
+        webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = {"flagstore.redis.uri=redis://127.0.0.1:1", "flagstore.fail-fast=true"})
 @WithFlag(key = "new-checkout", value = "true")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
