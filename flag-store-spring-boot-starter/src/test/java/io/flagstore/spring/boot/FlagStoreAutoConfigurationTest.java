@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.info.Info;
 import org.springframework.boot.actuate.info.InfoContributor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Each condition of the auto-configuration, on an {@link ApplicationContextRunner}. */
@@ -154,6 +155,21 @@ class FlagStoreAutoConfigurationTest {
         assertThat(FlagStoreStatus.status(ClientState.NAMESPACE_RESET)).isEqualTo("OUT_OF_SERVICE");
         assertThat(FlagStoreStatus.status(ClientState.INITIALIZING)).isEqualTo("DOWN");
         assertThat(FlagStoreStatus.status(ClientState.CLOSED)).isEqualTo("DOWN");
+    }
+
+    @Test
+    void withoutActuatorOrOpenFeatureOnTheClasspathTheClientStillWorks() {
+        runner.withClassLoader(new FilteredClassLoader(
+                        "org.springframework.boot.actuate", "org.springframework.boot.health", "dev.openfeature"))
+                .run(context -> {
+                    assertThat(context)
+                            .hasNotFailed()
+                            .doesNotHaveBean("flagStoreHealthIndicator")
+                            .doesNotHaveBean("flagStoreInfoContributor")
+                            .doesNotHaveBean("flagStoreOpenFeatureRegistration");
+                    assertThat(context.getBean(FlagClient.class).isEnabled("new-checkout", USER))
+                            .isTrue();
+                });
     }
 
     @Test
