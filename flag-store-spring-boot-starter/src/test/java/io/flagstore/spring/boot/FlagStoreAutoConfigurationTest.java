@@ -8,7 +8,6 @@ import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FileFlagSource;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.InMemoryFlagSource;
-import io.flagstore.core.StartTimeoutException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.redis.FlagAdmin;
@@ -222,21 +221,6 @@ class FlagStoreAutoConfigurationTest {
                 .getFailure()
                 .rootCause()
                 .hasMessageContaining("flagstore.redis.uri"));
-    }
-
-    @Test
-    void failFastStopsStartUpWhenRedisCannotBeReached() {
-        runner.withPropertyValues(
-                        "flagstore.redis.uri=redis://127.0.0.1:1",
-                        "flagstore.redis.connect-timeout=200ms",
-                        "flagstore.start-timeout=300ms",
-                        "flagstore.fail-fast=true")
-                .run(context -> assertThat(context)
-                        .hasFailed()
-                        .getFailure()
-                        .rootCause()
-                        .isInstanceOf(StartTimeoutException.class)
-                        .hasMessageContaining("PT0.3S"));
     }
 
     @Test

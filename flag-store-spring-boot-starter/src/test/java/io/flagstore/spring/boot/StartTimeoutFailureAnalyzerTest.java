@@ -1,14 +1,18 @@
 package io.flagstore.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flagstore.core.StartTimeoutException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
-import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** A fail-fast start-up is explained in Boot's failure report. */
 class StartTimeoutFailureAnalyzerTest {
@@ -28,9 +32,18 @@ class StartTimeoutFailureAnalyzerTest {
     }
 
     @Test
-    void bootFindsTheAnalyzer() {
-        assertThat(SpringFactoriesLoader.loadFactoryNames(
-                        FailureAnalyzer.class, getClass().getClassLoader()))
-                .contains(StartTimeoutFailureAnalyzer.class.getName());
+    @ExtendWith(OutputCaptureExtension.class)
+    void bootReportsTheAnalysisWhenAnApplicationFailsFast(CapturedOutput output) {
+        SpringApplicationBuilder application = new SpringApplicationBuilder(TestApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties(
+                        "flagstore.redis.uri=redis://127.0.0.1:1",
+                        "flagstore.redis.connect-timeout=200ms",
+                        "flagstore.start-timeout=300ms",
+                        "flagstore.fail-fast=true");
+        assertThatThrownBy(application::run).hasRootCauseInstanceOf(StartTimeoutException.class);
+        assertThat(output.getOut() + output.getErr())
+                .contains("APPLICATION FAILED TO START")
+                .contains("flagstore.redis.backup-file");
     }
 }
