@@ -99,7 +99,7 @@ public final class RedisSupport {
      */
     static SocketOptions socketOptions(RedisOptions options) {
         SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(options.connectTimeout());
-        if (ExtendedKeepAliveSupport.isSupported()) {
+        if (extendedKeepAliveSupported()) {
             socket.keepAlive(SocketOptions.KeepAliveOptions.builder()
                     .enable()
                     .idle(KEEPALIVE_IDLE)
@@ -119,6 +119,25 @@ public final class RedisSupport {
                     .build());
         }
         return socket.build();
+    }
+
+    /**
+     * Whether per-socket keepalive settings take effect. Lettuce 7 answers itself; Lettuce 6 (which
+     * Spring Boot 3.5 manages) has no such check and applies them on native transports only.
+     */
+    private static boolean extendedKeepAliveSupported() {
+        try {
+            return ExtendedKeepAliveCheck.supported();
+        } catch (NoClassDefFoundError lettuce6) {
+            return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
+        }
+    }
+
+    /** Holds the reference to a Lettuce 7 class, so that loading RedisSupport never needs it. */
+    private static final class ExtendedKeepAliveCheck {
+        static boolean supported() {
+            return ExtendedKeepAliveSupport.isSupported();
+        }
     }
 
     /**
