@@ -71,7 +71,7 @@ final class Api {
         ops.all().forEach((name, view) -> who.grants().in(name).ifPresent(role -> list.addObject()
                 .put("name", name)
                 .put("role", role.label())
-                .put("readOnly", view.readOnly)
+                .put("readOnly", view.readOnly())
                 .put("version", view.version())
                 .put("state", view.state().name())));
         send(ctx, json.createObjectNode().put("user", who.name()).set("namespaces", list));
@@ -262,7 +262,7 @@ final class Api {
                 .put("flags", info.flagCount())
                 .put("segments", info.segmentCount())
                 .put("redisVersion", info.redisVersion())
-                .put("readOnly", view.readOnly)
+                .put("readOnly", view.readOnly())
                 .put("consoleState", view.state().name());
         ArrayNode instances = out.putArray("instances");
         for (ServiceInstance i : view.fleet.fleet().instances()) {

@@ -5,12 +5,10 @@ import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
-import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.FlagScheduler;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
-import io.flagstore.redis.WriteOptions;
 import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.NavigableMap;
@@ -25,8 +23,8 @@ final class NamespaceView implements AutoCloseable {
     /** The service name the console's own flag source registers under. */
     static final String SERVICE_NAME = "flag-store-console";
 
-    /** A key no flag has: a write expecting an impossible version of it tests the right to write. */
-    private static final String PROBE_KEY = "flag-store-console.write-probe";
+    /** What {@link FlagAdmin#info()} reports as the Redis version to a user without INFO. */
+    private static final String UNKNOWN_VERSION = "unknown";
 
     private static final System.Logger LOG = System.getLogger(NamespaceView.class.getName());
 
@@ -34,7 +32,7 @@ final class NamespaceView implements AutoCloseable {
     final FlagAdmin admin;
     final FlagScheduler scheduler;
     final FleetTracker fleet;
-    final boolean readOnly;
+    private volatile boolean readOnly;
     private final RedisFlagSource source;
     private volatile NavigableMap<String, Flag> flags = Collections.emptyNavigableMap();
     private volatile long version;
@@ -75,20 +73,22 @@ final class NamespaceView implements AutoCloseable {
     }
 
     /**
-     * Whether the Redis user may run the write script: a delete of a key that does not exist, expecting
-     * a version it cannot have, is refused by the script (nothing written) when the user may run it,
-     * and refused by Redis's ACL when it may not (the service role).
+     * Whether the Redis user looks like it may write, without writing: the documented service role
+     * may not run INFO, for which {@link FlagAdmin#info()} reports the Redis version as {@code
+     * unknown}; the admin role may. A user allowed INFO but not writes is found at its first refused
+     * write ({@link #refusedWrite}).
      */
     private static boolean mayWrite(FlagAdmin admin) {
-        try {
-            admin.delete(PROBE_KEY, WriteOptions.defaults().withActor(SERVICE_NAME).withExpectedVersion(Long.MAX_VALUE));
-            return true;
-        } catch (AccessDeniedException e) {
-            LOG.log(System.Logger.Level.INFO, "namespace {0}: the Redis user may not write; read-only", admin.options().namespace());
+        if (UNKNOWN_VERSION.equals(admin.info().redisVersion())) {
+            LOG.log(System.Logger.Level.INFO, "namespace {0}: the Redis user has the service role; read-only", admin.options().namespace());
             return false;
-        } catch (RuntimeException e) {
-            return true;
         }
+        return true;
+    }
+
+    /** Redis refused a write for lack of a role: the namespace is read-only from now on. */
+    void refusedWrite() {
+        readOnly = true;
     }
 
     private void start() {
@@ -122,6 +122,10 @@ final class NamespaceView implements AutoCloseable {
     /** Every flag, by key, as of the last change received. */
     NavigableMap<String, Flag> flags() {
         return flags;
+    }
+
+    boolean readOnly() {
+        return readOnly;
     }
 
     long version() {

@@ -2,6 +2,7 @@ package io.flagstore.console;
 
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.util.List;
@@ -65,7 +66,7 @@ final class Operations {
     /** Whether {@code who} may make writes needing {@code role} in {@code ns} (for showing controls). */
     boolean mayWrite(Identity who, String ns, Role role) {
         NamespaceView view = namespaces.find(ns);
-        return view != null && !view.readOnly && who.grants().allows(ns, role);
+        return view != null && !view.readOnly() && who.grants().allows(ns, role);
     }
 
     Map<String, NamespaceView> all() {
@@ -90,7 +91,7 @@ final class Operations {
 
     private NamespaceView writable(Identity who, String ns, Role role) {
         NamespaceView view = authorize(who, ns, role);
-        if (view.readOnly) {
+        if (view.readOnly()) {
             throw new ApiError(
                     ApiError.Code.DENIED,
                     "namespace " + ns + " is read-only in this console",
@@ -111,7 +112,15 @@ final class Operations {
     }
 
     private static WriteResult written(NamespaceView view, Supplier<WriteResult> write) {
-        WriteResult result = write.get();
+        WriteResult result;
+        try {
+            result = write.get();
+        } catch (AccessDeniedException e) {
+            if (e.requiredRole() != null) {
+                view.refusedWrite();
+            }
+            throw e;
+        }
         view.fleet.written(result.version(), result.writtenAt());
         return result;
     }

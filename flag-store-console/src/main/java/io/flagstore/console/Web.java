@@ -64,7 +64,7 @@ final class Web {
                 role = who.grants().in(ns).map(Role::label).orElse(null);
                 NamespaceView view = operations.all().get(ns);
                 if (view != null) {
-                    if (view.readOnly) {
+                    if (view.readOnly()) {
                         banners.add("Read-only: this console cannot write to namespace " + ns
                                 + " (its Redis user has only the service role, or --read-only is set).");
                     }
