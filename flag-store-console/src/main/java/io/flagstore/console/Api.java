@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.flagstore.console.view.DeliveryRow;
+import io.flagstore.console.view.DeliveryView;
 import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.WeightedVariant;
-import io.flagstore.console.view.DeliveryRow;
-import io.flagstore.console.view.DeliveryView;
 import io.flagstore.redis.AuditEntry;
 import io.flagstore.redis.NamespaceInfo;
 import io.flagstore.redis.ScheduleEntry;
@@ -47,7 +47,8 @@ final class Api {
     }
 
     void routes(RoutesConfig r) {
-        r.get(PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+        r.get(PREFIX + "/openapi.json", ctx -> ctx.contentType("application/json")
+                .result(openApi));
         r.get(PREFIX + "/namespaces", this::namespaces);
         r.get(PREFIX + "/ns/{ns}/flags", this::flags);
         r.post(PREFIX + "/ns/{ns}/flags", this::create);
@@ -120,14 +121,18 @@ final class Api {
         if (!flag.key().equals(ctx.pathParam("key"))) {
             throw new ApiError(ApiError.Code.USAGE, "the body's flag key differs from the URL's", null);
         }
-        written(ctx, cas(() -> ops.update(Web.identity(ctx), ctx.pathParam("ns"), flag, text(body, "reason"), expected)));
+        written(
+                ctx,
+                cas(() -> ops.update(Web.identity(ctx), ctx.pathParam("ns"), flag, text(body, "reason"), expected)));
     }
 
     private void delete(Context ctx) {
         JsonNode body = body(ctx);
         Long expected = ifMatch(ctx);
-        written(ctx, cas(() -> ops.delete(
-                Web.identity(ctx), ctx.pathParam("ns"), ctx.pathParam("key"), text(body, "reason"), expected)));
+        written(
+                ctx,
+                cas(() -> ops.delete(
+                        Web.identity(ctx), ctx.pathParam("ns"), ctx.pathParam("key"), text(body, "reason"), expected)));
     }
 
     private void setEnabled(Context ctx) {
@@ -136,22 +141,34 @@ final class Api {
             throw new ApiError(ApiError.Code.USAGE, "enabled must be true or false", null);
         }
         Long expected = ifMatch(ctx);
-        written(ctx, cas(() -> ops.setEnabled(
-                Web.identity(ctx),
-                ctx.pathParam("ns"),
-                ctx.pathParam("key"),
-                body.get("enabled").booleanValue(),
-                text(body, "reason"),
-                expected)));
+        written(
+                ctx,
+                cas(() -> ops.setEnabled(
+                        Web.identity(ctx),
+                        ctx.pathParam("ns"),
+                        ctx.pathParam("key"),
+                        body.get("enabled").booleanValue(),
+                        text(body, "reason"),
+                        expected)));
     }
 
     private void setRollout(Context ctx) {
         JsonNode body = body(ctx);
         List<WeightedVariant> weights = new ArrayList<>();
-        required(body, "weights").fields().forEachRemaining(e -> weights.add(new WeightedVariant(e.getKey(), e.getValue().asDouble())));
+        required(body, "weights")
+                .fields()
+                .forEachRemaining(e ->
+                        weights.add(new WeightedVariant(e.getKey(), e.getValue().asDouble())));
         Long expected = ifMatch(ctx);
-        written(ctx, cas(() -> ops.setRollout(
-                Web.identity(ctx), ctx.pathParam("ns"), ctx.pathParam("key"), weights, text(body, "reason"), expected)));
+        written(
+                ctx,
+                cas(() -> ops.setRollout(
+                        Web.identity(ctx),
+                        ctx.pathParam("ns"),
+                        ctx.pathParam("key"),
+                        weights,
+                        text(body, "reason"),
+                        expected)));
     }
 
     private void setTargets(Context ctx) {
@@ -159,24 +176,28 @@ final class Api {
         List<String> keys = new ArrayList<>();
         required(body, "keys").forEach(k -> keys.add(k.asText()));
         Long expected = ifMatch(ctx);
-        written(ctx, cas(() -> ops.setTargets(
-                Web.identity(ctx),
-                ctx.pathParam("ns"),
-                ctx.pathParam("key"),
-                required(body, "variant").asText(),
-                keys,
-                text(body, "reason"),
-                expected)));
+        written(
+                ctx,
+                cas(() -> ops.setTargets(
+                        Web.identity(ctx),
+                        ctx.pathParam("ns"),
+                        ctx.pathParam("key"),
+                        required(body, "variant").asText(),
+                        keys,
+                        text(body, "reason"),
+                        expected)));
     }
 
     private void setTagEnabled(Context ctx) {
         JsonNode body = body(ctx);
-        written(ctx, ops.setEnabledByTag(
-                Web.identity(ctx),
-                ctx.pathParam("ns"),
-                ctx.pathParam("tag"),
-                required(body, "enabled").asBoolean(),
-                text(body, "reason")));
+        written(
+                ctx,
+                ops.setEnabledByTag(
+                        Web.identity(ctx),
+                        ctx.pathParam("ns"),
+                        ctx.pathParam("tag"),
+                        required(body, "enabled").asBoolean(),
+                        text(body, "reason")));
     }
 
     private void delivery(Context ctx) {
@@ -266,7 +287,8 @@ final class Api {
                 .put("consoleState", view.state().name());
         ArrayNode instances = out.putArray("instances");
         for (ServiceInstance i : view.fleet.fleet().instances()) {
-            instances.addObject()
+            instances
+                    .addObject()
                     .put("service", i.service())
                     .put("instance", i.instance())
                     .put("host", i.host())
@@ -281,7 +303,8 @@ final class Api {
         try {
             return write.get();
         } catch (io.flagstore.core.VersionConflictException e) {
-            throw new ApiError(ApiError.Code.PRECONDITION_FAILED, e.getMessage(), "GET it again and retry with the new ETag");
+            throw new ApiError(
+                    ApiError.Code.PRECONDITION_FAILED, e.getMessage(), "GET it again and retry with the new ETag");
         }
     }
 
@@ -342,7 +365,8 @@ final class Api {
             v = v.substring(1, v.length() - 1);
         }
         if (!v.matches("[0-9]{1,18}")) {
-            throw new ApiError(ApiError.Code.USAGE, "If-Match must be a version ETag such as \"42\", not " + header, null);
+            throw new ApiError(
+                    ApiError.Code.USAGE, "If-Match must be a version ETag such as \"42\", not " + header, null);
         }
         return Long.parseLong(v);
     }

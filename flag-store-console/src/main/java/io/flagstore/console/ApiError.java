@@ -99,6 +99,7 @@ final class ApiError extends RuntimeException {
         if (e instanceof IllegalArgumentException) {
             return new ApiError(Code.USAGE, "invalid argument: " + e.getMessage(), "nothing was written");
         }
-        return new ApiError(Code.ERROR, "internal error (" + e.getClass().getSimpleName() + ")", "see the console's log");
+        return new ApiError(
+                Code.ERROR, "internal error (" + e.getClass().getSimpleName() + ")", "see the console's log");
     }
 }

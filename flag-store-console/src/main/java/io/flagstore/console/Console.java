@@ -93,7 +93,8 @@ public final class Console implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "request " + ctx.method() + " " + ctx.path() + " failed", e);
         }
         ctx.status(error.code.status);
-        if (ctx.path().startsWith(Api.PREFIX) || ctx.header("Accept") != null && ctx.header("Accept").contains("event-stream")) {
+        if (ctx.path().startsWith(Api.PREFIX)
+                || ctx.header("Accept") != null && ctx.header("Accept").contains("event-stream")) {
             ctx.contentType("application/json").result(Api.errorBody(error));
             return;
         }
@@ -101,12 +102,15 @@ public final class Console implements AutoCloseable {
             ctx.redirect("/login");
             return;
         }
-        web.page(ctx, "error.jte", Map.of(
-                "chrome", web.chrome(ctx, "Error", null, null),
-                "status", error.code.status,
-                "code", error.code.label(),
-                "message", String.valueOf(error.getMessage()),
-                "hint", error.hint == null ? "" : error.hint));
+        web.page(
+                ctx,
+                "error.jte",
+                Map.of(
+                        "chrome", web.chrome(ctx, "Error", null, null),
+                        "status", error.code.status,
+                        "code", error.code.label(),
+                        "message", String.valueOf(error.getMessage()),
+                        "hint", error.hint == null ? "" : error.hint));
     }
 
     /** The port it listens on (the chosen one when configured with 0). */

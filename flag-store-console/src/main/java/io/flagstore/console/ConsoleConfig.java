@@ -26,24 +26,57 @@ public final class ConsoleConfig {
     private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
 
     static {
-        option("redis", "FLAGSTORE_REDIS_URL", "Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://); default "
-                + RedisOptions.DEFAULT_URI);
+        option(
+                "redis",
+                "FLAGSTORE_REDIS_URL",
+                "Redis URL (redis://, rediss://, redis-sentinel://, redis-cluster://); default "
+                        + RedisOptions.DEFAULT_URI);
         option("redis-ca", "FLAGSTORE_REDIS_CA", "CA certificate(s), PEM, trusted for rediss://");
-        option("namespaces", "FLAGSTORE_NAMESPACES", "comma-separated namespaces shown (default: FLAGSTORE_NAMESPACE or "
-                + RedisOptions.DEFAULT_NAMESPACE + ")");
+        option(
+                "namespaces",
+                "FLAGSTORE_NAMESPACES",
+                "comma-separated namespaces shown (default: FLAGSTORE_NAMESPACE or " + RedisOptions.DEFAULT_NAMESPACE
+                        + ")");
         option("bind", "CONSOLE_BIND", "address to listen on (default 127.0.0.1)");
         option("port", "CONSOLE_PORT", "port to listen on (default 8080; 0 picks a free one)");
-        option("public-url", "CONSOLE_PUBLIC_URL", "the URL people open, e.g. https://flags.example.com (default http://BIND:PORT)");
-        option("users", "CONSOLE_USERS_FILE", "users file: 'name pbkdf2-hash grants' per line (bin/console hash-password)");
-        option("tokens", "CONSOLE_TOKENS_FILE", "API tokens file: 'name sha256 grants' per line (bin/console new-token)");
+        option(
+                "public-url",
+                "CONSOLE_PUBLIC_URL",
+                "the URL people open, e.g. https://flags.example.com (default http://BIND:PORT)");
+        option(
+                "users",
+                "CONSOLE_USERS_FILE",
+                "users file: 'name pbkdf2-hash grants' per line (bin/console hash-password)");
+        option(
+                "tokens",
+                "CONSOLE_TOKENS_FILE",
+                "API tokens file: 'name sha256 grants' per line (bin/console new-token)");
         option("oidc-issuer", "CONSOLE_OIDC_ISSUER", "OpenID Connect issuer URL (enables 'Sign in with SSO')");
         option("oidc-client-id", "CONSOLE_OIDC_CLIENT_ID", "OIDC client id");
-        option("oidc-client-secret", "CONSOLE_OIDC_CLIENT_SECRET", "OIDC client secret (prefer the environment variable)");
-        option("oidc-roles-claim", "CONSOLE_OIDC_ROLES_CLAIM", "ID token claim holding grants such as operator@prod (default flagstore_roles)");
-        option("oidc-default-grants", "CONSOLE_OIDC_DEFAULT_GRANTS", "grants of every OIDC user, added to the claim's (default none)");
-        option("proxy-user-header", "CONSOLE_PROXY_USER_HEADER", "trusted reverse proxy: header naming the user (enables proxy mode)");
-        option("proxy-roles-header", "CONSOLE_PROXY_ROLES_HEADER", "trusted reverse proxy: header holding the grants (default X-Flagstore-Roles)");
-        option("trusted-proxies", "CONSOLE_TRUSTED_PROXIES", "addresses whose proxy headers are believed (default 127.0.0.1,::1)");
+        option(
+                "oidc-client-secret",
+                "CONSOLE_OIDC_CLIENT_SECRET",
+                "OIDC client secret (prefer the environment variable)");
+        option(
+                "oidc-roles-claim",
+                "CONSOLE_OIDC_ROLES_CLAIM",
+                "ID token claim holding grants such as operator@prod (default flagstore_roles)");
+        option(
+                "oidc-default-grants",
+                "CONSOLE_OIDC_DEFAULT_GRANTS",
+                "grants of every OIDC user, added to the claim's (default none)");
+        option(
+                "proxy-user-header",
+                "CONSOLE_PROXY_USER_HEADER",
+                "trusted reverse proxy: header naming the user (enables proxy mode)");
+        option(
+                "proxy-roles-header",
+                "CONSOLE_PROXY_ROLES_HEADER",
+                "trusted reverse proxy: header holding the grants (default X-Flagstore-Roles)");
+        option(
+                "trusted-proxies",
+                "CONSOLE_TRUSTED_PROXIES",
+                "addresses whose proxy headers are believed (default 127.0.0.1,::1)");
         option("session-idle", "CONSOLE_SESSION_IDLE", "sessions end after this long without a request (default 30m)");
         option("session-max", "CONSOLE_SESSION_MAX", "sessions end this long after login (default 12h)");
         option("read-only", "CONSOLE_READ_ONLY", "true: never write, even when Redis would allow it");
@@ -76,7 +109,8 @@ public final class ConsoleConfig {
     private ConsoleConfig(Map<String, String> v) {
         redisUri = v.getOrDefault("redis", RedisOptions.DEFAULT_URI);
         redisCa = v.containsKey("redis-ca") ? Path.of(v.get("redis-ca")) : null;
-        namespaces = List.of(v.getOrDefault("namespaces", RedisOptions.DEFAULT_NAMESPACE).split("\\s*,\\s*"));
+        namespaces = List.of(
+                v.getOrDefault("namespaces", RedisOptions.DEFAULT_NAMESPACE).split("\\s*,\\s*"));
         bind = v.getOrDefault("bind", "127.0.0.1");
         port = integer("port", v.getOrDefault("port", "8080"));
         if (port < 0 || port > 65535) {
@@ -96,7 +130,8 @@ public final class ConsoleConfig {
         oidcDefaultGrants = Grants.parse(v.getOrDefault("oidc-default-grants", ""));
         proxyUserHeader = v.get("proxy-user-header");
         proxyRolesHeader = v.getOrDefault("proxy-roles-header", "X-Flagstore-Roles");
-        trustedProxies = List.of(v.getOrDefault("trusted-proxies", "127.0.0.1,::1,0:0:0:0:0:0:0:1").split("\\s*,\\s*"));
+        trustedProxies = List.of(v.getOrDefault("trusted-proxies", "127.0.0.1,::1,0:0:0:0:0:0:0:1")
+                .split("\\s*,\\s*"));
         sessionIdle = duration("session-idle", v.getOrDefault("session-idle", "30m"));
         sessionMax = duration("session-max", v.getOrDefault("session-max", "12h"));
         readOnly = Boolean.parseBoolean(v.getOrDefault("read-only", "false"));
@@ -158,7 +193,8 @@ public final class ConsoleConfig {
     /** The options, one per line: flag, environment variable, meaning. */
     public static String usage() {
         StringBuilder text = new StringBuilder();
-        OPTIONS.forEach((name, meta) -> text.append(String.format(Locale.ROOT, "  --%-20s %-28s %s%n", name, meta[0], meta[1])));
+        OPTIONS.forEach((name, meta) ->
+                text.append(String.format(Locale.ROOT, "  --%-20s %-28s %s%n", name, meta[0], meta[1])));
         return text.toString();
     }
 
@@ -198,13 +234,14 @@ public final class ConsoleConfig {
             if (t.matches("[0-9]+(ms|s|m|h|d)")) {
                 long n = Long.parseLong(t.replaceAll("[a-z]+$", ""));
                 String unit = t.replaceAll("^[0-9]+", "");
-                Duration d = switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
+                Duration d =
+                        switch (unit) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            default -> Duration.ofDays(n);
+                        };
                 if (!d.isZero()) {
                     return d;
                 }
@@ -217,7 +254,8 @@ public final class ConsoleConfig {
         } catch (DateTimeParseException | ArithmeticException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--" + name + " must be a positive duration such as 30m, not '" + text + "'");
+        throw new IllegalArgumentException(
+                "--" + name + " must be a positive duration such as 30m, not '" + text + "'");
     }
 
     @Override

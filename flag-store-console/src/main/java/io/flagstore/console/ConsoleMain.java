@@ -1,9 +1,9 @@
 package io.flagstore.console;
 
+import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -65,10 +65,13 @@ public final class ConsoleMain {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            console.close();
-            stopped.countDown();
-        }, "console-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            console.close();
+                            stopped.countDown();
+                        },
+                        "console-stop"));
         System.out.println("CONSOLE " + console.url() + " " + config);
         stopped.await();
     }

@@ -44,7 +44,8 @@ record FlagQuery(String q, String tag, String owner, String state, String type, 
         return flags.stream()
                 .filter(f -> needle.isEmpty()
                         || f.key().contains(needle)
-                        || (f.description() != null && f.description().toLowerCase(Locale.ROOT).contains(needle)))
+                        || (f.description() != null
+                                && f.description().toLowerCase(Locale.ROOT).contains(needle)))
                 .filter(f -> tag.isEmpty() || f.tags().contains(tag))
                 .filter(f -> owner.isEmpty() || owner.equals(f.owner()))
                 .filter(f -> state.isEmpty() || f.enabled() == state.equals("on"))

@@ -42,6 +42,7 @@ final class FleetTracker implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
+    private final Condition refreshed = lock.newCondition();
     private final Thread thread;
     private volatile Fleet fleet = new Fleet(List.of(), Instant.EPOCH, null);
     private long hotVersion;
@@ -72,11 +73,38 @@ final class FleetTracker implements AutoCloseable {
         lock.lock();
         try {
             hotVersion = Math.max(hotVersion, version);
-            Instant until = (writtenAt == null ? Instant.now() : writtenAt).plus(LAGGING_AFTER).plusSeconds(1);
+            Instant until = (writtenAt == null ? Instant.now() : writtenAt)
+                    .plus(LAGGING_AFTER)
+                    .plusSeconds(1);
             if (until.isAfter(hotUntil)) {
                 hotUntil = until;
             }
             wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until every running instance has applied {@code version}, at most {@code timeout}.
+     *
+     * @return whether they all did
+     */
+    boolean awaitDelivered(long version, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (!allAt(version)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                refreshed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } finally {
             lock.unlock();
         }
@@ -125,8 +153,15 @@ final class FleetTracker implements AutoCloseable {
             next = new Fleet(fleet.instances(), fleet.readAt(), "cannot read the fleet from Redis");
         }
         Fleet previous = fleet;
-        fleet = next;
-        if (!Objects.equals(previous.instances(), next.instances()) || !Objects.equals(previous.error(), next.error())) {
+        lock.lock();
+        try {
+            fleet = next;
+            refreshed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (!Objects.equals(previous.instances(), next.instances())
+                || !Objects.equals(previous.error(), next.error())) {
             for (Runnable listener : listeners) {
                 try {
                     listener.run();

@@ -23,6 +23,8 @@ final class NamespaceView implements AutoCloseable {
     /** The service name the console's own flag source registers under. */
     static final String SERVICE_NAME = "flag-store-console";
 
+    static final java.time.Duration EPOCH_TTL = java.time.Duration.ofSeconds(5);
+
     /** What {@link FlagAdmin#info()} reports as the Redis version to a user without INFO. */
     private static final String UNKNOWN_VERSION = "unknown";
 
@@ -38,6 +40,8 @@ final class NamespaceView implements AutoCloseable {
     private volatile long version;
     private volatile SourceState state = SourceState.INITIALIZING;
     private volatile String stateMessage;
+    private volatile String epoch;
+    private volatile long epochReadAt = System.nanoTime() - EPOCH_TTL.toNanos() - 1;
 
     private NamespaceView(String name, FlagAdmin admin, RedisFlagSource source, boolean readOnly) {
         this.name = name;
@@ -60,7 +64,8 @@ final class NamespaceView implements AutoCloseable {
             RedisFlagSource source = RedisFlagSource.builder()
                     .options(options)
                     .serviceName(SERVICE_NAME)
-                    .instanceId(SERVICE_NAME + "-" + ManagementFactory.getRuntimeMXBean().getName() + "-"
+                    .instanceId(SERVICE_NAME + "-"
+                            + ManagementFactory.getRuntimeMXBean().getName() + "-"
                             + Sessions.randomToken().substring(0, 8))
                     .build();
             NamespaceView view = new NamespaceView(options.namespace(), admin, source, readOnly);
@@ -80,7 +85,10 @@ final class NamespaceView implements AutoCloseable {
      */
     private static boolean mayWrite(FlagAdmin admin) {
         if (UNKNOWN_VERSION.equals(admin.info().redisVersion())) {
-            LOG.log(System.Logger.Level.INFO, "namespace {0}: the Redis user has the service role; read-only", admin.options().namespace());
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "namespace {0}: the Redis user has the service role; read-only",
+                    admin.options().namespace());
             return false;
         }
         return true;
@@ -122,6 +130,23 @@ final class NamespaceView implements AutoCloseable {
     /** Every flag, by key, as of the last change received. */
     NavigableMap<String, Flag> flags() {
         return flags;
+    }
+
+    /**
+     * The namespace epoch, read at most every {@link #EPOCH_TTL} (it changes only when the namespace is
+     * reset or re-seeded); null when never written or unreadable.
+     */
+    String epoch() {
+        long now = System.nanoTime();
+        if (now - epochReadAt > EPOCH_TTL.toNanos()) {
+            try {
+                epoch = admin.info().epoch();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "cannot read the epoch of {0}: {1}", name, e.getMessage());
+            }
+            epochReadAt = now;
+        }
+        return epoch;
     }
 
     boolean readOnly() {

@@ -44,16 +44,19 @@ final class OidcLogin {
     record Start(URI redirect, String state) {}
 
     static final Duration PENDING_TTL = Duration.ofMinutes(10);
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
+    private static final Set<JWSAlgorithm> ALGORITHMS =
+            Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.PS256);
 
     private final ConsoleConfig config;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private volatile Discovery discovery;
 
-    private record Discovery(String issuer, URI authorization, URI token, DefaultJWTProcessor<SecurityContext> processor) {}
+    private record Discovery(
+            String issuer, URI authorization, URI token, DefaultJWTProcessor<SecurityContext> processor) {}
 
     OidcLogin(ConsoleConfig config, Clock clock) {
         this.config = config;
@@ -119,7 +122,8 @@ final class OidcLogin {
         JsonNode tokens;
         try {
             HttpResponse<String> response = http.send(
-                    request.POST(HttpRequest.BodyPublishers.ofString(form(params))).build(),
+                    request.POST(HttpRequest.BodyPublishers.ofString(form(params)))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw unauthenticated("the identity provider refused the code (HTTP " + response.statusCode() + ")");
@@ -152,7 +156,9 @@ final class OidcLogin {
                 : claim == null ? List.of() : List.of(String.valueOf(claim));
         for (String value : values) {
             try {
-                Grants.parse(value).roles().forEach((ns, role) -> roles.merge(ns, role, (a, b) -> a.includes(b) ? a : b));
+                Grants.parse(value)
+                        .roles()
+                        .forEach((ns, role) -> roles.merge(ns, role, (a, b) -> a.includes(b) ? a : b));
             } catch (IllegalArgumentException e) {
                 // an unrelated group in a shared claim: not a grant
             }
@@ -187,14 +193,21 @@ final class OidcLogin {
         URI url = URI.create(config.oidcIssuer + "/.well-known/openid-configuration");
         try {
             HttpResponse<String> response = http.send(
-                    HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpRequest.newBuilder(url)
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new ApiError(ApiError.Code.UNAVAILABLE, "OIDC discovery at " + url + " answered HTTP " + response.statusCode(), null);
+                throw new ApiError(
+                        ApiError.Code.UNAVAILABLE,
+                        "OIDC discovery at " + url + " answered HTTP " + response.statusCode(),
+                        null);
             }
             JsonNode doc = json.readTree(response.body());
             String issuer = doc.path("issuer").asText();
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(new URL(doc.path("jwks_uri").asText()))
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.create(
+                            new URL(doc.path("jwks_uri").asText()))
                     .retrying(true)
                     .build();
             DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
@@ -209,7 +222,10 @@ final class OidcLogin {
                     URI.create(doc.path("token_endpoint").asText()),
                     processor);
         } catch (IOException e) {
-            throw new ApiError(ApiError.Code.UNAVAILABLE, "cannot reach the identity provider at " + url + ": " + e.getMessage(), null);
+            throw new ApiError(
+                    ApiError.Code.UNAVAILABLE,
+                    "cannot reach the identity provider at " + url + ": " + e.getMessage(),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(ApiError.Code.UNAVAILABLE, "interrupted", null);
@@ -217,7 +233,8 @@ final class OidcLogin {
     }
 
     private static ApiError unauthenticated(String message) {
-        return new ApiError(ApiError.Code.UNAUTHENTICATED, "sign-in failed: " + message, "start again from the sign-in page");
+        return new ApiError(
+                ApiError.Code.UNAUTHENTICATED, "sign-in failed: " + message, "start again from the sign-in page");
     }
 
     static String challenge(String verifier) {
@@ -230,7 +247,9 @@ final class OidcLogin {
     }
 
     private static String form(Map<String, String> params) {
-        return params.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue())).collect(Collectors.joining("&"));
+        return params.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
     }
 
     private static String enc(String s) {

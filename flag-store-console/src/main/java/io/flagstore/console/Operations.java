@@ -37,7 +37,8 @@ final class Operations {
         return written(view, () -> view.admin.setEnabledByTag(tag, enabled, options(who, reason, null)));
     }
 
-    WriteResult setRollout(Identity who, String ns, String key, List<WeightedVariant> weights, String reason, Long expected) {
+    WriteResult setRollout(
+            Identity who, String ns, String key, List<WeightedVariant> weights, String reason, Long expected) {
         NamespaceView view = writable(who, ns, Role.OPERATOR);
         return written(view, () -> view.admin.setRollout(key, weights, options(who, reason, expected)));
     }
@@ -77,7 +78,8 @@ final class Operations {
         NamespaceView view = namespaces.find(ns);
         if (view == null || who.grants().in(ns).isEmpty()) {
             // the same answer whether the namespace exists or is not visible to the caller
-            throw new ApiError(ApiError.Code.NOT_FOUND, "no namespace '" + ns + "' for you", "the namespace menu lists yours");
+            throw new ApiError(
+                    ApiError.Code.NOT_FOUND, "no namespace '" + ns + "' for you", "the namespace menu lists yours");
         }
         if (!who.grants().allows(ns, role)) {
             throw new ApiError(
@@ -102,7 +104,10 @@ final class Operations {
 
     private static WriteOptions options(Identity who, String reason, Long expected) {
         if (reason == null || reason.isBlank()) {
-            throw new ApiError(ApiError.Code.USAGE, "a reason is required for every write", "say why, e.g. 'INC-42: payments failing'");
+            throw new ApiError(
+                    ApiError.Code.USAGE,
+                    "a reason is required for every write",
+                    "say why, e.g. 'INC-42: payments failing'");
         }
         if (reason.length() > 500) {
             throw new ApiError(ApiError.Code.USAGE, "the reason is longer than 500 characters", null);

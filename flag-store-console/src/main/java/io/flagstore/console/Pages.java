@@ -1,8 +1,5 @@
 package io.flagstore.console;
 
-import io.flagstore.core.FlagNotFoundException;
-import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.console.view.ConfirmView;
 import io.flagstore.console.view.DeliveryView;
 import io.flagstore.console.view.FlagListView;
@@ -10,6 +7,9 @@ import io.flagstore.console.view.FlagRow;
 import io.flagstore.console.view.FlagView;
 import io.flagstore.console.view.TagView;
 import io.flagstore.console.view.Urls;
+import io.flagstore.core.FlagNotFoundException;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.ScheduleEntry;
 import io.flagstore.redis.WriteResult;
 import io.javalin.config.RoutesConfig;
@@ -31,6 +31,13 @@ import java.util.stream.Collectors;
  */
 final class Pages {
     static final int HISTORY_LIMIT = 20;
+
+    /**
+     * How long a write from a page waits for every instance to apply it before showing the flag page:
+     * usually they all have by then, so the first render already shows the delivery complete; the
+     * page's live updates cover the rest.
+     */
+    static final java.time.Duration SHOW_DELIVERED_WITHIN = java.time.Duration.ofMillis(250);
 
     private final Web web;
     private final Operations ops;
@@ -124,9 +131,11 @@ final class Pages {
         Map<String, String> targets = new LinkedHashMap<>();
         flag.targets().forEach((variant, keys) -> targets.put(variant, String.join("\n", keys)));
         List<String> schedules = view.scheduler.scheduled().stream()
-                .filter(e -> e.state() == ScheduleEntry.State.PENDING && e.change().keys().contains(key))
-                .map(e -> Views.when(e.change().due()) + ": " + e.change().kind().op() + " (by " + e.actor()
-                        + (e.reason() == null ? "" : ", \"" + e.reason() + "\"") + ")")
+                .filter(e -> e.state() == ScheduleEntry.State.PENDING
+                        && e.change().keys().contains(key))
+                .map(e ->
+                        Views.when(e.change().due()) + ": " + e.change().kind().op() + " (by " + e.actor()
+                                + (e.reason() == null ? "" : ", \"" + e.reason() + "\"") + ")")
                 .toList();
         FlagView page = new FlagView(
                 Views.row(flag),
@@ -135,7 +144,9 @@ final class Pages {
                 Views.weights(flag),
                 targets,
                 delivery,
-                view.admin.history(key, HISTORY_LIMIT).stream().map(Views::history).toList(),
+                view.admin.history(key, HISTORY_LIMIT).stream()
+                        .map(Views::history)
+                        .toList(),
                 schedules,
                 ops.mayWrite(who, ns, Role.OPERATOR));
         web.page(ctx, "flag.jte", Map.of("chrome", web.chrome(ctx, key, ns, "flags"), "view", page));
@@ -164,17 +175,23 @@ final class Pages {
             NamespaceView view = ops.readable(who, ns);
             Flag flag = current(view, key, null);
             Flag after = flag.withEnabled(enabled);
-            confirm(ctx, ns, (enabled ? "Turn ON " : "Turn OFF ") + key + " in " + ns + "?",
+            confirm(
+                    ctx,
+                    ns,
+                    (enabled ? "Turn ON " : "Turn OFF ") + key + " in " + ns + "?",
                     List.of(
                             "enabled: " + flag.enabled() + " → " + enabled,
                             "serving: " + Views.serving(flag) + " → " + Views.serving(after),
-                            "to every service instance of " + ns + " (" + view.fleet.fleet().instances().size() + " running)",
+                            "to every service instance of " + ns + " ("
+                                    + view.fleet.fleet().instances().size() + " running)",
                             "reason: " + reason),
-                    !enabled, flagUrl(ns, key));
+                    !enabled,
+                    flagUrl(ns, key));
             return;
         }
         WriteResult result = ops.setEnabled(who, ns, key, enabled, reason, version);
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version() + "#delivery-h");
+        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
+        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
     }
 
     private void setRollout(Context ctx) {
@@ -184,27 +201,37 @@ final class Pages {
         String reason = requireReason(ctx);
         List<WeightedVariant> weights = new ArrayList<>();
         ctx.formParamMap().forEach((name, values) -> {
-            if (name.startsWith("weight.") && !values.isEmpty() && !values.get(0).isBlank()) {
+            if (name.startsWith("weight.")
+                    && !values.isEmpty()
+                    && !values.get(0).isBlank()) {
                 try {
-                    weights.add(new WeightedVariant(name.substring(7), Double.parseDouble(values.get(0).strip())));
+                    weights.add(new WeightedVariant(
+                            name.substring(7), Double.parseDouble(values.get(0).strip())));
                 } catch (IllegalArgumentException e) {
-                    throw new ApiError(ApiError.Code.USAGE, "weight of " + name.substring(7) + " is not a number", null);
+                    throw new ApiError(
+                            ApiError.Code.USAGE, "weight of " + name.substring(7) + " is not a number", null);
                 }
             }
         });
         if (!confirmed(ctx)) {
             Flag flag = current(ops.readable(who, ns), key, null);
-            confirm(ctx, ns, "Change the rollout of " + key + " in " + ns + "?",
+            confirm(
+                    ctx,
+                    ns,
+                    "Change the rollout of " + key + " in " + ns + "?",
                     List.of(
-                            "rollout: " + Views.weights(flag) + " → " + weights.stream()
-                                    .map(w -> w.variant() + " " + Views.percent(w.weight()) + "%")
-                                    .collect(Collectors.joining(" / ")),
+                            "rollout: " + Views.weights(flag) + " → "
+                                    + weights.stream()
+                                            .map(w -> w.variant() + " " + Views.percent(w.weight()) + "%")
+                                            .collect(Collectors.joining(" / ")),
                             "reason: " + reason),
-                    false, flagUrl(ns, key));
+                    false,
+                    flagUrl(ns, key));
             return;
         }
         WriteResult result = ops.setRollout(who, ns, key, weights, reason, longParam(ctx, "version"));
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version() + "#delivery-h");
+        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
+        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
     }
 
     private void setTargets(Context ctx) {
@@ -219,15 +246,20 @@ final class Pages {
                 .toList();
         if (!confirmed(ctx)) {
             Flag flag = current(ops.readable(who, ns), key, null);
-            confirm(ctx, ns, "Change the targets of " + key + " in " + ns + "?",
+            confirm(
+                    ctx,
+                    ns,
+                    "Change the targets of " + key + " in " + ns + "?",
                     List.of(
                             "always " + variant + ": " + flag.targets().getOrDefault(variant, List.of()) + " → " + keys,
                             "reason: " + reason),
-                    false, flagUrl(ns, key));
+                    false,
+                    flagUrl(ns, key));
             return;
         }
         WriteResult result = ops.setTargets(who, ns, key, variant, keys, reason, longParam(ctx, "version"));
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version() + "#delivery-h");
+        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
+        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
     }
 
     private void tag(Context ctx) {
@@ -240,9 +272,14 @@ final class Pages {
                 .map(Views::row)
                 .toList();
         int on = (int) rows.stream().filter(FlagRow::enabled).count();
-        web.page(ctx, "tag.jte", Map.of(
-                "chrome", web.chrome(ctx, "Tag " + tag, ns, "flags"),
-                "view", new TagView(tag, rows, on, ops.mayWrite(who, ns, Role.OPERATOR))));
+        web.page(
+                ctx,
+                "tag.jte",
+                Map.of(
+                        "chrome",
+                        web.chrome(ctx, "Tag " + tag, ns, "flags"),
+                        "view",
+                        new TagView(tag, rows, on, ops.mayWrite(who, ns, Role.OPERATOR))));
     }
 
     private void setTagEnabled(Context ctx) {
@@ -259,28 +296,43 @@ final class Pages {
                     .forEach(f -> changes.add(f.key() + ": " + (f.enabled() ? "ON → OFF" : "OFF → ON")));
             changes.add("one atomic write: every service switches all of them at once");
             changes.add("reason: " + reason);
-            confirm(ctx, ns, (enabled ? "Enable" : "Disable") + " every flag tagged " + tag + " in " + ns + "?",
-                    changes, !enabled, back);
+            confirm(
+                    ctx,
+                    ns,
+                    (enabled ? "Enable" : "Disable") + " every flag tagged " + tag + " in " + ns + "?",
+                    changes,
+                    !enabled,
+                    back);
             return;
         }
-        ops.setEnabledByTag(who, ns, tag, enabled, reason);
+        WriteResult result = ops.setEnabledByTag(who, ns, tag, enabled, reason);
+        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
         ctx.redirect(back);
     }
 
     private void fleet(Context ctx) {
         String ns = ctx.pathParam("ns");
         NamespaceView view = ops.readable(Web.identity(ctx), ns);
-        web.page(ctx, "fleet.jte", Map.of(
-                "chrome", web.chrome(ctx, "Fleet", ns, "fleet"),
-                "view", Views.fleet(ns, view.version(), view.fleet.fleet())));
+        web.page(
+                ctx,
+                "fleet.jte",
+                Map.of(
+                        "chrome", web.chrome(ctx, "Fleet", ns, "fleet"),
+                        "view", Views.fleet(ns, view.version(), view.epoch(), view.fleet.fleet())));
     }
 
     private void history(Context ctx) {
         String ns = ctx.pathParam("ns");
         NamespaceView view = ops.readable(Web.identity(ctx), ns);
-        web.page(ctx, "history.jte", Map.of(
-                "chrome", web.chrome(ctx, "History", ns, "history"),
-                "items", view.admin.history(intParam(ctx, "limit", 100)).stream().map(Views::history).toList()));
+        web.page(
+                ctx,
+                "history.jte",
+                Map.of(
+                        "chrome", web.chrome(ctx, "History", ns, "history"),
+                        "items",
+                                view.admin.history(intParam(ctx, "limit", 100)).stream()
+                                        .map(Views::history)
+                                        .toList()));
     }
 
     /** Streams the delivery table of one write until every instance confirmed it or is named lagging. */
@@ -302,12 +354,19 @@ final class Pages {
         Context ctx = client.ctx();
         String ns = ctx.pathParam("ns");
         NamespaceView view = ops.readable(Web.identity(ctx), ns);
-        stream(client, view, () -> Map.entry(
-                web.render("fleetTable.jte", Map.of("view", Views.fleet(ns, view.version(), view.fleet.fleet()))), false));
+        stream(
+                client,
+                view,
+                () -> Map.entry(
+                        web.render(
+                                "fleetTable.jte",
+                                Map.of("view", Views.fleet(ns, view.version(), view.epoch(), view.fleet.fleet()))),
+                        false));
     }
 
     /** Sends the fragment now and after every fleet change, until it says it is done or the browser leaves. */
-    private static void stream(SseClient client, NamespaceView view, java.util.function.Supplier<Map.Entry<String, Boolean>> render) {
+    private static void stream(
+            SseClient client, NamespaceView view, java.util.function.Supplier<Map.Entry<String, Boolean>> render) {
         Object lock = new Object();
         Runnable[] unsubscribe = new Runnable[1];
         Runnable send = () -> {
@@ -323,13 +382,15 @@ final class Pages {
                     if (unsubscribe[0] != null) {
                         unsubscribe[0].run();
                     }
+                    // end the response: an open stream would hold one of the browser's few connections
+                    client.close();
                 }
             }
         };
         unsubscribe[0] = view.fleet.subscribe(send);
         client.onClose(unsubscribe[0]);
-        send.run();
         client.keepAlive();
+        send.run();
     }
 
     private void confirm(Context ctx, String ns, String heading, List<String> changes, boolean danger, String cancel) {
@@ -339,9 +400,14 @@ final class Pages {
                 fields.put(k, v.get(0));
             }
         });
-        web.page(ctx, "confirm.jte", Map.of(
-                "chrome", web.chrome(ctx, "Confirm", ns, "flags"),
-                "view", new ConfirmView(heading, changes, ctx.path(), fields, danger, cancel)));
+        web.page(
+                ctx,
+                "confirm.jte",
+                Map.of(
+                        "chrome",
+                        web.chrome(ctx, "Confirm", ns, "flags"),
+                        "view",
+                        new ConfirmView(heading, changes, ctx.path(), fields, danger, cancel)));
     }
 
     private static boolean confirmed(Context ctx) {
@@ -367,7 +433,9 @@ final class Pages {
 
     static Long longParam(Context ctx, String name) {
         String text = ctx.queryParam(name);
-        if (text == null && ctx.method().name().equals("POST") && ctx.contentType() != null
+        if (text == null
+                && ctx.method().name().equals("POST")
+                && ctx.contentType() != null
                 && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
             text = ctx.formParam(name);
         }

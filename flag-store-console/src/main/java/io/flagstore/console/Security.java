@@ -39,7 +39,8 @@ final class Security {
         this.web = web;
         this.sessions = new Sessions(clock, config.sessionIdle, config.sessionMax);
         this.users = config.usersFile == null ? Map.of() : CredentialFile.read(config.usersFile);
-        this.tokens = config.tokensFile == null ? ApiTokens.none() : new ApiTokens(CredentialFile.read(config.tokensFile));
+        this.tokens =
+                config.tokensFile == null ? ApiTokens.none() : new ApiTokens(CredentialFile.read(config.tokensFile));
         this.limiter = new LoginLimiter(clock);
         this.oidc = config.oidcIssuer == null ? null : new OidcLogin(config, clock);
     }
@@ -58,7 +59,10 @@ final class Security {
     }
 
     private static boolean open(String path) {
-        return path.startsWith("/static/") || path.equals("/login") || path.startsWith("/oidc/") || path.equals("/healthz")
+        return path.startsWith("/static/")
+                || path.equals("/login")
+                || path.startsWith("/oidc/")
+                || path.equals("/healthz")
                 || path.equals("/api/v1/openapi.json");
     }
 
@@ -77,7 +81,8 @@ final class Security {
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             Identity who = tokens.authenticate(authorization.substring(7).strip())
-                    .orElseThrow(() -> new ApiError(ApiError.Code.UNAUTHENTICATED, "unknown API token", "check the token"));
+                    .orElseThrow(
+                            () -> new ApiError(ApiError.Code.UNAUTHENTICATED, "unknown API token", "check the token"));
             ctx.attribute(Web.IDENTITY, who);
             ctx.attribute(Web.SESSION, null);
             return; // a bearer token is never sent by a browser on its own: no CSRF check
@@ -89,10 +94,14 @@ final class Security {
             return;
         }
         if (ctx.attribute(Web.IDENTITY) == null) {
-            if (path.startsWith("/api/") || ctx.header("Accept") != null && ctx.header("Accept").contains("text/event-stream")) {
-                throw new ApiError(ApiError.Code.UNAUTHENTICATED, "not signed in or the session expired", "sign in again");
+            if (path.startsWith("/api/")
+                    || ctx.header("Accept") != null && ctx.header("Accept").contains("text/event-stream")) {
+                throw new ApiError(
+                        ApiError.Code.UNAUTHENTICATED, "not signed in or the session expired", "sign in again");
             }
-            ctx.redirect("/login?next=" + io.flagstore.console.view.Urls.enc(ctx.fullUrl().substring(ctx.fullUrl().indexOf(path))));
+            ctx.redirect("/login?next="
+                    + io.flagstore.console.view.Urls.enc(
+                            ctx.fullUrl().substring(ctx.fullUrl().indexOf(path))));
             ctx.skipRemainingHandlers();
             return;
         }
@@ -104,7 +113,11 @@ final class Security {
     private void proxyIdentity(Context ctx, Sessions.Session session) {
         String remote = ctx.req().getRemoteAddr();
         if (!config.trustedProxies.contains(remote)) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring {0} from untrusted address {1}", config.proxyUserHeader, remote);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "ignoring {0} from untrusted address {1}",
+                    config.proxyUserHeader,
+                    remote);
             return;
         }
         String name = ctx.header(config.proxyUserHeader).strip();
@@ -123,13 +136,16 @@ final class Security {
     private static void requireCsrf(Context ctx) {
         Sessions.Session session = ctx.attribute(Web.SESSION);
         String sent = ctx.header("X-CSRF-Token");
-        if (sent == null && ctx.contentType() != null
+        if (sent == null
+                && ctx.contentType() != null
                 && ctx.contentType().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
             sent = ctx.formParam("csrf");
         }
-        if (session == null || sent == null || !java.security.MessageDigest.isEqual(
-                sent.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                session.csrfToken.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        if (session == null
+                || sent == null
+                || !java.security.MessageDigest.isEqual(
+                        sent.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        session.csrfToken.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             throw new ApiError(
                     ApiError.Code.DENIED,
                     "missing or wrong CSRF token: nothing was changed",
@@ -142,19 +158,33 @@ final class Security {
     }
 
     private void loginPage(Context ctx, String error, int status) {
-        String token = Sessions.randomToken();
-        ctx.res().addHeader("Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly; Secure; SameSite=Strict");
+        // one token per browser rather than per page load: a second load of the page (a reload, a
+        // prefetch) must not invalidate the form already on screen
+        String token = ctx.cookie(LOGIN_COOKIE);
+        if (token == null || !token.matches("[A-Za-z0-9_-]{43}")) {
+            token = Sessions.randomToken();
+        }
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie", LOGIN_COOKIE + "=" + token + "; Path=/login; HttpOnly; Secure; SameSite=Strict");
         ctx.status(status);
-        ctx.attribute(Web.SESSION, new Sessions.Session("", new Identity("-", Grants.none(), "login"), token, java.time.Instant.EPOCH));
+        ctx.attribute(
+                Web.SESSION,
+                new Sessions.Session("", new Identity("-", Grants.none(), "login"), token, java.time.Instant.EPOCH));
         web.page(
                 ctx,
                 "login.jte",
                 Map.of(
-                        "chrome", web.chrome(ctx, "Sign in", null, null),
-                        "passwords", !users.isEmpty(),
-                        "oidc", oidc != null,
-                        "error", error == null ? "" : error,
-                        "next", safeNext(ctx.queryParam("next"))));
+                        "chrome",
+                        web.chrome(ctx, "Sign in", null, null),
+                        "passwords",
+                        !users.isEmpty(),
+                        "oidc",
+                        oidc != null,
+                        "error",
+                        error == null ? "" : error,
+                        "next",
+                        safeNext(ctx.queryParam("next"))));
     }
 
     private void login(Context ctx) {
@@ -203,10 +233,11 @@ final class Security {
     private void setSessionCookie(Context ctx, Sessions.Session session) {
         // SameSite=Lax, not Strict: a link to a flag pasted in an incident channel must open signed in.
         // Writes are protected by the CSRF token, not by SameSite.
-        ctx.res().addHeader(
-                "Set-Cookie",
-                SESSION_COOKIE + "=" + session.id + "; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age="
-                        + sessions.maxAge().toSeconds());
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        SESSION_COOKIE + "=" + session.id + "; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age="
+                                + sessions.maxAge().toSeconds());
     }
 
     private void logout(Context ctx) {
@@ -223,10 +254,11 @@ final class Security {
             throw new ApiError(ApiError.Code.NOT_FOUND, "OIDC is not configured", null);
         }
         OidcLogin.Start start = oidc.start(safeNext(ctx.queryParam("next")));
-        ctx.res().addHeader(
-                "Set-Cookie",
-                OIDC_COOKIE + "=" + start.state() + "; Path=/oidc/; HttpOnly; Secure; SameSite=Lax; Max-Age="
-                        + OidcLogin.PENDING_TTL.toSeconds());
+        ctx.res()
+                .addHeader(
+                        "Set-Cookie",
+                        OIDC_COOKIE + "=" + start.state() + "; Path=/oidc/; HttpOnly; Secure; SameSite=Lax; Max-Age="
+                                + OidcLogin.PENDING_TTL.toSeconds());
         ctx.redirect(start.redirect().toString());
     }
 

@@ -1,10 +1,6 @@
 package io.flagstore.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.FlagJson;
-import io.flagstore.core.model.Rollout;
-import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.console.view.DeliveryRow;
 import io.flagstore.console.view.DeliveryView;
 import io.flagstore.console.view.DiffLine;
@@ -12,6 +8,10 @@ import io.flagstore.console.view.FlagRow;
 import io.flagstore.console.view.FleetRow;
 import io.flagstore.console.view.FleetView;
 import io.flagstore.console.view.HistoryItem;
+import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagJson;
+import io.flagstore.core.model.Rollout;
+import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.AuditEntry;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.ServiceInstance;
@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
 
 /** Builds the view records the templates and the JSON API show, from the library's types. */
 final class Views {
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     /** Fields every write changes: left out of diffs, which show what the write was about. */
     private static final Set<String> BOOKKEEPING = Set.of("version", "updatedAt", "updatedBy", "createdAt");
 
@@ -48,13 +48,15 @@ final class Views {
                 f.tags(),
                 nonNull(f.description()),
                 f.version(),
-                f.updatedAt() == null ? "" : WHEN.format(f.updatedAt()) + (f.updatedBy() == null ? "" : " by " + f.updatedBy()));
+                f.updatedAt() == null
+                        ? ""
+                        : WHEN.format(f.updatedAt()) + (f.updatedBy() == null ? "" : " · " + f.updatedBy()));
     }
 
     /** What the flag serves, in words: the off variant, one variant, or the rollout's slices. */
     static String serving(Flag f) {
         if (!f.enabled()) {
-            return f.offVariant() + " (off)";
+            return f.offVariant();
         }
         Rollout rollout = f.fallthrough().rollout();
         String base = rollout == null
@@ -63,18 +65,20 @@ final class Views {
                         .map(w -> w.variant() + " " + percent(w.weight()) + "%")
                         .collect(Collectors.joining(" / "));
         boolean targeted = f.targets().values().stream().anyMatch(k -> !k.isEmpty());
-        return base + (f.rules().isEmpty() ? "" : " + " + f.rules().size() + " rule(s)") + (targeted ? " + targets" : "");
+        return base
+                + (f.rules().isEmpty() ? "" : " + " + f.rules().size() + " rule(s)")
+                + (targeted ? " + targets" : "");
     }
 
     static String percent(double weight) {
         return weight == Math.rint(weight) ? Long.toString((long) weight) : Double.toString(weight);
     }
 
-    /** The rollout's weights by variant, or empty when the fallthrough serves one variant. */
+    /** The rollout's weights by variant; 100 for the one variant a fallthrough without rollout serves. */
     static Map<String, String> weights(Flag f) {
         Rollout rollout = f.fallthrough().rollout();
         if (rollout == null) {
-            return Map.of();
+            return Map.of(f.fallthrough().variant(), "100");
         }
         java.util.LinkedHashMap<String, String> weights = new java.util.LinkedHashMap<>();
         for (WeightedVariant w : rollout.variants()) {
@@ -116,7 +120,13 @@ final class Views {
                 counted++;
             }
             rows.add(new DeliveryRow(
-                    i.service(), i.instance(), nonNull(i.host()), i.appliedVersion(), status, applyTime, ago(i.heartbeat(), now)));
+                    i.service(),
+                    i.instance(),
+                    nonNull(i.host()),
+                    i.appliedVersion(),
+                    status,
+                    applyTime,
+                    ago(i.heartbeat(), now)));
         }
         boolean done = confirmed + lagging >= counted;
         String summary = counted == 0
@@ -128,17 +138,25 @@ final class Views {
         return new DeliveryView(ns, key, version, rows, confirmed, lagging, done, summary, fleet.error());
     }
 
-    static FleetView fleet(String ns, long version, FleetTracker.Fleet fleet) {
+    /**
+     * The fleet against the namespace at {@code version} and {@code epoch} (null: unknown): an
+     * instance reporting another epoch holds data from before a reset or re-seed.
+     */
+    static FleetView fleet(String ns, long version, String epoch, FleetTracker.Fleet fleet) {
         Instant now = Instant.now();
         List<FleetRow> rows = new ArrayList<>();
         Set<String> services = new LinkedHashSet<>();
         int behind = 0;
         for (ServiceInstance i : fleet.instances()) {
             services.add(i.service());
-            Duration interval = i.heartbeatInterval() == null ? FlagAdmin.DEFAULT_HEARTBEAT_INTERVAL : i.heartbeatInterval();
+            Duration interval =
+                    i.heartbeatInterval() == null ? FlagAdmin.DEFAULT_HEARTBEAT_INTERVAL : i.heartbeatInterval();
             String status;
             if (i.closedAt() != null) {
                 status = "left";
+            } else if (epoch != null && i.epoch() != null && !epoch.equals(i.epoch())) {
+                status = "other-epoch";
+                behind++;
             } else if (i.heartbeat().isBefore(now.minus(interval.multipliedBy(2)))) {
                 status = "silent";
             } else if (i.appliedVersion() < version) {
@@ -158,8 +176,8 @@ final class Views {
                     status));
         }
         String summary = rows.size() + " instance(s) of " + services.size() + " service(s); namespace at v" + version
-                + (behind == 0 ? "" : "; " + behind + " behind");
-        return new FleetView(ns, version, rows, summary);
+                + (behind == 0 ? "" : "; " + behind + " behind or on another epoch");
+        return new FleetView(ns, version, rows, summary, behind == 0);
     }
 
     static HistoryItem history(AuditEntry e) {

@@ -59,7 +59,9 @@ final class Web {
         List<String> banners = new ArrayList<>();
         String role = null;
         if (who != null) {
-            operations.all().keySet().stream().filter(n -> who.grants().in(n).isPresent()).forEach(visible::add);
+            operations.all().keySet().stream()
+                    .filter(n -> who.grants().in(n).isPresent())
+                    .forEach(visible::add);
             if (ns != null) {
                 role = who.grants().in(ns).map(Role::label).orElse(null);
                 NamespaceView view = operations.all().get(ns);

@@ -52,7 +52,8 @@ final class Browser {
 
     /** Saves a screenshot of the page under {@code docs/images} of the repository (kept for the README). */
     static void screenshot(ChromeDriver driver, String name) {
-        Path images = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("images");
+        Path images =
+                Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("images");
         try {
             Files.createDirectories(images);
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

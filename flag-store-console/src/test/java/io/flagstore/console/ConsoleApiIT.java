@@ -43,14 +43,19 @@ class ConsoleApiIT {
     static void start() throws IOException {
         ns = redis.uniqueNamespace();
         other = redis.uniqueNamespace();
-        admin = FlagAdmin.connect(RedisOptions.builder().uri(redis.uri()).namespace(ns).build());
-        admin.create(Flag.killSwitch("payments-api").toBuilder().tags(List.of("payments")).build());
-        admin.create(Flag.killSwitch("refunds").toBuilder().tags(List.of("payments")).build());
-        String users = "op " + PasswordHash.hash("op-pass".toCharArray(), 1000) + " operator@" + ns + ",viewer@" + other + "\n"
-                + "viewer " + PasswordHash.hash("viewer-pass".toCharArray(), 1000) + " viewer@*\n";
+        admin = FlagAdmin.connect(
+                RedisOptions.builder().uri(redis.uri()).namespace(ns).build());
+        admin.create(Flag.killSwitch("payments-api").toBuilder()
+                .tags(List.of("payments"))
+                .build());
+        admin.create(
+                Flag.killSwitch("refunds").toBuilder().tags(List.of("payments")).build());
+        String users = "op " + PasswordHash.hash("op-pass".toCharArray(), 1000) + " operator@" + ns + ",viewer@" + other
+                + "\n" + "viewer " + PasswordHash.hash("viewer-pass".toCharArray(), 1000) + " viewer@*\n";
         Files.writeString(dir.resolve("users.txt"), users);
         viewerToken = ApiTokens.generate();
-        Files.writeString(dir.resolve("tokens.txt"), "ci-bot " + ApiTokens.sha256(viewerToken) + " viewer@" + ns + "\n");
+        Files.writeString(
+                dir.resolve("tokens.txt"), "ci-bot " + ApiTokens.sha256(viewerToken) + " viewer@" + ns + "\n");
         console = Console.start(
                 ConsoleConfig.parse(
                         List.of(
@@ -112,9 +117,12 @@ class ConsoleApiIT {
         long before = admin.get("payments-api").orElseThrow().version();
         WebClient op = signedIn("op", "op-pass");
         HttpResponse<String> api = op.json(
-                "POST", "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false, \"reason\": \"x\"}", Map.of());
-        HttpResponse<String> form = op.form(
-                "/ns/" + ns + "/flags/payments-api/enabled", "enabled=false&reason=x&confirmed=yes");
+                "POST",
+                "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
+                "{\"enabled\": false, \"reason\": \"x\"}",
+                Map.of());
+        HttpResponse<String> form =
+                op.form("/ns/" + ns + "/flags/payments-api/enabled", "enabled=false&reason=x&confirmed=yes");
         assertThat(api.statusCode()).isEqualTo(403);
         assertThat(error(api).path("message").asText()).contains("CSRF");
         assertThat(form.statusCode()).isEqualTo(403);
@@ -164,12 +172,14 @@ class ConsoleApiIT {
         String etag = read.headers().firstValue("ETag").orElseThrow();
         assertThat(etag).isEqualTo("\"" + WebClient.parse(read).path("version").asLong() + "\"");
         HttpResponse<String> first = op.json(
-                "POST", "/api/v1/ns/" + ns + "/flags/payments-api/targets",
+                "POST",
+                "/api/v1/ns/" + ns + "/flags/payments-api/targets",
                 "{\"variant\": \"off\", \"keys\": [\"tester-1\"], \"reason\": \"repro\"}",
                 Map.of("X-CSRF-Token", csrf, "If-Match", etag));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
         HttpResponse<String> stale = op.json(
-                "POST", "/api/v1/ns/" + ns + "/flags/payments-api/targets",
+                "POST",
+                "/api/v1/ns/" + ns + "/flags/payments-api/targets",
                 "{\"variant\": \"off\", \"keys\": [], \"reason\": \"repro\"}",
                 Map.of("X-CSRF-Token", csrf, "If-Match", etag));
         assertThat(stale.statusCode()).isEqualTo(412);
@@ -181,10 +191,17 @@ class ConsoleApiIT {
     void apiTokensAreScopedToTheirRoleAndNamespaces() {
         WebClient bot = new WebClient(console.url());
         Map<String, String> auth = Map.of("Authorization", "Bearer " + viewerToken);
-        assertThat(bot.send("GET", "/api/v1/ns/" + ns + "/flags", null, null, auth).statusCode()).isEqualTo(200);
-        assertThat(bot.send("GET", "/api/v1/ns/" + other + "/flags", null, null, auth).statusCode()).isEqualTo(404);
+        assertThat(bot.send("GET", "/api/v1/ns/" + ns + "/flags", null, null, auth)
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(bot.send("GET", "/api/v1/ns/" + other + "/flags", null, null, auth)
+                        .statusCode())
+                .isEqualTo(404);
         HttpResponse<String> write = bot.json(
-                "POST", "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false, \"reason\": \"bot\"}", auth);
+                "POST",
+                "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
+                "{\"enabled\": false, \"reason\": \"bot\"}",
+                auth);
         assertThat(write.statusCode()).isEqualTo(403);
         HttpResponse<String> forged = bot.send(
                 "GET", "/api/v1/ns/" + ns + "/flags", null, null, Map.of("Authorization", "Bearer fst_forged"));
@@ -206,7 +223,8 @@ class ConsoleApiIT {
     void pagesCarryAStrictPolicyAndCookiesAreLockedDown() {
         WebClient client = new WebClient(console.url());
         HttpResponse<String> login = client.get("/login");
-        assertThat(login.headers().firstValue("Content-Security-Policy").orElseThrow()).isEqualTo(Security.CSP);
+        assertThat(login.headers().firstValue("Content-Security-Policy").orElseThrow())
+                .isEqualTo(Security.CSP);
         assertThat(login.body()).doesNotContain("<script>").doesNotContain("style=");
         client.login("viewer", "viewer-pass");
         WebClient raw = new WebClient(console.url());
@@ -235,10 +253,11 @@ class ConsoleApiIT {
         int checked = 0;
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
-            String url = "/api/v1" + path.getKey()
-                    .replace("{ns}", ns)
-                    .replace("{key}", "payments-api")
-                    .replace("{tag}", "payments");
+            String url = "/api/v1"
+                    + path.getKey()
+                            .replace("{ns}", ns)
+                            .replace("{key}", "payments-api")
+                            .replace("{tag}", "payments");
             for (Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields(); ops.hasNext(); ) {
                 Map.Entry<String, JsonNode> operation = ops.next();
                 if (operation.getKey().equals("parameters")) {
@@ -247,19 +266,26 @@ class ConsoleApiIT {
                 String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
                 HttpResponse<String> response = method.equals("GET")
                         ? op.get(url)
-                        : op.json(method, url, "{}", Map.of("X-CSRF-Token", csrf)); // no reason: refused, nothing written
+                        : op.json(
+                                method, url, "{}", Map.of("X-CSRF-Token", csrf)); // no reason: refused, nothing written
                 String status = Integer.toString(response.statusCode());
                 assertThat(operation.getValue().path("responses").has(status))
                         .as(method + " " + url + " answered " + status + " " + response.body())
                         .isTrue();
-                JsonNode schema = operation.getValue().path("responses").path(status).path("content")
-                        .path("application/json").path("schema");
-                JsonNode resolved = schema.has("$ref")
-                        ? doc.at(schema.get("$ref").asText().substring(1))
-                        : schema;
+                JsonNode schema = operation
+                        .getValue()
+                        .path("responses")
+                        .path(status)
+                        .path("content")
+                        .path("application/json")
+                        .path("schema");
+                JsonNode resolved =
+                        schema.has("$ref") ? doc.at(schema.get("$ref").asText().substring(1)) : schema;
                 JsonNode body = WebClient.parse(response);
                 for (JsonNode required : resolved.path("required")) {
-                    assertThat(body.has(required.asText())).as(method + " " + url + " has " + required).isTrue();
+                    assertThat(body.has(required.asText()))
+                            .as(method + " " + url + " has " + required)
+                            .isTrue();
                 }
                 checked++;
             }
@@ -272,7 +298,15 @@ class ConsoleApiIT {
         String uri = DocumentedAcl.create(redis, DocumentedAcl.Role.SERVICE, ns, "console-ro", "ro-pass");
         try (Console readOnly = Console.start(
                 ConsoleConfig.parse(
-                        List.of("--redis", uri, "--namespaces", ns, "--port", "0", "--users", dir.resolve("users.txt").toString()),
+                        List.of(
+                                "--redis",
+                                uri,
+                                "--namespaces",
+                                ns,
+                                "--port",
+                                "0",
+                                "--users",
+                                dir.resolve("users.txt").toString()),
                         Map.of()),
                 CLOCK)) {
             WebClient op = new WebClient(readOnly.url());
@@ -280,7 +314,8 @@ class ConsoleApiIT {
             HttpResponse<String> page = op.get("/ns/" + ns + "/flags/payments-api");
             assertThat(page.body()).contains("Read-only").doesNotContain("id=\"switch\"");
             HttpResponse<String> write = op.json(
-                    "POST", "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
+                    "POST",
+                    "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
                     "{\"enabled\": false, \"reason\": \"x\"}",
                     Map.of("X-CSRF-Token", op.csrfOf("/ns/" + ns + "/flags")));
             assertThat(write.statusCode()).isEqualTo(403);

@@ -60,14 +60,19 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Browser.available(), "chromium and chromium-driver are not installed (bin/test installs them)");
+        Assumptions.assumeTrue(
+                Browser.available(), "chromium and chromium-driver are not installed (bin/test installs them)");
         ns = redis.uniqueNamespace();
-        admin = FlagAdmin.connect(RedisOptions.builder().uri(redis.uri()).namespace(ns).build());
+        admin = FlagAdmin.connect(
+                RedisOptions.builder().uri(redis.uri()).namespace(ns).build());
         seed();
         for (String service : List.of("checkout", "billing", "storefront")) {
             clients.add(FlagClient.builder()
                     .source(RedisFlagSource.builder()
-                            .options(RedisOptions.builder().uri(redis.uri()).namespace(ns).build())
+                            .options(RedisOptions.builder()
+                                    .uri(redis.uri())
+                                    .namespace(ns)
+                                    .build())
                             .serviceName(service)
                             .instanceId(service + "-1")
                             .build())
@@ -163,11 +168,16 @@ class ConsoleBrowserIT {
         browser.findElement(By.cssSelector("input[type=submit]")).click();
         waiting().until(ExpectedConditions.urlContains("/ns/" + ns + "/flags/payments-api"));
         assertThat(browser.findElement(By.cssSelector(".who .user")).getText()).isEqualTo("alice");
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("delivery-summary"), "All 3 instances"));
+        waiting()
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.id("delivery-summary"), "All 3 instances"));
 
         // keyboard only: Tab to the reason, type it, Enter; on the confirmation page Enter confirms
         tabTo(browser.findElement(By.id("reason")));
-        new Actions(browser).sendKeys("INC-42 payments provider failing").sendKeys(Keys.ENTER).perform();
+        new Actions(browser)
+                .sendKeys("INC-42 payments provider failing")
+                .sendKeys(Keys.ENTER)
+                .perform();
         waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("confirm")));
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Turn OFF payments-api");
         assertThat(browser.findElement(By.cssSelector(".changes")).getText()).contains("enabled: true → false");
@@ -176,18 +186,23 @@ class ConsoleBrowserIT {
         new Actions(browser).sendKeys(Keys.ENTER).perform();
 
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("flag-state"), "OFF"));
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("delivery-summary"), "All 3 instances confirmed"));
+        waiting()
+                .until(ExpectedConditions.textToBePresentInElementLocated(
+                        By.id("delivery-summary"), "All 3 instances confirmed"));
         List<WebElement> rows = browser.findElements(By.cssSelector("#delivery tbody tr"));
         assertThat(rows).hasSize(3);
-        assertThat(rows).allSatisfy(r -> assertThat(r.getAttribute("data-status")).isEqualTo("confirmed"));
+        assertThat(rows)
+                .allSatisfy(r -> assertThat(r.getAttribute("data-status")).isEqualTo("confirmed"));
         for (FlagClient client : clients) {
-            assertThat(client.boolValue("payments-api", EvaluationContext.of("user-1"), true)).isFalse();
+            assertThat(client.boolValue("payments-api", EvaluationContext.of("user-1"), true))
+                    .isFalse();
         }
         AuditEntry audit = admin.history("payments-api", 1).get(0);
         assertThat(audit.op()).isEqualTo("disable");
         assertThat(audit.actor()).isEqualTo("alice");
         assertThat(audit.reason()).isEqualTo("INC-42 payments provider failing");
-        assertThat(browser.findElement(By.cssSelector(".history .actor")).getText()).isEqualTo("alice");
+        assertThat(browser.findElement(By.cssSelector(".history .actor")).getText())
+                .isEqualTo("alice");
         Browser.screenshot(browser, "console-incident");
     }
 
@@ -207,9 +222,8 @@ class ConsoleBrowserIT {
         assertThat(audit.op()).isEqualTo("disableByTag");
         assertThat(audit.keys()).containsExactlyInAnyOrder("payments-api", "payments-refunds");
         assertThat(audit.actor()).isEqualTo("alice");
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> clients.stream()
-                        .noneMatch(c -> c.boolValue("payments-refunds", EvaluationContext.of("u"), true)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream()
+                .noneMatch(c -> c.boolValue("payments-refunds", EvaluationContext.of("u"), true)));
         browser.navigate().refresh();
         Browser.screenshot(browser, "console-tag");
     }
@@ -219,7 +233,8 @@ class ConsoleBrowserIT {
     void aDescriptionHoldingMarkupIsShownAsText() {
         browser.get(url("/ns/" + ns + "/flags/legacy-checkout"));
         assertThat(browser.findElement(By.id("flag-description")).getText()).isEqualTo(SCRIPT_DESCRIPTION);
-        assertThat(browser.findElements(By.cssSelector("#flag-description img, #flag-description script"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#flag-description img, #flag-description script")))
+                .isEmpty();
         assertThat(browser.executeScript("return typeof window.pwned")).isEqualTo("undefined");
         browser.get(url("/ns/" + ns + "/flags?owner=checkout-team"));
         assertThat(browser.executeScript("return typeof window.pwned")).isEqualTo("undefined");

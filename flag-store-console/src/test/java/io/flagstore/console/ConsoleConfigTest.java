@@ -38,8 +38,8 @@ class ConsoleConfigTest {
 
     @Test
     void theSecretNeverShowsInTheDescription() {
-        ConsoleConfig config = ConsoleConfig.parse(
-                List.of("--redis", "redis://u:hunter2@127.0.0.1:6379", "--users", "u"), Map.of());
+        ConsoleConfig config =
+                ConsoleConfig.parse(List.of("--redis", "redis://u:hunter2@127.0.0.1:6379", "--users", "u"), Map.of());
         assertThat(config.toString()).doesNotContain("hunter2");
     }
 }

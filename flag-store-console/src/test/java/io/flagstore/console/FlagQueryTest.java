@@ -36,7 +36,9 @@ class FlagQueryTest {
 
     @Test
     void searchLooksAtKeyAndDescriptionIgnoringCase() {
-        assertThat(query("checkout", null, null, null).filter(FLAGS)).extracting(Flag::key).containsExactly("flag-007");
+        assertThat(query("checkout", null, null, null).filter(FLAGS))
+                .extracting(Flag::key)
+                .containsExactly("flag-007");
         assertThat(query("flag-11", null, null, null).filter(FLAGS)).hasSize(10);
     }
 
@@ -48,7 +50,8 @@ class FlagQueryTest {
         assertThat(page).hasSize(20);
         assertThat(FlagQuery.pages(120, 50)).isEqualTo(3);
         assertThat(FlagQuery.pages(0, 50)).isEqualTo(1);
-        assertThat(new FlagQuery(null, null, null, null, null, 9, 50).page(FLAGS)).isEmpty();
+        assertThat(new FlagQuery(null, null, null, null, null, 9, 50).page(FLAGS))
+                .isEmpty();
     }
 
     @Test

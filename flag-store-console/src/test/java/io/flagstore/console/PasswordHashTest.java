@@ -21,7 +21,9 @@ class PasswordHashTest {
     @Test
     void defaultHashIsStrongAndHoldsNoPassword() {
         String hash = PasswordHash.hash("s3cret".toCharArray());
-        assertThat(hash).startsWith("pbkdf2-sha256:" + PasswordHash.ITERATIONS + ":").doesNotContain("s3cret");
+        assertThat(hash)
+                .startsWith("pbkdf2-sha256:" + PasswordHash.ITERATIONS + ":")
+                .doesNotContain("s3cret");
     }
 
     @Test

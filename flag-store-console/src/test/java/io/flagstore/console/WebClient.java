@@ -25,7 +25,8 @@ final class WebClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
     WebClient(String base) {
@@ -40,7 +41,8 @@ final class WebClient {
             throw new IllegalStateException("no csrf token on the login page");
         }
         String form = "csrf=" + enc(m.group(1)) + "&username=" + enc(user) + "&password=" + enc(password) + "&next=%2F";
-        return send("POST", "/login", form, "application/x-www-form-urlencoded", Map.of()).statusCode();
+        return send("POST", "/login", form, "application/x-www-form-urlencoded", Map.of())
+                .statusCode();
     }
 
     /** The session's CSRF token, read from a page's form. */
@@ -62,18 +64,25 @@ final class WebClient {
         return send("POST", path, form, "application/x-www-form-urlencoded", Map.of());
     }
 
-    HttpResponse<String> send(String method, String path, String body, String contentType, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+    HttpResponse<String> send(
+            String method, String path, String body, String contentType, Map<String, String> headers) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
         if (!cookies.isEmpty()) {
-            request.header("Cookie", String.join("; ", cookies.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue())
-                    .toList()));
+            request.header(
+                    "Cookie",
+                    String.join(
+                            "; ",
+                            cookies.entrySet().stream()
+                                    .map(e -> e.getKey() + "=" + e.getValue())
+                                    .toList()));
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         headers.forEach(request::header);
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        request.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             for (String header : response.headers().allValues("Set-Cookie")) {

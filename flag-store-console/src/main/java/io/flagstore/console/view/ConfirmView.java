@@ -14,7 +14,12 @@ import java.util.Map;
  * @param cancelUrl where Cancel goes
  */
 public record ConfirmView(
-        String heading, List<String> changes, String action, Map<String, String> fields, boolean danger, String cancelUrl) {
+        String heading,
+        List<String> changes,
+        String action,
+        Map<String, String> fields,
+        boolean danger,
+        String cancelUrl) {
     public ConfirmView {
         changes = List.copyOf(changes);
         fields = Map.copyOf(fields);

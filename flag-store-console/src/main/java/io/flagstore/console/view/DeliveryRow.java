@@ -12,4 +12,10 @@ package io.flagstore.console.view;
  * @param heartbeat how long ago its last heartbeat was
  */
 public record DeliveryRow(
-        String service, String instance, String host, long applied, String status, String applyTime, String heartbeat) {}
+        String service,
+        String instance,
+        String host,
+        long applied,
+        String status,
+        String applyTime,
+        String heartbeat) {}

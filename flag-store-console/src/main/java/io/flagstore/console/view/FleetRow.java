@@ -13,4 +13,11 @@ package io.flagstore.console.view;
  * @param status {@code ok}, {@code behind}, {@code silent} (heartbeat overdue), {@code left} or {@code other-epoch}
  */
 public record FleetRow(
-        String service, String instance, String host, long applied, long behind, String heartbeat, String started, String status) {}
+        String service,
+        String instance,
+        String host,
+        long applied,
+        long behind,
+        String heartbeat,
+        String started,
+        String status) {}
