@@ -189,9 +189,7 @@ final class Pages {
                     flagUrl(ns, key));
             return;
         }
-        WriteResult result = ops.setEnabled(who, ns, key, enabled, reason, version);
-        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
+        showDelivery(ctx, who, ns, key, ops.setEnabled(who, ns, key, enabled, reason, version));
     }
 
     private void setRollout(Context ctx) {
@@ -229,9 +227,7 @@ final class Pages {
                     flagUrl(ns, key));
             return;
         }
-        WriteResult result = ops.setRollout(who, ns, key, weights, reason, longParam(ctx, "version"));
-        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
+        showDelivery(ctx, who, ns, key, ops.setRollout(who, ns, key, weights, reason, longParam(ctx, "version")));
     }
 
     private void setTargets(Context ctx) {
@@ -257,9 +253,7 @@ final class Pages {
                     flagUrl(ns, key));
             return;
         }
-        WriteResult result = ops.setTargets(who, ns, key, variant, keys, reason, longParam(ctx, "version"));
-        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
-        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
+        showDelivery(ctx, who, ns, key, ops.setTargets(who, ns, key, variant, keys, reason, longParam(ctx, "version")));
     }
 
     private void tag(Context ctx) {
@@ -391,6 +385,15 @@ final class Pages {
         client.onClose(unsubscribe[0]);
         client.keepAlive();
         send.run();
+    }
+
+    /**
+     * After a write to one flag: waits briefly for the fleet ({@link #SHOW_DELIVERED_WITHIN}), then
+     * shows the flag as of the write with its delivery.
+     */
+    private void showDelivery(Context ctx, Identity who, String ns, String key, WriteResult result) {
+        ops.readable(who, ns).fleet.awaitDelivered(result.version(), SHOW_DELIVERED_WITHIN);
+        ctx.redirect(flagUrl(ns, key) + "?v=" + result.version());
     }
 
     private void confirm(Context ctx, String ns, String heading, List<String> changes, boolean danger, String cancel) {

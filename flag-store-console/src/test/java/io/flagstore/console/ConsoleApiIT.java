@@ -80,6 +80,18 @@ class ConsoleApiIT {
         return client;
     }
 
+    /** A JSON POST with the session's CSRF token, as a page's script would send it. */
+    private static HttpResponse<String> post(WebClient client, String path, String body) {
+        return client.json("POST", path, body, Map.of("X-CSRF-Token", client.csrfOf("/ns/" + ns + "/flags")));
+    }
+
+    /** Asserts the status, the error model's code and flagctl's exit code of the same meaning. */
+    private static void assertError(HttpResponse<String> response, int status, String code, int exitCode) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(error(response).path("code").asText()).isEqualTo(code);
+        assertThat(error(response).path("exitCode").asInt()).isEqualTo(exitCode);
+    }
+
     private static JsonNode error(HttpResponse<String> response) {
         return WebClient.parse(response).path("error");
     }
@@ -102,14 +114,8 @@ class ConsoleApiIT {
     @Test
     void aWriteWithoutReasonIsAUsageError() {
         WebClient op = signedIn("op", "op-pass");
-        HttpResponse<String> response = op.json(
-                "POST",
-                "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
-                "{\"enabled\": false}",
-                Map.of("X-CSRF-Token", op.csrfOf("/ns/" + ns + "/flags")));
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(error(response).path("code").asText()).isEqualTo("usage");
-        assertThat(error(response).path("exitCode").asInt()).isEqualTo(2);
+        HttpResponse<String> response = post(op, "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false}");
+        assertError(response, 400, "usage", 2);
     }
 
     @Test
@@ -132,14 +138,9 @@ class ConsoleApiIT {
     @Test
     void aViewerCannotWrite() {
         WebClient viewer = signedIn("viewer", "viewer-pass");
-        HttpResponse<String> response = viewer.json(
-                "POST",
-                "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
-                "{\"enabled\": false, \"reason\": \"trying\"}",
-                Map.of("X-CSRF-Token", viewer.csrfOf("/ns/" + ns + "/flags")));
-        assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(error(response).path("code").asText()).isEqualTo("denied");
-        assertThat(error(response).path("exitCode").asInt()).isEqualTo(8);
+        HttpResponse<String> response = post(
+                viewer, "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false, \"reason\": \"trying\"}");
+        assertError(response, 403, "denied", 8);
         assertThat(viewer.get("/ns/" + ns + "/flags/payments-api").body()).doesNotContain("id=\"switch\"");
         assertThat(admin.get("payments-api").orElseThrow().enabled()).isTrue();
     }
@@ -147,11 +148,8 @@ class ConsoleApiIT {
     @Test
     void anOperatorOfOneNamespaceOnlyViewsAnother() {
         WebClient op = signedIn("op", "op-pass");
-        HttpResponse<String> response = op.json(
-                "POST",
-                "/api/v1/ns/" + other + "/tags/payments/enabled",
-                "{\"enabled\": false, \"reason\": \"x\"}",
-                Map.of("X-CSRF-Token", op.csrfOf("/ns/" + ns + "/flags")));
+        HttpResponse<String> response =
+                post(op, "/api/v1/ns/" + other + "/tags/payments/enabled", "{\"enabled\": false, \"reason\": \"x\"}");
         assertThat(response.statusCode()).isEqualTo(403);
     }
 
@@ -182,8 +180,7 @@ class ConsoleApiIT {
                 "/api/v1/ns/" + ns + "/flags/payments-api/targets",
                 "{\"variant\": \"off\", \"keys\": [], \"reason\": \"repro\"}",
                 Map.of("X-CSRF-Token", csrf, "If-Match", etag));
-        assertThat(stale.statusCode()).isEqualTo(412);
-        assertThat(error(stale).path("exitCode").asInt()).isEqualTo(4);
+        assertError(stale, 412, "precondition-failed", 4);
         assertThat(admin.get("payments-api").orElseThrow().targets().get("off")).containsExactly("tester-1");
     }
 

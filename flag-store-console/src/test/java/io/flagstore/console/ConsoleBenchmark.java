@@ -232,7 +232,7 @@ public final class ConsoleBenchmark {
         String count = browser.findElement(By.cssSelector("h1 .count")).getText();
         System.out.printf(
                 Locale.ROOT,
-                "flag list of %s flags: first contentful paint p50 %d ms, max %d ms; page weight %d bytes (first visit, HTML + CSS + JS)%n",
+                "flag list of %s flags: first contentful paint p50 %d ms, max %d ms; transferred %d bytes per load (compressed HTML; the stylesheet and script come from the cache after the first load)%n",
                 count,
                 percentile(sorted, 50),
                 sorted[sorted.length - 1],

@@ -9,7 +9,7 @@ import java.util.Map;
  * @param row the flag's summary
  * @param definition the flag as JSON, indented
  * @param variants its variant names, in declared order
- * @param weights the fallthrough rollout (variant to percent), or empty when it serves one variant
+ * @param weights the fallthrough rollout (variant to percent; 100 for the one variant it serves without rollout)
  * @param targets variant to its targeted context keys
  * @param delivery the live delivery of its last write
  * @param history its newest audit entries
