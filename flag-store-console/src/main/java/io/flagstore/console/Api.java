@@ -11,6 +11,7 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.AuditEntry;
+import io.flagstore.redis.Batch;
 import io.flagstore.redis.NamespaceInfo;
 import io.flagstore.redis.ScheduleEntry;
 import io.flagstore.redis.ServiceInstance;
@@ -60,6 +61,7 @@ final class Api {
         r.post(PREFIX + "/ns/{ns}/flags/{key}/targets", this::setTargets);
         r.get(PREFIX + "/ns/{ns}/flags/{key}/delivery", this::delivery);
         r.post(PREFIX + "/ns/{ns}/tags/{tag}/enabled", this::setTagEnabled);
+        r.post(PREFIX + "/ns/{ns}/batches", this::batch);
         r.get(PREFIX + "/ns/{ns}/history", this::history);
         r.get(PREFIX + "/ns/{ns}/segments", this::segments);
         r.get(PREFIX + "/ns/{ns}/schedules", this::schedules);
@@ -198,6 +200,27 @@ final class Api {
                         ctx.pathParam("tag"),
                         required(body, "enabled").asBoolean(),
                         text(body, "reason")));
+    }
+
+    /** Flags to create or replace and keys to delete, as one version, one audit entry and one message. */
+    private void batch(Context ctx) {
+        JsonNode body = body(ctx);
+        Batch.Builder batch = Batch.builder();
+        JsonNode puts = body.path("puts");
+        JsonNode deletes = body.path("deletes");
+        if (puts.size() + deletes.size() == 0) {
+            throw new ApiError(ApiError.Code.USAGE, "the body needs 'puts' (flags) or 'deletes' (keys)", null);
+        }
+        puts.forEach(f -> {
+            Flag flag = FlagJson.fromTree(f);
+            if (flag.version() > 0) {
+                batch.put(flag, flag.version());
+            } else {
+                batch.put(flag);
+            }
+        });
+        deletes.forEach(k -> batch.delete(k.asText()));
+        written(ctx, ops.apply(Web.identity(ctx), ctx.pathParam("ns"), batch.build(), text(body, "reason")));
     }
 
     private void delivery(Context ctx) {

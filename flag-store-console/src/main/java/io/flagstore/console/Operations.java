@@ -3,6 +3,7 @@ package io.flagstore.console;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.AccessDeniedException;
+import io.flagstore.redis.Batch;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.util.List;
@@ -57,6 +58,11 @@ final class Operations {
     WriteResult update(Identity who, String ns, Flag flag, String reason, long expected) {
         NamespaceView view = writable(who, ns, Role.ADMIN);
         return written(view, () -> view.admin.update(flag, options(who, reason, expected)));
+    }
+
+    WriteResult apply(Identity who, String ns, Batch batch, String reason) {
+        NamespaceView view = writable(who, ns, Role.ADMIN);
+        return written(view, () -> view.admin.apply(batch, options(who, reason, null)));
     }
 
     WriteResult delete(Identity who, String ns, String key, String reason, Long expected) {

@@ -51,7 +51,8 @@ class ConsoleApiIT {
         admin.create(
                 Flag.killSwitch("refunds").toBuilder().tags(List.of("payments")).build());
         String users = "op " + PasswordHash.hash("op-pass".toCharArray(), 1000) + " operator@" + ns + ",viewer@" + other
-                + "\n" + "viewer " + PasswordHash.hash("viewer-pass".toCharArray(), 1000) + " viewer@*\n";
+                + "\n" + "viewer " + PasswordHash.hash("viewer-pass".toCharArray(), 1000) + " viewer@*\n"
+                + "boss " + PasswordHash.hash("boss-pass".toCharArray(), 1000) + " admin@" + ns + "\n";
         Files.writeString(dir.resolve("users.txt"), users);
         viewerToken = ApiTokens.generate();
         Files.writeString(
@@ -112,9 +113,26 @@ class ConsoleApiIT {
     }
 
     @Test
+    void anAdminWritesABatchAsOneVersion() {
+        WebClient boss = signedIn("boss", "boss-pass");
+        HttpResponse<String> response = post(
+                boss,
+                "/api/v1/ns/" + ns + "/batches",
+                "{\"reason\": \"launch\", \"puts\": [{\"key\": \"batch-a\", \"type\": \"boolean\"},"
+                        + " {\"key\": \"batch-b\", \"type\": \"boolean\", \"enabled\": false}]}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        long version = WebClient.parse(response).path("version").asLong();
+        assertThat(admin.get("batch-a").orElseThrow().version()).isEqualTo(version);
+        assertThat(admin.get("batch-b").orElseThrow().version()).isEqualTo(version);
+        assertThat(admin.history(1).get(0).actor()).isEqualTo("boss");
+        assertThat(admin.history(1).get(0).op()).isEqualTo("batch");
+    }
+
+    @Test
     void aWriteWithoutReasonIsAUsageError() {
         WebClient op = signedIn("op", "op-pass");
-        HttpResponse<String> response = post(op, "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false}");
+        HttpResponse<String> response =
+                post(op, "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false}");
         assertError(response, 400, "usage", 2);
     }
 
@@ -139,7 +157,9 @@ class ConsoleApiIT {
     void aViewerCannotWrite() {
         WebClient viewer = signedIn("viewer", "viewer-pass");
         HttpResponse<String> response = post(
-                viewer, "/api/v1/ns/" + ns + "/flags/payments-api/enabled", "{\"enabled\": false, \"reason\": \"trying\"}");
+                viewer,
+                "/api/v1/ns/" + ns + "/flags/payments-api/enabled",
+                "{\"enabled\": false, \"reason\": \"trying\"}");
         assertError(response, 403, "denied", 8);
         assertThat(viewer.get("/ns/" + ns + "/flags/payments-api").body()).doesNotContain("id=\"switch\"");
         assertThat(admin.get("payments-api").orElseThrow().enabled()).isTrue();
