@@ -4,11 +4,12 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.Batch;
+import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 
 /**
  * Every write the console makes, shared by the pages and the JSON API: checks the caller's role in
@@ -28,46 +29,43 @@ final class Operations {
     }
 
     WriteResult setEnabled(Identity who, String ns, String key, boolean enabled, String reason, Long expected) {
-        NamespaceView view = writable(who, ns, Role.OPERATOR);
-        WriteOptions options = options(who, reason, expected);
-        return written(view, () -> enabled ? view.admin.enable(key, options) : view.admin.disable(key, options));
+        return write(
+                who,
+                ns,
+                Role.OPERATOR,
+                reason,
+                expected,
+                (admin, o) -> enabled ? admin.enable(key, o) : admin.disable(key, o));
     }
 
     WriteResult setEnabledByTag(Identity who, String ns, String tag, boolean enabled, String reason) {
-        NamespaceView view = writable(who, ns, Role.OPERATOR);
-        return written(view, () -> view.admin.setEnabledByTag(tag, enabled, options(who, reason, null)));
+        return write(who, ns, Role.OPERATOR, reason, null, (admin, o) -> admin.setEnabledByTag(tag, enabled, o));
     }
 
     WriteResult setRollout(
             Identity who, String ns, String key, List<WeightedVariant> weights, String reason, Long expected) {
-        NamespaceView view = writable(who, ns, Role.OPERATOR);
-        return written(view, () -> view.admin.setRollout(key, weights, options(who, reason, expected)));
+        return write(who, ns, Role.OPERATOR, reason, expected, (admin, o) -> admin.setRollout(key, weights, o));
     }
 
     WriteResult setTargets(
             Identity who, String ns, String key, String variant, List<String> keys, String reason, Long expected) {
-        NamespaceView view = writable(who, ns, Role.OPERATOR);
-        return written(view, () -> view.admin.setTargets(key, variant, keys, options(who, reason, expected)));
+        return write(who, ns, Role.OPERATOR, reason, expected, (admin, o) -> admin.setTargets(key, variant, keys, o));
     }
 
     WriteResult create(Identity who, String ns, Flag flag, String reason) {
-        NamespaceView view = writable(who, ns, Role.ADMIN);
-        return written(view, () -> view.admin.create(flag, options(who, reason, null)));
+        return write(who, ns, Role.ADMIN, reason, null, (admin, o) -> admin.create(flag, o));
     }
 
     WriteResult update(Identity who, String ns, Flag flag, String reason, long expected) {
-        NamespaceView view = writable(who, ns, Role.ADMIN);
-        return written(view, () -> view.admin.update(flag, options(who, reason, expected)));
+        return write(who, ns, Role.ADMIN, reason, expected, (admin, o) -> admin.update(flag, o));
     }
 
     WriteResult apply(Identity who, String ns, Batch batch, String reason) {
-        NamespaceView view = writable(who, ns, Role.ADMIN);
-        return written(view, () -> view.admin.apply(batch, options(who, reason, null)));
+        return write(who, ns, Role.ADMIN, reason, null, (admin, o) -> admin.apply(batch, o));
     }
 
     WriteResult delete(Identity who, String ns, String key, String reason, Long expected) {
-        NamespaceView view = writable(who, ns, Role.ADMIN);
-        return written(view, () -> view.admin.delete(key, options(who, reason, expected)));
+        return write(who, ns, Role.ADMIN, reason, expected, (admin, o) -> admin.delete(key, o));
     }
 
     /** Whether {@code who} may make writes needing {@code role} in {@code ns} (for showing controls). */
@@ -122,10 +120,22 @@ final class Operations {
         return expected == null ? options : options.withExpectedVersion(expected);
     }
 
-    private static WriteResult written(NamespaceView view, Supplier<WriteResult> write) {
+    /**
+     * Checks the role, the reason and read-only mode, makes the write with the caller as the actor,
+     * and tells the fleet tracker.
+     */
+    private WriteResult write(
+            Identity who,
+            String ns,
+            Role role,
+            String reason,
+            Long expected,
+            BiFunction<FlagAdmin, WriteOptions, WriteResult> call) {
+        NamespaceView view = writable(who, ns, role);
+        WriteOptions options = options(who, reason, expected);
         WriteResult result;
         try {
-            result = write.get();
+            result = call.apply(view.admin, options);
         } catch (AccessDeniedException e) {
             if (e.requiredRole() != null) {
                 view.refusedWrite();
