@@ -41,3 +41,16 @@ ensure_promtool() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
     || echo "promtool could not be installed: the Prometheus parser check will be skipped" >&2
 }
+
+# Debian's chromium and chromium-driver: the console's browser tests drive them through Selenium
+# (never a downloaded browser).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+    return 0
+  fi
+  if command -v apt-get >/dev/null; then
+    apt_install chromium chromium-driver
+  else
+    echo "chromium and chromium-driver are missing and apt-get is not available: the console's browser tests will be skipped" >&2
+  fi
+}
