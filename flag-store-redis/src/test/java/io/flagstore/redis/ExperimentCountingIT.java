@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Percentage.withPercentage;
 import static org.awaitility.Awaitility.await;
 
 import io.flagstore.core.ClientState;
@@ -157,12 +158,10 @@ class ExperimentCountingIT {
             ExperimentCounts counts = store.counts(admin.get("new-checkout").orElseThrow(), Instant.now());
             assertThat(counts.exposed().keySet()).containsExactly("off", "on");
             for (String variant : List.of("off", "on")) {
-                // small cardinalities are all but exact in Redis's sparse HyperLogLog
-                assertThat((double) counts.exposed().get(variant))
-                        .isCloseTo(exposed.get(variant), org.assertj.core.data.Percentage.withPercentage(2));
+                // unique counts are estimates (a few in a hundred off at most here); the sums are exact
+                assertThat((double) counts.exposed().get(variant)).isCloseTo(exposed.get(variant), withPercentage(3));
                 ExperimentCounts.MetricCounts m = counts.metrics().get(METRIC);
-                assertThat(m.converted().get(variant))
-                        .isEqualTo(converted.get(variant).longValue());
+                assertThat((double) m.converted().get(variant)).isCloseTo(converted.get(variant), withPercentage(3));
                 assertThat(m.outcomes().get(variant)).isEqualTo(2L * converted.get(variant));
                 assertThat(m.valueSums().get(variant)).isEqualTo(revenue.get(variant));
             }
