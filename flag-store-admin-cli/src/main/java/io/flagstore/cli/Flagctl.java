@@ -59,6 +59,7 @@ import picocli.CommandLine.Spec;
             ApplyCommand.class,
             StatusCommand.class,
             StaleCommand.class,
+            ExperimentCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
             CompletionCommand.class,
