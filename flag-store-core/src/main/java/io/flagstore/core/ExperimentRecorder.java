@@ -35,9 +35,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link ExperimentArm} (non-experiment flags never get here). The arm caches this recorder's
  * {@link ArmState} in {@link ExperimentArm#clientSlot}; a state knows whether its experiment is
  * running (recomputed by the flusher every flush, so the request thread reads no clock). A
- * direct-mapped table of the last (arm, unit) seen in each slot answers "already exposed" with a
- * hash, a load and an identity or equals check, allocating nothing; a miss stores an entry and
- * queues the exposure. The table forgets on collisions, so a unit may be reported again later; that
+ * two-way set-associative table (pairs of adjacent slots, so one cache line) of the last (arm, unit)
+ * entries seen answers "already exposed" with a hash, the pair's loads and an identity or equals
+ * check, allocating nothing; a miss stores an entry and queues the exposure. The table forgets on
+ * collisions, so a unit may be reported again later; that
  * only costs a sink one more event (the Redis counts are unique by construction). Writes to the table
  * race benignly: a lost entry means one more report. The queue is bounded: when the flusher cannot
  * keep up, exposures are dropped and counted ({@code flagstore.experiment.dropped}).
@@ -80,7 +81,11 @@ final class ExperimentRecorder {
         }
     }
 
-    private record Entry(ArmState state, String unit) {}
+    private record Entry(ArmState state, String unit) {
+        boolean is(ArmState s, String u) {
+            return state == s && (unit == u || unit.equals(u));
+        }
+    }
 
     private record PendingExposure(ArmState state, String unit, String contextKey) {}
 
@@ -124,12 +129,15 @@ final class ExperimentRecorder {
             return;
         }
         String unit = arm.unit(ctx);
-        int slot = ((unit.hashCode() ^ state.salt) * 0x9E3779B9) >>> shift;
-        Entry e = seen[slot];
-        if (e != null && e.state == state && (e.unit == unit || e.unit.equals(unit))) {
+        int hash = (unit.hashCode() ^ state.salt) * 0x9E3779B9;
+        int pair = (hash >>> shift) & ~1;
+        Entry first = seen[pair];
+        Entry second = seen[pair + 1];
+        if (first != null && first.is(state, unit) || second != null && second.is(state, unit)) {
             return;
         }
-        seen[slot] = new Entry(state, unit);
+        // fill a free slot of the pair, else evict one chosen by a hash bit the index did not use
+        seen[pair + (first == null ? 0 : second == null ? 1 : hash & 1)] = new Entry(state, unit);
         enqueue(new PendingExposure(state, unit, ctx.key()));
     }
 
