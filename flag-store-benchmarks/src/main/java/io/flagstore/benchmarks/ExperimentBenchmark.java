@@ -96,6 +96,11 @@ public class ExperimentBenchmark {
                 + ", outcomes delivered: " + outcomes.sum());
     }
 
+    /** Outcomes the sink received so far. */
+    long outcomesDelivered() {
+        return outcomes.sum();
+    }
+
     private EvaluationContext nextContext() {
         return contexts[next++ & (CONTEXTS - 1)];
     }

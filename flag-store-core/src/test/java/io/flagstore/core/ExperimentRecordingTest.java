@@ -13,9 +13,9 @@ import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
-import io.flagstore.core.spi.ExperimentSink;
 import io.flagstore.core.spi.Exposure;
 import io.flagstore.core.spi.Outcome;
+import io.flagstore.core.testing.RecordingExperimentSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -25,28 +25,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class ExperimentRecordingTest {
     static final Instant START = Instant.parse("2027-01-04T09:00:00Z");
     static final String METRIC = "checkout.completed";
-
-    /** A sink keeping everything it is given. */
-    static final class Recording implements ExperimentSink {
-        final List<Exposure> exposures = new CopyOnWriteArrayList<>();
-        final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void exposed(List<Exposure> batch) {
-            exposures.addAll(batch);
-        }
-
-        @Override
-        public void converted(List<Outcome> batch) {
-            outcomes.addAll(batch);
-        }
-    }
 
     static Flag experimentFlag(Instant stopAt) {
         return Flag.booleanFlag("new-checkout")
@@ -59,7 +42,7 @@ class ExperimentRecordingTest {
                 .build();
     }
 
-    private static FlagClient client(Recording sink, MutableClock clock, Flag... flags) {
+    private static FlagClient client(RecordingExperimentSink sink, MutableClock clock, Flag... flags) {
         return FlagClient.builder()
                 .source(InMemoryFlagSource.of(flags))
                 .exposureSink(sink)
@@ -70,7 +53,7 @@ class ExperimentRecordingTest {
 
     @Test
     void eachExposedUnitIsReportedOncePerVariantAndOnlyForTheExperimentsRollout() {
-        Recording sink = new Recording();
+        RecordingExperimentSink sink = new RecordingExperimentSink();
         MutableClock clock = new MutableClock(START.plusSeconds(60));
         FlagClient client = client(sink, clock, experimentFlag(null), TestFlagDefinitions.bool("plain", true));
         Map<String, String> served = new HashMap<>();
@@ -85,19 +68,19 @@ class ExperimentRecordingTest {
         client.isEnabled("new-checkout", EvaluationContext.of("staff-1")); // a target: not in the experiment
         client.close();
 
-        assertThat(sink.exposures).hasSize(1_000);
-        assertThat(sink.exposures).allSatisfy(e -> {
+        assertThat(sink.exposures()).hasSize(1_000);
+        assertThat(sink.exposures()).allSatisfy(e -> {
             assertThat(e.flagKey()).isEqualTo("new-checkout");
             assertThat(e.variant()).isEqualTo(served.get(e.contextKey()));
             assertThat(e.unit()).isEqualTo(e.contextKey());
             assertThat(e.run()).isEqualTo(START);
         });
-        assertThat(sink.exposures.stream().map(Exposure::variant).distinct()).containsExactlyInAnyOrder("on", "off");
+        assertThat(sink.exposures().stream().map(Exposure::variant).distinct()).containsExactlyInAnyOrder("on", "off");
     }
 
     @Test
     void nothingIsRecordedBeforeTheStartOrAfterTheStop() {
-        Recording sink = new Recording();
+        RecordingExperimentSink sink = new RecordingExperimentSink();
         MutableClock clock = new MutableClock(START.minusSeconds(60));
         FlagClient client = client(sink, clock, experimentFlag(START.plusSeconds(3_600)));
         EvaluationContext early = EvaluationContext.of("early");
@@ -107,22 +90,22 @@ class ExperimentRecordingTest {
         clock.advance(Duration.ofMinutes(2)); // running now: the flusher notices within an interval
         await().untilAsserted(() -> {
             client.isEnabled("new-checkout", EvaluationContext.of("probe"));
-            assertThat(sink.exposures).extracting(Exposure::contextKey).contains("probe");
+            assertThat(sink.exposures()).extracting(Exposure::contextKey).contains("probe");
         });
         client.isEnabled("new-checkout", early); // forgotten? no: never remembered while not running
         client.track(METRIC, early);
         await().untilAsserted(() ->
-                assertThat(sink.exposures).extracting(Exposure::contextKey).contains("early"));
+                assertThat(sink.exposures()).extracting(Exposure::contextKey).contains("early"));
         await().untilAsserted(() ->
-                assertThat(sink.outcomes).extracting(Outcome::unit).containsExactly("early"));
+                assertThat(sink.outcomes()).extracting(Outcome::unit).containsExactly("early"));
 
         clock.advance(Duration.ofHours(2)); // stopped
-        int before = sink.exposures.size();
+        int before = sink.exposures().size();
         await().untilAsserted(() -> {
-            sink.exposures.clear();
+            sink.clear();
             client.isEnabled("new-checkout", EvaluationContext.of("late-" + System.nanoTime()));
             Thread.yield();
-            assertThat(sink.exposures).isEmpty();
+            assertThat(sink.exposures()).isEmpty();
         });
         client.close();
         assertThat(before).isGreaterThanOrEqualTo(2);
@@ -130,7 +113,7 @@ class ExperimentRecordingTest {
 
     @Test
     void trackAttributesOutcomesToTheAssignedVariantWithValuesAndOnlyForJudgedMetrics() {
-        Recording sink = new Recording();
+        RecordingExperimentSink sink = new RecordingExperimentSink();
         MutableClock clock = new MutableClock(START.plusSeconds(60));
         FlagClient client = client(sink, clock, experimentFlag(null));
         Map<String, String> assigned = new HashMap<>();
@@ -147,8 +130,8 @@ class ExperimentRecordingTest {
         client.track(METRIC, EvaluationContext.of("x"), Double.NaN);
         client.close();
 
-        assertThat(sink.outcomes).hasSize(200);
-        assertThat(sink.outcomes).allSatisfy(o -> {
+        assertThat(sink.outcomes()).hasSize(200);
+        assertThat(sink.outcomes()).allSatisfy(o -> {
             assertThat(o.metric()).isEqualTo(METRIC);
             assertThat(o.variant()).isEqualTo(assigned.get(o.unit()));
             assertThat(o.value()).isEqualTo(Double.parseDouble(o.unit().substring(5)));
@@ -172,7 +155,7 @@ class ExperimentRecordingTest {
                         List.of(new WeightedVariant("classic", 50), new WeightedVariant("bold", 50)), null)))
                 .experiment(new Experiment("classic", null, List.of(METRIC), "germany", START, null))
                 .build();
-        Recording sink = new Recording();
+        RecordingExperimentSink sink = new RecordingExperimentSink();
         FlagClient client = client(sink, new MutableClock(START.plusSeconds(1)), flag);
         Set<String> germans = new HashSet<>();
         for (int i = 0; i < 100; i++) {
@@ -185,7 +168,7 @@ class ExperimentRecordingTest {
             client.stringValue("checkout-theme", ctx, "classic");
         }
         client.close();
-        assertThat(sink.exposures).extracting(Exposure::contextKey).containsExactlyInAnyOrderElementsOf(germans);
+        assertThat(sink.exposures()).extracting(Exposure::contextKey).containsExactlyInAnyOrderElementsOf(germans);
     }
 
     @Test

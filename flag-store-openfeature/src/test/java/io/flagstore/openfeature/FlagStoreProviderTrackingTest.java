@@ -13,12 +13,11 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
-import io.flagstore.core.spi.ExperimentSink;
 import io.flagstore.core.spi.Exposure;
 import io.flagstore.core.spi.Outcome;
+import io.flagstore.core.testing.RecordingExperimentSink;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,7 @@ import org.junit.jupiter.api.Test;
 class FlagStoreProviderTrackingTest {
     private static final String METRIC = "checkout.completed";
     private final OpenFeatureAPI api = OpenFeatureAPI.getInstance();
-    private final List<Exposure> exposures = new CopyOnWriteArrayList<>();
-    private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
+    private final RecordingExperimentSink sink = new RecordingExperimentSink();
     private FlagClient flagClient;
 
     @AfterEach
@@ -46,17 +44,7 @@ class FlagStoreProviderTrackingTest {
                 .build();
         flagClient = FlagClient.builder()
                 .source(InMemoryFlagSource.of(flag))
-                .exposureSink(new ExperimentSink() {
-                    @Override
-                    public void exposed(List<Exposure> batch) {
-                        exposures.addAll(batch);
-                    }
-
-                    @Override
-                    public void converted(List<Outcome> batch) {
-                        outcomes.addAll(batch);
-                    }
-                })
+                .exposureSink(sink)
                 .build();
         api.setProviderAndWait(FlagStoreProvider.of(flagClient));
         Client client = api.getClient();
@@ -70,13 +58,13 @@ class FlagStoreProviderTrackingTest {
         api.shutdown();
         flagClient.close();
 
-        assertThat(exposures).extracting(Exposure::unit).containsExactly("alice");
-        assertThat(outcomes).hasSize(2);
-        assertThat(outcomes).allSatisfy(o -> {
+        assertThat(sink.exposures()).extracting(Exposure::unit).containsExactly("alice");
+        assertThat(sink.outcomes()).hasSize(2);
+        assertThat(sink.outcomes()).allSatisfy(o -> {
             assertThat(o.unit()).isEqualTo("alice");
             assertThat(o.variant()).isEqualTo(served ? Flag.ON : Flag.OFF);
             assertThat(o.metric()).isEqualTo(METRIC);
         });
-        assertThat(outcomes).extracting(Outcome::value).containsExactly(42.5, null);
+        assertThat(sink.outcomes()).extracting(Outcome::value).containsExactly(42.5, null);
     }
 }
