@@ -119,7 +119,7 @@ final class ExperimentRecorder {
             return t;
         });
         long millis = Math.max(1, flushInterval.toMillis());
-        timer.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::flushOnTimer, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     /** Records that {@code ctx} was served {@code arm}: the hot path of experiment flags. */
@@ -220,6 +220,15 @@ final class ExperimentRecorder {
             return;
         }
         flush();
+    }
+
+    /** A flush on the timer, which an exception must not stop (a scheduled task that throws never runs again). */
+    private void flushOnTimer() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "experiment flush failed; retrying at the next interval: " + e, e);
+        }
     }
 
     /** One flush: hands what is queued to the sinks and refreshes which experiments are running. */
