@@ -1,5 +1,6 @@
 package io.flagstore.redis;
 
+import io.flagstore.core.metrics.MeteredSource;
 import io.flagstore.core.spi.ExperimentSink;
 import io.flagstore.core.spi.Exposure;
 import io.flagstore.core.spi.FlagSink;
@@ -44,7 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * sink calls; two Redis connections (one subscribed, one for reads and presence). Each instance
  * registers itself in the namespace's {@code clients} hash (service, instance, host, applied
  * version, heartbeat) and removes itself on {@link #close()}. Metrics {@code flagstore.source.*} go
- * to the {@link Builder#meterRegistry(MeterRegistry) registry} given (docs/metrics.md).
+ * to the {@link Builder#meterRegistry(MeterRegistry) registry} given, else to the registry of the
+ * {@code FlagClient} that starts it (docs/metrics.md).
  *
  * <p>As an {@link ExperimentSink} it counts the exposures and outcomes of experiments into the
  * namespace's {@code exp:} keys (docs/experiments.md), on a third connection opened at the first
@@ -52,7 +54,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Thread-safe. Started once, by one client.
  */
-public final class RedisFlagSource implements FlagSource, UsageSink, ExperimentSink {
+public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSource, ExperimentSink {
     /** Default {@link Builder#reconcileInterval(Duration)}: 5 s. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     /** Default {@link Builder#heartbeatInterval(Duration)}: 5 s. */
@@ -66,7 +68,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, ExperimentS
     private final Duration reconcileInterval;
     private final Duration heartbeatInterval;
     private final Path backupFile;
-    private final MeterRegistry meterRegistry;
+    private volatile MeterRegistry meterRegistry; // the builder's, else the client's
     private final int loadPageSize;
     private final AtomicReference<Object> loop = new AtomicReference<>();
     private final ExperimentWriter experiments;
@@ -122,6 +124,15 @@ public final class RedisFlagSource implements FlagSource, UsageSink, ExperimentS
             throw new IllegalStateException("RedisFlagSource " + instanceId + " was already started or closed");
         }
         created.start();
+    }
+
+    /** Uses the client's registry for the {@code flagstore.source.*} meters unless the builder set one. */
+    @Override
+    public void bindMeters(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        if (meterRegistry == null) {
+            meterRegistry = registry;
+        }
     }
 
     /**
@@ -240,7 +251,10 @@ public final class RedisFlagSource implements FlagSource, UsageSink, ExperimentS
             return this;
         }
 
-        /** Where the {@code flagstore.source.*} meters go; default none. */
+        /**
+         * Where the {@code flagstore.source.*} meters go; default the registry of the {@code
+         * FlagClient} that starts the source, if it has one.
+         */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
             return this;
