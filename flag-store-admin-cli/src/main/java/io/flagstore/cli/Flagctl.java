@@ -49,6 +49,7 @@ import picocli.CommandLine.Spec;
             StatusCommand.class,
             VerifyCommand.class,
             StaleCommand.class,
+            ExperimentCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
             CompletionCommand.class,

@@ -78,6 +78,9 @@ final class GetCommand extends ReadCommand {
         if (tree.has("prerequisites")) {
             fields.row("prerequisites", Json.write(tree.get("prerequisites"), false));
         }
+        if (tree.has("experiment")) {
+            fields.row("experiment", Json.write(tree.get("experiment"), false));
+        }
         fields.row("created", Formats.time(flag.createdAt()));
         fields.row(
                 "updated",

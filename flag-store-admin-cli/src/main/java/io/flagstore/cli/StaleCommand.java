@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         description = {
             "List flags that look removable: not evaluated by any service for N days (or never, and created"
                     + " at least N days ago), serving one variant to everyone unchanged for N days, or"
-                    + " temporary and past their expiry.",
+                    + " temporary and past their expiry, or carrying an experiment that has stopped.",
             "Usage is what clients record every minute (docs/flag-debt.md). Exit 0 whether or not any are found."
         })
 final class StaleCommand extends ReadCommand {

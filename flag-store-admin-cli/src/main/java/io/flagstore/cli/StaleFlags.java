@@ -21,9 +21,11 @@ final class StaleFlags {
         /** It serves one variant to everyone and was not changed for the period. */
         single_variant,
         /** A temporary flag past its expiry. */
-        expired;
+        expired,
+        /** Its experiment stopped: roll out the winner and remove the experiment (or the flag). */
+        experiment_finished;
 
-        /** The name printed: {@code unused}, {@code single-variant}, {@code expired}. */
+        /** The name printed: {@code unused}, {@code single-variant}, {@code expired}, {@code experiment-finished}. */
         String label() {
             return name().replace('_', '-');
         }
@@ -60,6 +62,9 @@ final class StaleFlags {
                     && flag.expiresAt() != null
                     && !flag.expiresAt().isAfter(now)) {
                 reasons.add(Reason.expired);
+            }
+            if (flag.experiment() != null && flag.experiment().isStoppedAt(now)) {
+                reasons.add(Reason.experiment_finished);
             }
             if (!reasons.isEmpty()) {
                 findings.add(new Finding(flag, List.copyOf(reasons), last, servedToAll));

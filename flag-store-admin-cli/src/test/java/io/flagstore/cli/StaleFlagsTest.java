@@ -83,4 +83,29 @@ class StaleFlagsTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aStoppedExperimentIsDebtAndARunningOneIsNot() {
+        io.flagstore.core.model.Experiment running = new io.flagstore.core.model.Experiment(
+                "off", null, List.of("checkout.completed"), null, NOW.minus(Duration.ofDays(1)), null);
+        java.util.function.Function<String, Flag.Builder> split = key -> Flag.booleanFlag(key)
+                .enabled(true)
+                .fallthrough(Serve.rollout(
+                        new Rollout(List.of(new WeightedVariant("off", 50), new WeightedVariant("on", 50)), null)))
+                .createdAt(NOW.minus(Duration.ofDays(2)))
+                .updatedAt(NOW.minus(Duration.ofDays(1)));
+        Flag stopped = split.apply("new-checkout")
+                .experiment(running.withStopAt(NOW.minusSeconds(1)))
+                .build();
+        Flag open = split.apply("new-search").experiment(running).build();
+        Map<String, Map<String, Instant>> usage =
+                Map.of("new-checkout", Map.of("checkout", NOW), "new-search", Map.of("search", NOW));
+
+        List<StaleFlags.Finding> findings = StaleFlags.find(List.of(stopped, open), usage, NOW, PERIOD);
+
+        assertThat(findings).hasSize(1);
+        assertThat(findings.get(0).flag().key()).isEqualTo("new-checkout");
+        assertThat(findings.get(0).reasons()).containsExactly(StaleFlags.Reason.experiment_finished);
+        assertThat(StaleFlags.Reason.experiment_finished.label()).isEqualTo("experiment-finished");
+    }
 }

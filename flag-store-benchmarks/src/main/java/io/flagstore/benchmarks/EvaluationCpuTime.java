@@ -37,7 +37,7 @@ public final class EvaluationCpuTime {
         }
     }
 
-    private static void report(ThreadMXBean threads, String name, boolean metrics, BooleanSupplier op) {
+    static void report(ThreadMXBean threads, String name, boolean metrics, BooleanSupplier op) {
         double[] perOp = new double[ROUNDS];
         long trues = 0;
         for (int warmup = 0; warmup < 3; warmup++) {

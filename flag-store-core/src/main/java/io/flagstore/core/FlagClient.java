@@ -5,6 +5,8 @@ import io.flagstore.core.metrics.FlagStoreMetrics;
 import io.flagstore.core.metrics.MeteredSource;
 import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.spi.ExperimentSink;
+import io.flagstore.core.spi.ExposureSink;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
@@ -60,6 +62,10 @@ public final class FlagClient implements AutoCloseable {
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(5);
     /** Default of {@link Builder#usageInterval(Duration)}. */
     public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(60);
+    /** Default of {@link Builder#experimentFlushInterval(Duration)}. */
+    public static final Duration DEFAULT_EXPERIMENT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    /** Default of {@link Builder#exposureCacheSize(int)}. */
+    public static final int DEFAULT_EXPOSURE_CACHE_SIZE = 1 << 16;
 
     private static final System.Logger LOG = System.getLogger(FlagClient.class.getName());
 
@@ -69,6 +75,7 @@ public final class FlagClient implements AutoCloseable {
     private final ListenerDispatcher<ClientHealth> stateListeners;
     private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
     private final UsageReporter usage; // null unless the source is a UsageSink
+    private final ExperimentRecorder experiments; // null when no sink or registry takes them
     private FlagStoreMetrics metrics; // set once by the builder; its gauges are removed on close
     private final Sink sink = new Sink();
     private final CountDownLatch initialized = new CountDownLatch(1);
@@ -88,8 +95,28 @@ public final class FlagClient implements AutoCloseable {
         this.usage = builder.source instanceof UsageSink usageSink && !builder.usageInterval.isZero()
                 ? new UsageReporter(usageSink, builder.usageInterval, builder.clock)
                 : null;
+        List<ExposureSink> exposureSinks = new ArrayList<>();
+        if (builder.source instanceof ExposureSink sourceSink) {
+            exposureSinks.add(sourceSink);
+        }
+        exposureSinks.addAll(builder.exposureSinks);
+        this.experiments = exposureSinks.isEmpty() && builder.meterRegistry == null
+                ? null
+                : new ExperimentRecorder(
+                        exposureSinks,
+                        builder.clock,
+                        builder.meterRegistry == null
+                                ? null
+                                : new ExperimentMeters(builder.meterRegistry, builder.metricsOptions),
+                        builder.experimentFlushInterval,
+                        builder.exposureCacheSize);
         this.current = new FlagSnapshot(
-                CompiledSnapshot.empty(), false, overrides, meters, usage == null ? null : usage.tracker());
+                CompiledSnapshot.empty(),
+                false,
+                overrides,
+                meters,
+                usage == null ? null : usage.tracker(),
+                experiments);
     }
 
     /** A builder; {@link Builder#source(FlagSource)} is required. */
@@ -156,6 +183,33 @@ public final class FlagClient implements AutoCloseable {
     }
 
     /**
+     * Records outcome {@code metric} (such as {@code "checkout.completed"}) of {@code context}: a
+     * conversion in every running experiment judged on that metric whose rollout serves the context,
+     * attributed to the variant the experiment assigns it (docs/experiments.md). The assignment is
+     * computed, not looked up, so it needs the same context attributes the flag buckets by. Cheap on
+     * the caller's thread (an evaluation per such experiment and a queue offer); the outcome reaches
+     * the sinks with the next flush.
+     *
+     * <p>Never throws: a {@code null} metric or context is ignored; so is everything when no
+     * experiment sink or meter registry is configured.
+     */
+    public void track(String metric, EvaluationContext context) {
+        if (metric != null && context != null) {
+            current.track(metric, context, null);
+        }
+    }
+
+    /**
+     * Like {@link #track(String, EvaluationContext)}, with a value (such as the order's revenue) that
+     * is summed per variant. A value that is not finite is ignored, as the call is.
+     */
+    public void track(String metric, EvaluationContext context, double value) {
+        if (metric != null && context != null && Double.isFinite(value)) {
+            current.track(metric, context, value);
+        }
+    }
+
+    /**
      * Calls {@code listener} after any flag's definition changed. See {@link FlagChangeListener} for
      * threading and failure isolation.
      *
@@ -203,6 +257,9 @@ public final class FlagClient implements AutoCloseable {
         try {
             if (usage != null) {
                 usage.close(); // before the source closes, so the last interval's usage is written
+            }
+            if (experiments != null) {
+                experiments.close(); // likewise for the last exposures and outcomes
             }
             source.close();
         } finally {
@@ -369,6 +426,9 @@ public final class FlagClient implements AutoCloseable {
         private LocalOverrides overrides;
         private Clock clock = Clock.systemUTC();
         private Duration usageInterval = DEFAULT_USAGE_INTERVAL;
+        private final List<ExposureSink> exposureSinks = new ArrayList<>();
+        private Duration experimentFlushInterval = DEFAULT_EXPERIMENT_FLUSH_INTERVAL;
+        private int exposureCacheSize = DEFAULT_EXPOSURE_CACHE_SIZE;
         private boolean failFast;
 
         private Builder() {}
@@ -456,7 +516,47 @@ public final class FlagClient implements AutoCloseable {
             return this;
         }
 
-        /** The clock for health times (default the system UTC clock); for tests. */
+        /**
+         * Adds a sink for the exposures of running experiments (docs/experiments.md); one that is an
+         * {@link ExperimentSink} also receives outcomes. A source that is an {@link ExposureSink}
+         * (the Redis source counts exposures and outcomes) is used without being added.
+         */
+        public Builder exposureSink(ExposureSink sink) {
+            exposureSinks.add(Objects.requireNonNull(sink, "sink"));
+            return this;
+        }
+
+        /**
+         * How often exposures and outcomes are handed to the sinks, and which experiments are
+         * running is re-checked against the clock; default 1 s.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder experimentFlushInterval(Duration interval) {
+            Objects.requireNonNull(interval, "experimentFlushInterval");
+            if (interval.isZero() || interval.isNegative()) {
+                throw new IllegalArgumentException("experimentFlushInterval must be positive, was " + interval);
+            }
+            this.experimentFlushInterval = interval;
+            return this;
+        }
+
+        /**
+         * How many (experiment, variant, unit) exposures the client remembers, so that one already
+         * reported is not reported again (rounded up to a power of two; default 65,536, about 1 MiB
+         * with typical keys). A forgotten one is reported again, which the Redis counts absorb.
+         *
+         * @throws IllegalArgumentException if not between 2 and 2^26
+         */
+        public Builder exposureCacheSize(int size) {
+            if (size < 2 || size > 1 << 26) {
+                throw new IllegalArgumentException("exposureCacheSize must be between 2 and 2^26, was " + size);
+            }
+            this.exposureCacheSize = size;
+            return this;
+        }
+
+        /** The clock for health times and experiment start and stop (default the system UTC clock); for tests. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -2,6 +2,7 @@ package io.flagstore.core;
 
 import io.flagstore.core.internal.CompiledSnapshot;
 import io.flagstore.core.internal.EvalResult;
+import io.flagstore.core.internal.ExperimentArm;
 import io.flagstore.core.model.Flag;
 import java.util.Map;
 import java.util.Objects;
@@ -33,22 +34,32 @@ public final class FlagSnapshot {
     private final LocalOverrides overrides; // null when none configured: skips the lookup entirely
     private final EvaluationMeters meters; // null when metrics are off
     private final UsageTracker usage; // null when the source takes no usage
+    private final ExperimentRecorder experiments; // null when nothing takes exposures
 
     FlagSnapshot(
             CompiledSnapshot compiled,
             boolean ready,
             LocalOverrides overrides,
             EvaluationMeters meters,
-            UsageTracker usage) {
+            UsageTracker usage,
+            ExperimentRecorder experiments) {
         this.compiled = compiled;
         this.ready = ready;
         this.overrides = overrides;
         this.meters = meters;
         this.usage = usage;
+        this.experiments = experiments;
     }
 
     FlagSnapshot withCompiled(CompiledSnapshot newCompiled) {
-        return new FlagSnapshot(newCompiled, true, overrides, meters, usage);
+        return new FlagSnapshot(newCompiled, true, overrides, meters, usage, experiments);
+    }
+
+    /** Records an outcome for the running experiments judged on {@code metric} (see {@link FlagClient#track}). */
+    void track(String metric, EvaluationContext context, Double value) {
+        if (experiments != null) {
+            experiments.track(compiled, metric, context, value);
+        }
     }
 
     CompiledSnapshot compiled() {
@@ -88,7 +99,7 @@ public final class FlagSnapshot {
         EvalResult result = plain(key, context);
         int served = result == null ? EvalResult.NO_BOOLEAN : result.servedBoolean();
         if (served != EvalResult.NO_BOOLEAN) {
-            count(result);
+            count(result, context);
             return served == EvalResult.TRUE;
         }
         return evaluate(key, context, Conversion.BOOLEAN, defaultValue).value();
@@ -103,7 +114,7 @@ public final class FlagSnapshot {
     public String stringValue(String key, EvaluationContext context, String defaultValue) {
         EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof String value) {
-            count(result);
+            count(result, context);
             return value;
         }
         return evaluate(key, context, Conversion.STRING, defaultValue).value();
@@ -113,7 +124,7 @@ public final class FlagSnapshot {
     public double numberValue(String key, EvaluationContext context, double defaultValue) {
         EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof Double value) {
-            count(result);
+            count(result, context);
             return value;
         }
         return evaluate(key, context, Conversion.NUMBER, defaultValue).value();
@@ -126,7 +137,7 @@ public final class FlagSnapshot {
     public int intValue(String key, EvaluationContext context, int defaultValue) {
         EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof Double value && Conversion.isInt(value)) {
-            count(result);
+            count(result, context);
             return value.intValue();
         }
         return evaluate(key, context, Conversion.INT, defaultValue).value();
@@ -176,13 +187,18 @@ public final class FlagSnapshot {
      * and (metrics on) one counter increment, without allocating; {@code null}, an error result (it
      * has no value) or a value of another type leaves everything else (overrides, errors,
      * conversions) to {@link #evaluate}, which may evaluate again: only on those paths. The value's
-     * type alone decides, since each flag type serves values of one Java type.
+     * type alone decides, since each flag type serves values of one Java type. Counting checks one
+     * precompiled field for an experiment arm; only experiment outcomes do more (an exposure check).
      */
     private EvalResult plain(String key, EvaluationContext context) {
         return overrides == null && key != null && context != null ? compiled.evaluate(key, context) : null;
     }
 
-    private void count(EvalResult result) {
+    private void count(EvalResult result, EvaluationContext context) {
+        ExperimentArm arm = result.arm();
+        if (arm != null && experiments != null) {
+            experiments.exposed(arm, context);
+        }
         if (meters != null) {
             meters.evaluated(result);
         }
@@ -217,7 +233,7 @@ public final class FlagSnapshot {
         if (value == null) {
             return failure(key, defaultValue, ErrorKind.TYPE_MISMATCH, detail.flagVersion());
         }
-        count(result);
+        count(result, context);
         if (value == detail.value()) {
             @SuppressWarnings("unchecked") // the value is a T, so the shared detail is one too
             EvaluationDetail<T> same = (EvaluationDetail<T>) (EvaluationDetail<?>) detail;

@@ -97,7 +97,7 @@ class UsageRecordingTest {
                 .usageInterval(Duration.ofHours(1))
                 .build();
         UsageTracker tracker = new UsageTracker();
-        FlagSnapshot snapshot = new FlagSnapshot(client.snapshot().compiled(), true, null, null, tracker);
+        FlagSnapshot snapshot = new FlagSnapshot(client.snapshot().compiled(), true, null, null, tracker, null);
         client.close();
         for (int round = 0; round < 5; round++) {
             Set<String> expected = new HashSet<>();

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +44,8 @@ import java.util.logging.Logger;
  *   <li>{@value #KILL_SWITCH}: a kill switch around calls to a flaky payments provider; while off,
  *       payments are queued instead of calling it;
  *   <li>{@value #ROLLOUT}: a percentage rollout of a new checkout path, counted over {@value #USERS}
- *       simulated users;
+ *       simulated users, and an A/B experiment on it: web shoppers split 50/50 convert ({@value
+ *       #CONVERSION}) more often on the new checkout, and {@code flagctl experiment results} shows it;
  *   <li>{@value #OPS_FLAG}: an operational flag that pauses a background job while off.
  * </ul>
  *
@@ -64,6 +66,14 @@ public final class DemoService implements AutoCloseable {
     public static final String OPS_FLAG = "background-sync";
     /** How many simulated users the rollout is counted over. */
     public static final int USERS = 1000;
+    /** The outcome the experiment on {@value #ROLLOUT} is judged on (docs/experiments.md). */
+    public static final String CONVERSION = "checkout.completed";
+    /** How many simulated web shoppers visit the checkout (the experiment's population). */
+    public static final int SHOPPERS = 20_000;
+    /** Chance that a visit converts on the old checkout. */
+    static final double OLD_CONVERSION = 0.10;
+    /** Chance that a visit converts on the new checkout: the effect the experiment should find. */
+    static final double NEW_CONVERSION = 0.15;
 
     private final String service;
     private final String instance;
@@ -80,6 +90,7 @@ public final class DemoService implements AutoCloseable {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong jobRuns = new AtomicLong();
+    private final SplittableRandom shoppers = new SplittableRandom();
     // Touched only by the single work thread.
     private long requests;
     private Boolean jobRunning;
@@ -177,6 +188,7 @@ public final class DemoService implements AutoCloseable {
         demo.line("READY", "version=" + demo.client.health().appliedVersion());
         demo.scheduler.scheduleWithFixedDelay(demo::checkout, 0, 100, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::logRollout, 0, 1, TimeUnit.SECONDS);
+        demo.scheduler.scheduleWithFixedDelay(demo::shop, 0, 50, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::backgroundJob, 0, 500, TimeUnit.MILLISECONDS);
         demo.scheduler.scheduleWithFixedDelay(demo::status, 5, 5, TimeUnit.SECONDS);
         return demo;
@@ -212,6 +224,23 @@ public final class DemoService implements AutoCloseable {
         if (newPath != lastNewPathCount) {
             lastNewPathCount = newPath;
             line("ROLLOUT", "flag=" + ROLLOUT + " users=" + USERS + " new_path=" + newPath);
+        }
+    }
+
+    /**
+     * Experiment: twenty web shoppers visit the checkout; the flag (its {@code web-shoppers} rule, whose
+     * rollout runs the experiment) picks the old or new checkout, and a visit converts more often on
+     * the new one. Conversions are tracked with the order's value.
+     */
+    void shop() {
+        for (int i = 0; i < 20; i++) {
+            EvaluationContext shopper = EvaluationContext.builder("shopper-" + shoppers.nextInt(SHOPPERS))
+                    .set("channel", "web")
+                    .build();
+            boolean newCheckout = client.isEnabled(ROLLOUT, shopper);
+            if (shoppers.nextDouble() < (newCheckout ? NEW_CONVERSION : OLD_CONVERSION)) {
+                client.track(CONVERSION, shopper, 20 + shoppers.nextInt(80));
+            }
         }
     }
 

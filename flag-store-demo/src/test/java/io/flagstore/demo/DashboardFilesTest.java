@@ -122,6 +122,8 @@ class DashboardFilesTest {
                         "flagstore_snapshot_version",
                         "flagstore_source_catchups_total",
                         "flagstore_source_full_reloads_total",
-                        "flagstore_flag_enabled");
+                        "flagstore_flag_enabled",
+                        "flagstore_experiment_conversions_total",
+                        "flagstore_experiment_exposures_total");
     }
 }

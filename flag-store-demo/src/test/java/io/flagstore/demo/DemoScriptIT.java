@@ -49,6 +49,12 @@ class DemoScriptIT {
         assertThat(demo.exitValue()).as(out).isZero();
 
         assertThat(out).contains("all 3 instances applied version", "received by 3 subscribers");
+        assertThat(out)
+                .as("the demo ends with the experiment's results\n" + out)
+                .contains("new-checkout: experiment running since")
+                .contains("metric checkout.completed (primary)")
+                .containsPattern("\\non +50% +\\d+ +\\d+ +\\d+\\.\\d\\d% +[+-]\\d+\\.\\d%")
+                .contains("sample ratio: ok");
         for (String service : new String[] {"checkout", "billing", "storefront"}) {
             Matcher m = Pattern.compile("APPLIED service=" + service
                             + " instance=\\S+ flag=payments-api enabled=false version=\\d+ lag_ms=(\\d+\\.\\d)")

@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flagstore.core.model.Clause;
+import io.flagstore.core.model.Experiment;
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.Operator;
+import io.flagstore.core.model.Rollout;
+import io.flagstore.core.model.Rule;
+import io.flagstore.core.model.Serve;
+import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.demo.PrometheusText.Exposition;
 import io.flagstore.demo.PrometheusText.Sample;
 import io.flagstore.redis.FlagAdmin;
@@ -25,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +90,39 @@ class MetricsScrapeIT {
                                     scrape,
                                     "flagstore_evaluation_errors_total",
                                     Map.of("flag", DemoService.ROLLOUT, "kind", "FLAG_NOT_FOUND")))
+                            .isPositive();
+                });
+
+                // Now the rollout with its experiment, so the experiment meters exist too (the error
+                // series above stay registered).
+                admin.create(
+                        Flag.booleanFlag(DemoService.ROLLOUT)
+                                .enabled(true)
+                                .rule(new Rule(
+                                        "web-shoppers",
+                                        null,
+                                        List.of(new Clause(
+                                                "channel", Operator.IN, List.of(TextNode.valueOf("web")), false)),
+                                        Serve.rollout(new Rollout(
+                                                List.of(new WeightedVariant("off", 50), new WeightedVariant("on", 50)),
+                                                null))))
+                                .experiment(new Experiment(
+                                        "off",
+                                        null,
+                                        List.of(DemoService.CONVERSION),
+                                        "web-shoppers",
+                                        Instant.now().minusSeconds(60),
+                                        null))
+                                .build(),
+                        w);
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                    Exposition scrape = scrape(uri);
+                    assertThat(value(scrape, "flagstore_experiment_exposures_total", Map.of("variant", "on")))
+                            .isPositive();
+                    assertThat(value(
+                                    scrape,
+                                    "flagstore_experiment_conversions_total",
+                                    Map.of("metric", DemoService.CONVERSION, "variant", "on")))
                             .isPositive();
                 });
 

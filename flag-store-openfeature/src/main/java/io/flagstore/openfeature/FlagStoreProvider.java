@@ -7,6 +7,7 @@ import dev.openfeature.sdk.EventProvider;
 import dev.openfeature.sdk.ImmutableMetadata;
 import dev.openfeature.sdk.Metadata;
 import dev.openfeature.sdk.ProviderEvaluation;
+import dev.openfeature.sdk.TrackingEventDetails;
 import dev.openfeature.sdk.Value;
 import dev.openfeature.sdk.exceptions.FatalError;
 import dev.openfeature.sdk.exceptions.GeneralError;
@@ -186,6 +187,29 @@ public final class FlagStoreProvider extends EventProvider {
                     Results.metadata(detail, flag));
         }
         return Results.of(key, detail, value, defaultValue, flag);
+    }
+
+    /**
+     * Records an OpenFeature tracking event ({@code Client.track}) as an experiment outcome: {@link
+     * FlagClient#track(String, io.flagstore.core.EvaluationContext, double)} with the details'
+     * value when they carry one, else {@link FlagClient#track(String,
+     * io.flagstore.core.EvaluationContext)}. The event name is the metric name experiments are judged
+     * on (docs/experiments.md). Ignored before initialization, without a targeting key, or without an
+     * event name; never throws.
+     */
+    @Override
+    public void track(String eventName, EvaluationContext context, TrackingEventDetails details) {
+        FlagClient c = client;
+        if (c == null || eventName == null || context == null || context.getTargetingKey() == null) {
+            return;
+        }
+        io.flagstore.core.EvaluationContext ctx = Contexts.toFlagStore(context);
+        Number value = details == null ? null : details.getValue().orElse(null);
+        if (value != null) {
+            c.track(eventName, ctx, value.doubleValue());
+        } else {
+            c.track(eventName, ctx);
+        }
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.flagstore.redis;
 
 import io.flagstore.core.metrics.MeteredSource;
+import io.flagstore.core.spi.ExperimentSink;
+import io.flagstore.core.spi.Exposure;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
+import io.flagstore.core.spi.Outcome;
 import io.flagstore.core.spi.UsageSink;
+import io.flagstore.redis.internal.ExperimentWriter;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.SourceLoop;
 import io.flagstore.redis.internal.SourceSettings;
@@ -12,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -43,9 +48,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * to the {@link Builder#meterRegistry(MeterRegistry) registry} given, else to the registry of the
  * {@code FlagClient} that starts it (docs/metrics.md).
  *
+ * <p>As an {@link ExperimentSink} it counts the exposures and outcomes of experiments into the
+ * namespace's {@code exp:} keys (docs/experiments.md), on a third connection opened at the first
+ * batch.
+ *
  * <p>Thread-safe. Started once, by one client.
  */
-public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSource {
+public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSource, ExperimentSink {
     /** Default {@link Builder#reconcileInterval(Duration)}: 5 s. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     /** Default {@link Builder#heartbeatInterval(Duration)}: 5 s. */
@@ -62,6 +71,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
     private volatile MeterRegistry meterRegistry; // the builder's, else the client's
     private final int loadPageSize;
     private final AtomicReference<Object> loop = new AtomicReference<>();
+    private final ExperimentWriter experiments;
 
     private static final Object CLOSED = new Object();
 
@@ -77,6 +87,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
         this.backupFile = b.backupFile;
         this.meterRegistry = b.meterRegistry;
         this.loadPageSize = b.loadPageSize;
+        this.experiments = new ExperimentWriter(options);
     }
 
     /** A new builder. */
@@ -134,6 +145,29 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
         if (previous instanceof SourceLoop running) {
             running.close();
         }
+        experiments.close();
+    }
+
+    /**
+     * Counts exposures: {@code PFADD} of their units into the (flag, run, variant, day)
+     * HyperLogLogs, pipelined, on the calling thread (the client's experiment thread).
+     *
+     * @throws io.flagstore.core.StoreUnavailableException when Redis cannot be reached or refuses
+     */
+    @Override
+    public void exposed(List<Exposure> exposures) {
+        experiments.exposed(exposures);
+    }
+
+    /**
+     * Counts outcomes: {@code PFADD} of their units into the (flag, run, metric, variant, day)
+     * HyperLogLogs and {@code HINCRBYFLOAT} of counts and value sums, pipelined.
+     *
+     * @throws io.flagstore.core.StoreUnavailableException when Redis cannot be reached or refuses
+     */
+    @Override
+    public void converted(List<Outcome> outcomes) {
+        experiments.converted(outcomes);
     }
 
     /**

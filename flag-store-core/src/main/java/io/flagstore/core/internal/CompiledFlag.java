@@ -99,7 +99,7 @@ final class CompiledFlag {
         this.general = error(flag, ErrorKind.GENERAL);
         Map<String, Object> values = new LinkedHashMap<>();
         flag.variants().forEach((name, node) -> values.put(name, Values.variantValue(flag.type(), name, node)));
-        Results results = new Results(flag, values);
+        Results results = new Results(flag, values, experimentWhere(flag));
         EvalResult off = results.get(flag.offVariant(), Reason.DISABLED, -1, null, "offVariant");
         if (!flag.enabled()) {
             // The kill switch must work even when the rest of the definition is broken.
@@ -155,6 +155,23 @@ final class CompiledFlag {
                 prerequisites.length == 0 && targets == null && ruleClauses.length == 0 ? fallthrough.fixed() : null;
     }
 
+    /** Where the experiment's rollout is ("fallthrough" or "rules[i]"), or {@code null} without one. */
+    private static String experimentWhere(Flag flag) {
+        if (flag.experiment() == null || flag.experimentRollout() == null) {
+            return null;
+        }
+        String rule = flag.experiment().rule();
+        if (rule == null) {
+            return "fallthrough";
+        }
+        for (int i = 0; i < flag.rules().size(); i++) {
+            if (flag.rules().get(i).id().equals(rule)) {
+                return "rules[" + i + "]";
+            }
+        }
+        return null;
+    }
+
     private static EvalResult error(Flag flag, ErrorKind kind) {
         return new EvalResult(
                 flag.key(),
@@ -196,21 +213,31 @@ final class CompiledFlag {
         if (cumulative != Bucketing.BUCKETS) {
             throw new MalformedException(where + ": rollout weights sum to " + cumulative / 1000.0 + "%, not 100%");
         }
-        String bucketBy = rollout.bucketBy() == null || rollout.bucketBy().equals(EvaluationContext.KEY)
-                ? null
-                : rollout.bucketBy();
-        return new CompiledServe(flag.effectiveSalt(), bucketBy, upperBounds, sliceResults);
+        return new CompiledServe(flag.effectiveSalt(), bucketAttribute(rollout), upperBounds, sliceResults);
     }
 
-    /** Creates the shared results, one per (variant, reason, rule), checking each variant exists. */
+    /** The attribute a rollout buckets by, or {@code null} for the targeting key. */
+    private static String bucketAttribute(Rollout rollout) {
+        return rollout.bucketBy() == null || rollout.bucketBy().equals(EvaluationContext.KEY)
+                ? null
+                : rollout.bucketBy();
+    }
+
+    /**
+     * Creates the shared results, one per (variant, reason, rule), checking each variant exists. The
+     * results of the experiment's rollout carry an {@link ExperimentArm}: they are the only ones
+     * created for that rollout's place, since the place decides the reason and rule index.
+     */
     private static final class Results {
         private final Flag flag;
         private final Map<String, Object> values;
+        private final String experimentWhere;
         private final Map<String, EvalResult> cache = new HashMap<>();
 
-        Results(Flag flag, Map<String, Object> values) {
+        Results(Flag flag, Map<String, Object> values, String experimentWhere) {
             this.flag = flag;
             this.values = values;
+            this.experimentWhere = experimentWhere;
         }
 
         EvalResult get(String variant, Reason reason, int ruleIndex, String ruleId, String where) {
@@ -223,7 +250,12 @@ final class CompiledFlag {
                             flag.key(),
                             flag.type(),
                             new EvaluationDetail<>(
-                                    values.get(variant), variant, reason, ruleIndex, ruleId, null, flag.version())));
+                                    values.get(variant), variant, reason, ruleIndex, ruleId, null, flag.version()),
+                            where.equals(experimentWhere) ? arm(variant) : null));
+        }
+
+        private ExperimentArm arm(String variant) {
+            return new ExperimentArm(flag.key(), variant, flag.experiment(), bucketAttribute(flag.experimentRollout()));
         }
     }
 

@@ -50,7 +50,7 @@ final class CompiledServe {
         if (fixed != null) {
             return fixed;
         }
-        int bucket = Bucketing.bucketOf(Bucketing.hash(saltHash, saltPending, saltLength, bucketValue(ctx)));
+        int bucket = Bucketing.bucketOf(Bucketing.hash(saltHash, saltPending, saltLength, bucketValue(bucketBy, ctx)));
         int[] bounds = upperBounds;
         int slice = 0;
         // The last bound is 100000, above every bucket: it needs no comparison.
@@ -64,7 +64,7 @@ final class CompiledServe {
      * The bucketing attribute as text: a string as is, an integral number as its decimal digits;
      * the targeting key when the attribute is missing or of another type (see docs/bucketing.md).
      */
-    private String bucketValue(EvaluationContext ctx) {
+    static String bucketValue(String bucketBy, EvaluationContext ctx) {
         if (bucketBy == null) {
             return ctx.key();
         }

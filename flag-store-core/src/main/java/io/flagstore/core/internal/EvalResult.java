@@ -29,6 +29,8 @@ public final class EvalResult {
     // The value again for the boolean getter: one int load instead of the value, its class and its
     // field.
     private final int servedBoolean;
+    /** The experiment arm this outcome serves, or {@code null}: the client's one check for exposures. */
+    private final ExperimentArm arm;
 
     /**
      * Free for the caller (the client's metrics) to cache a per-outcome object, such as a counter.
@@ -46,6 +48,11 @@ public final class EvalResult {
      * @param detail the outcome
      */
     public EvalResult(String flagKey, FlagType type, EvaluationDetail<Object> detail) {
+        this(flagKey, type, detail, null);
+    }
+
+    EvalResult(String flagKey, FlagType type, EvaluationDetail<Object> detail, ExperimentArm arm) {
+        this.arm = arm;
         this.flagKey = Objects.requireNonNull(flagKey, "flagKey");
         this.type = type;
         this.detail = Objects.requireNonNull(detail, "detail");
@@ -76,6 +83,11 @@ public final class EvalResult {
     /** {@link #TRUE} or {@link #FALSE} when the outcome serves a boolean, else {@link #NO_BOOLEAN}. */
     public int servedBoolean() {
         return servedBoolean;
+    }
+
+    /** The experiment arm this outcome serves, or {@code null} when it is not an exposure. */
+    public ExperimentArm arm() {
+        return arm;
     }
 
     @Override

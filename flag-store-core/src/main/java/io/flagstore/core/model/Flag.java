@@ -40,6 +40,7 @@ import java.util.Objects;
  * @param updatedAt time of the last write, or {@code null}
  * @param updatedBy actor of the last write, or {@code null}
  * @param version the namespace version of the last write (0 before the first write)
+ * @param experiment the A/B experiment run on one of the flag's rollouts, or {@code null}
  */
 public record Flag(
         String key,
@@ -60,7 +61,8 @@ public record Flag(
         Instant createdAt,
         Instant updatedAt,
         String updatedBy,
-        long version) {
+        long version,
+        Experiment experiment) {
 
     /** Name of the variant a boolean flag serves when on, in {@link #killSwitch(String)}. */
     public static final String ON = "on";
@@ -79,6 +81,50 @@ public record Flag(
         Objects.requireNonNull(fallthrough, "fallthrough");
         prerequisites = List.copyOf(prerequisites);
         tags = List.copyOf(tags);
+    }
+
+    /** A flag without an experiment: the components as before experiments existed. */
+    public Flag(
+            String key,
+            FlagType type,
+            boolean enabled,
+            Map<String, JsonNode> variants,
+            String offVariant,
+            Map<String, List<String>> targets,
+            List<Rule> rules,
+            Serve fallthrough,
+            List<Prerequisite> prerequisites,
+            String salt,
+            String description,
+            String owner,
+            List<String> tags,
+            boolean temporary,
+            Instant expiresAt,
+            Instant createdAt,
+            Instant updatedAt,
+            String updatedBy,
+            long version) {
+        this(
+                key,
+                type,
+                enabled,
+                variants,
+                offVariant,
+                targets,
+                rules,
+                fallthrough,
+                prerequisites,
+                salt,
+                description,
+                owner,
+                tags,
+                temporary,
+                expiresAt,
+                createdAt,
+                updatedAt,
+                updatedBy,
+                version,
+                null);
     }
 
     /**
@@ -124,6 +170,7 @@ public record Flag(
         b.updatedAt = updatedAt;
         b.updatedBy = updatedBy;
         b.version = version;
+        b.experiment = experiment;
         return b;
     }
 
@@ -139,6 +186,25 @@ public record Flag(
                 .updatedAt(newUpdatedAt)
                 .updatedBy(newUpdatedBy)
                 .build();
+    }
+
+    /**
+     * The rollout the {@link #experiment()} runs on (the named rule's, or the fallthrough's), or
+     * {@code null} when there is no experiment or it names no rollout (an invalid definition).
+     */
+    public Rollout experimentRollout() {
+        if (experiment == null) {
+            return null;
+        }
+        if (experiment.rule() == null) {
+            return fallthrough.rollout();
+        }
+        for (Rule r : rules) {
+            if (r.id().equals(experiment.rule())) {
+                return r.serve().rollout();
+            }
+        }
+        return null;
     }
 
     /** The bucketing salt in effect: {@link #salt()} or, when blank, the key. */
@@ -167,6 +233,7 @@ public record Flag(
         private Instant updatedAt;
         private String updatedBy;
         private long version;
+        private Experiment experiment;
 
         private Builder(String key, FlagType type) {
             this.key = Objects.requireNonNull(key, "key");
@@ -292,6 +359,12 @@ public record Flag(
             return this;
         }
 
+        /** Sets or (with {@code null}) removes the experiment. */
+        public Builder experiment(Experiment experiment) {
+            this.experiment = experiment;
+            return this;
+        }
+
         /**
          * Builds the flag (structural checks only; see {@code FlagValidator}).
          *
@@ -317,7 +390,8 @@ public record Flag(
                     createdAt,
                     updatedAt,
                     updatedBy,
-                    version);
+                    version,
+                    experiment);
         }
     }
 }

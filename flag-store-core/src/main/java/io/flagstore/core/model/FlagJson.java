@@ -124,6 +124,9 @@ public final class FlagJson {
                 prerequisites.addObject().put("flagKey", p.flagKey()).put("variant", p.variant());
             }
         }
+        if (flag.experiment() != null) {
+            n.set("experiment", experiment(flag.experiment()));
+        }
         putText(n, "salt", flag.salt());
         putText(n, "description", flag.description());
         putText(n, "owner", flag.owner());
@@ -398,6 +401,17 @@ public final class FlagJson {
             putText(r, "bucketBy", rollout.bucketBy());
         }
         return s;
+    }
+
+    private static ObjectNode experiment(Experiment experiment) {
+        ObjectNode e = NODES.objectNode();
+        e.put("control", experiment.control());
+        putText(e, "hypothesis", experiment.hypothesis());
+        e.set("metrics", strings(experiment.metrics()));
+        putText(e, "rule", experiment.rule());
+        putInstant(e, "startAt", experiment.startAt());
+        putInstant(e, "stopAt", experiment.stopAt());
+        return e;
     }
 
     private static ArrayNode strings(List<String> values) {

@@ -211,6 +211,7 @@ public final class FlagValidator {
         checkRules(flag, field(base, "rules"), p);
         checkServe(flag.fallthrough(), variants, field(base, "fallthrough"), p);
         checkPrerequisites(flag, field(base, "prerequisites"), p);
+        checkExperiment(flag, field(base, "experiment"), p);
         checkLength(flag.salt(), Limits.NAME_LENGTH, field(base, "salt"), p);
         checkLength(flag.description(), Limits.DESCRIPTION_LENGTH, field(base, "description"), p);
         checkLength(flag.owner(), Limits.NAME_LENGTH, field(base, "owner"), p);
@@ -560,6 +561,63 @@ public final class FlagValidator {
                 p.add(field(at, "flagKey"), quote(prerequisite.flagKey()) + " is listed twice");
             }
             checkName(prerequisite.variant(), "variant name", field(at, "variant"), p);
+        }
+    }
+
+    private static void checkExperiment(Flag flag, String path, Problems p) {
+        Experiment experiment = flag.experiment();
+        if (experiment == null) {
+            return;
+        }
+        Rollout rollout = flag.experimentRollout();
+        String rule = experiment.rule();
+        if (rule != null) {
+            if (flag.rules().stream().noneMatch(r -> r.id().equals(rule))) {
+                p.add(field(path, "rule"), "no rule with id " + quote(rule));
+            } else if (rollout == null) {
+                p.add(
+                        field(path, "rule"),
+                        "rule " + quote(rule) + " serves a fixed variant; an experiment runs on a rollout");
+            }
+        } else if (rollout == null) {
+            p.add(
+                    path,
+                    "the fallthrough serves a fixed variant; an experiment runs on a rollout (make the fallthrough"
+                            + " a rollout, or name a rule that serves one in \"rule\")");
+        }
+        checkName(experiment.control(), "variant name", field(path, "control"), p);
+        if (rollout != null) {
+            List<String> arms =
+                    rollout.variants().stream().map(WeightedVariant::variant).toList();
+            if (arms.size() < 2) {
+                p.add(
+                        path,
+                        "the experiment's rollout has " + arms.size()
+                                + " variant; an experiment compares at least two");
+            }
+            if (!arms.contains(experiment.control())) {
+                p.add(
+                        field(path, "control"),
+                        quote(experiment.control()) + " is not one of the rollout's variants ("
+                                + String.join(", ", arms) + ")");
+            }
+        }
+        checkLength(experiment.hypothesis(), Limits.DESCRIPTION_LENGTH, field(path, "hypothesis"), p);
+        String metricsPath = field(path, "metrics");
+        if (experiment.metrics().isEmpty()) {
+            p.add(metricsPath, "an experiment needs at least one metric (the name passed to track)");
+        }
+        checkCount(experiment.metrics().size(), Limits.EXPERIMENT_METRICS, "metrics", metricsPath, p);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < experiment.metrics().size(); i++) {
+            String metric = experiment.metrics().get(i);
+            checkName(metric, "metric name", index(metricsPath, i), p);
+            if (!seen.add(metric)) {
+                p.add(index(metricsPath, i), quote(metric) + " is listed twice");
+            }
+        }
+        if (experiment.stopAt() != null && !experiment.stopAt().isAfter(experiment.startAt())) {
+            p.add(field(path, "stopAt"), experiment.stopAt() + " is not after startAt " + experiment.startAt());
         }
     }
 

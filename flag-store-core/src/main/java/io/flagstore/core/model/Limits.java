@@ -17,6 +17,7 @@ final class Limits {
     static final int ROLLOUT_VARIANTS = 100;
     static final int PREREQUISITES = 100;
     static final int TAGS = 50;
+    static final int EXPERIMENT_METRICS = 20;
     static final int SEGMENT_KEYS = 100_000;
     static final int SEGMENT_RULES = 1_000;
     /** Attribute names, owner, salt, updatedBy, bucketBy. */

@@ -81,7 +81,36 @@ final class TreeReader {
                 instant(node, base, "createdAt", false),
                 instant(node, base, "updatedAt", false),
                 text(node, base, "updatedBy"),
-                version(node, base));
+                version(node, base),
+                experiment(node, base));
+    }
+
+    /** The optional experiment; {@code null} when absent or unreadable (problem reported). */
+    private Experiment experiment(JsonNode node, String base) {
+        JsonNode e = node.get("experiment");
+        String path = field(base, "experiment");
+        if (isAbsent(e)) {
+            return null;
+        }
+        if (!isObject(
+                e,
+                path,
+                "an experiment object such as {\"control\": \"off\", \"metrics\": [\"checkout.completed\"],"
+                        + " \"startAt\": \"2027-01-31T00:00:00Z\"}")) {
+            return null;
+        }
+        String control = requiredText(e, path, "control");
+        String hypothesis = text(e, path, "hypothesis");
+        List<String> metrics = strings(e, path, "metrics");
+        String rule = text(e, path, "rule");
+        Instant startAt = instant(e, path, "startAt", false);
+        if (startAt == null && !has(e, "startAt")) {
+            problems.parse(field(path, "startAt"), "required: when the experiment starts counting");
+        }
+        Instant stopAt = instant(e, path, "stopAt", false);
+        return control == null || startAt == null
+                ? null
+                : new Experiment(control, hypothesis, metrics, rule, startAt, stopAt);
     }
 
     /** Reads a segment, or returns {@code null} (problem reported) when {@code node} is not an object. */

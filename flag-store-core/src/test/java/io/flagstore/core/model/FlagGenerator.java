@@ -115,7 +115,49 @@ public final class FlagGenerator {
         if (random.nextBoolean()) {
             b.updatedAt(instant()).updatedBy("user" + random.nextInt(50)).version(1 + random.nextInt(1_000_000));
         }
-        return b.build();
+        Flag flag = b.build();
+        return random.nextInt(3) == 0 ? withExperiment(flag) : flag;
+    }
+
+    /**
+     * {@code flag} with an experiment on the fallthrough's or a rule's rollout of two or more slices,
+     * or unchanged when it has none.
+     */
+    private Flag withExperiment(Flag flag) {
+        List<String> places = new ArrayList<>(); // null: the fallthrough
+        if (arms(flag.fallthrough()).size() > 1) {
+            places.add(null);
+        }
+        flag.rules().stream().filter(r -> arms(r.serve()).size() > 1).forEach(r -> places.add(r.id()));
+        if (places.isEmpty()) {
+            return flag;
+        }
+        String rule = pick(places);
+        Serve serve = rule == null
+                ? flag.fallthrough()
+                : flag.rules().stream()
+                        .filter(r -> r.id().equals(rule))
+                        .findFirst()
+                        .orElseThrow()
+                        .serve();
+        Instant start = instant();
+        return flag.toBuilder()
+                .experiment(new Experiment(
+                        pick(arms(serve)),
+                        random.nextBoolean() ? null : text(),
+                        distinct(1 + random.nextInt(3), this::name),
+                        rule,
+                        start,
+                        random.nextBoolean() ? null : start.plusSeconds(1 + random.nextInt(1_000_000))))
+                .build();
+    }
+
+    private static List<String> arms(Serve serve) {
+        return serve.rollout() == null
+                ? List.of()
+                : serve.rollout().variants().stream()
+                        .map(WeightedVariant::variant)
+                        .toList();
     }
 
     /** A random valid segment. */

@@ -24,7 +24,16 @@ import java.util.Set;
 public final class FlagHashCodec {
     /** Flag fields whose hash value is JSON text (structured parts, numbers, booleans). */
     static final Set<String> FLAG_JSON_FIELDS = Set.of(
-            "enabled", "variants", "targets", "rules", "fallthrough", "prerequisites", "tags", "temporary", "version");
+            "enabled",
+            "variants",
+            "targets",
+            "rules",
+            "fallthrough",
+            "prerequisites",
+            "experiment",
+            "tags",
+            "temporary",
+            "version");
     /** Segment fields whose hash value is JSON text. */
     static final Set<String> SEGMENT_JSON_FIELDS = Set.of("included", "excluded", "rules", "version");
 
