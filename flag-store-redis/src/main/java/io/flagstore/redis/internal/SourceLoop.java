@@ -205,7 +205,7 @@ public final class SourceLoop {
                 decide(new SyncDecider.Subscribed());
             } else if (event == Subscription.Signal.DISCONNECTED) {
                 metrics.connected(false);
-                decide(new SyncDecider.Disconnected());
+                decide(new SyncDecider.Disconnected(unreachable("lost the connection", null)));
                 moveSubscription();
             } else if (event == Subscription.Signal.UNSUBSCRIBED) {
                 decide(new SyncDecider.Unsubscribed());
@@ -363,9 +363,13 @@ public final class SourceLoop {
         return events.contains(STOP) || events.contains(Subscription.Signal.DISCONNECTED);
     }
 
-    private void failed(String what, RedisException cause, boolean read) {
-        String why = "Redis at " + settings.options().redactedUri() + ": " + what
+    private String unreachable(String what, RedisException cause) {
+        return "Redis at " + settings.options().redactedUri() + ": " + what
                 + (cause == null ? "" : " (" + RedisSupport.describe(cause) + ")");
+    }
+
+    private void failed(String what, RedisException cause, boolean read) {
+        String why = unreachable(what, cause);
         SyncState next = decider.on(
                 state,
                 new SyncDecider.Failed(why, read, read ? syncBackoff.nextNanos() : 0),

@@ -60,8 +60,8 @@ final class SyncDecider {
     /** The subscription ended without a disconnect (a cluster's slot moved). */
     record Unsubscribed() implements Input {}
 
-    /** The subscription's connection dropped. */
-    record Disconnected() implements Input {}
+    /** The subscription's connection dropped ({@code why}: for the state detail). */
+    record Disconnected(String why) implements Input {}
 
     /** A decodable message said that version {@code version} of {@code epoch} was written. */
     record Hint(long version, String epoch) implements Input {}
@@ -150,9 +150,9 @@ final class SyncDecider {
                     .with(s.owed().atLeast(Owed.CATCH_UP), s.pushed(), 0);
         } else if (input instanceof Unsubscribed) {
             return s.withLink(false, s.verify(), s.disconnectedAtMillis());
-        } else if (input instanceof Disconnected) {
+        } else if (input instanceof Disconnected d) {
             // Redis may come back as another node (a failover) that lacks the last writes held: verify them
-            return unreachable(s.withLink(false, s.held() == Held.REDIS, nowMillis), "lost the connection", nowMillis)
+            return unreachable(s.withLink(false, s.held() == Held.REDIS, nowMillis), d.why(), nowMillis)
                     .with(s.owed().atLeast(Owed.CATCH_UP), false, s.retryAtNanos());
         } else if (input instanceof Hint h) {
             return onHint(s, h);
