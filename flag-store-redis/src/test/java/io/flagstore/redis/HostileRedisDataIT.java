@@ -159,11 +159,14 @@ class HostileRedisDataIT {
 
         // well-formed, the next version, the real epoch: exactly what the write script would publish
         fixture.raw.publish(ChangeMessage.header(held + 1, epoch, System.currentTimeMillis())
-                + ChangeMessage.body("update", "mallory", List.of(FlagJson.toTree(forged)), List.of(), List.of(), List.of()));
+                + ChangeMessage.body(
+                        "update", "mallory", List.of(FlagJson.toTree(forged)), List.of(), List.of(), List.of()));
 
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> fixture.count("flagstore.source.catchups") >= catchUps + 2); // both sources read
-        assertThat(client.boolValue("payments-api", CTX, false)).as("the forged definition").isTrue();
+        assertThat(client.boolValue("payments-api", CTX, false))
+                .as("the forged definition")
+                .isTrue();
         assertThat(other.flag("payments-api").enabled()).isTrue();
         assertThat(client.health().appliedVersion()).isEqualTo(held);
 
@@ -188,10 +191,13 @@ class HostileRedisDataIT {
         long written = fixture.admin().disable("checkout").version();
 
         await().atMost(Duration.ofSeconds(5))
-                .untilAsserted(() -> assertThat(client.health().appliedVersion()).isEqualTo(written));
+                .untilAsserted(
+                        () -> assertThat(client.health().appliedVersion()).isEqualTo(written));
         assertThat(client.health().state()).isEqualTo(ClientState.READY);
         assertThat(client.boolValue("checkout", CTX, true)).isFalse();
-        assertThat(client.boolValue("payments-api", CTX, false)).as("last good definition kept").isTrue();
+        assertThat(client.boolValue("payments-api", CTX, false))
+                .as("last good definition kept")
+                .isTrue();
         assertThat(fixture.errors("flag")).isPositive();
 
         // a new service starts with every other flag
@@ -209,7 +215,7 @@ class HostileRedisDataIT {
         // a hash written over it repairs it: served again, no longer counted
         fixture.raw.put(Flag.killSwitch("payments-api").withEnabled(false), true);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            assertThat(fresh.flag("payments-api").enabled()).isFalse();
+            assertThat(fresh.flag("payments-api")).extracting(Flag::enabled).isEqualTo(false);
             assertThat(client.boolValue("payments-api", CTX, true)).isFalse();
             assertThat(fixture.meters
                             .get("flagstore.source.corrupt")

@@ -252,8 +252,10 @@ class RedisFlagSourceIT {
                         .containsEntry("instance", source.instanceId())
                         .containsKeys("host", "heartbeat", "started", "appliedAt", "epoch")
                         .containsEntry("heartbeatMs", (int) Duration.ofHours(1).toMillis())
-                        .containsEntry("digest", FleetDigest.hex(FleetDigest.of(RedisTruth.flags(redis, fx.namespace)
-                                .values())))
+                        .containsEntry(
+                                "digest",
+                                FleetDigest.hex(FleetDigest.of(
+                                        RedisTruth.flags(redis, fx.namespace).values())))
                         .doesNotContainKey("closedAt");
                 assertThat(((Number) entry.get("appliedVersion")).longValue()).isEqualTo(v);
             });

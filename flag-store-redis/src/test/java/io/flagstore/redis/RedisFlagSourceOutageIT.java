@@ -122,7 +122,9 @@ class RedisFlagSourceOutageIT {
         });
 
         await().atMost(Duration.ofSeconds(5)).until(() -> booted.inits() == 1);
-        assertThat(stateAtInit.get()).as("stale before the backup's flags are served").isEqualTo(SourceState.STALE);
+        assertThat(stateAtInit.get())
+                .as("stale before the backup's flags are served")
+                .isEqualTo(SourceState.STALE);
         assertThat(booted.state()).isEqualTo(SourceState.STALE);
         assertThat(booted.stateMessage()).contains("backup file");
         assertThat(booted.flags()).isEqualTo(first.flags());

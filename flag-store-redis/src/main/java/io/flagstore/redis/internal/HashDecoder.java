@@ -39,8 +39,7 @@ final class HashDecoder {
 
     /** Flag hashes by key; {@code reusable} definitions of the write a hash holds are taken as they are. */
     Map<String, Flag> flags(Map<String, Map<String, String>> hashes, Map<String, Flag> reusable) {
-        return decodeAll(
-                hashes, "", FlagHashCodec::fromFields, Flag::key, Flag::version, Flag::updatedAt, reusable);
+        return decodeAll(hashes, "", FlagHashCodec::fromFields, Flag::key, Flag::version, Flag::updatedAt, reusable);
     }
 
     /** Segment hashes by key, like {@link #flags}. */

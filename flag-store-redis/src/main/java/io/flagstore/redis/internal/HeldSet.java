@@ -7,9 +7,12 @@ import io.flagstore.core.spi.FlagUpdate;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -20,7 +23,8 @@ import java.util.function.ToLongFunction;
  * here.
  *
  * <p>Implementation notes. The digest ({@link FleetDigest}) is kept per flag so that an update costs
- * O(changed). A short journal of the deletes applied lately lets a reconnect check, with a catch-up
+ * O(changed), and it is brought up to date only when presence asks for it (at most every 50 ms),
+ * never on the way to the client. A short journal of the deletes applied lately lets a reconnect check, with a catch-up
  * from the start of the failover loss window instead of a full load, that Redis still holds every
  * write held from that window: the definitions held carry their write's version and time, the
  * journal the deletes' versions ({@link #matches}).
@@ -33,6 +37,7 @@ final class HeldSet {
     private final Map<String, Flag> flags = new HashMap<>();
     private final Map<String, Segment> segments = new HashMap<>();
     private final Map<String, Long> digests = new HashMap<>();
+    private final Set<String> undigested = new HashSet<>(); // changed since the digest was taken
     private final ArrayDeque<Deletion> deletions = new ArrayDeque<>();
     private long journalLostAfter = Long.MIN_VALUE; // wall ms of the newest delete dropped for space
     private long digest = FleetDigest.EMPTY;
@@ -67,8 +72,21 @@ final class HeldSet {
         return appliedAtMillis;
     }
 
-    /** The digest of the flags held, as presence reports it. */
+    /** The digest of the flags held, as presence reports it; brought up to date here, O(changed since the last call). */
     String digestHex() {
+        for (String key : undigested) {
+            Long old = digests.remove(key);
+            if (old != null) {
+                digest ^= old;
+            }
+            Flag flag = flags.get(key);
+            if (flag != null) {
+                long d = FleetDigest.of(flag);
+                digests.put(key, d);
+                digest ^= d;
+            }
+        }
+        undigested.clear();
         return FleetDigest.hex(digest);
     }
 
@@ -78,7 +96,7 @@ final class HeldSet {
 
     /** The definitions held, by key (read-only view). */
     Map<String, Flag> flags() {
-        return java.util.Collections.unmodifiableMap(flags);
+        return Collections.unmodifiableMap(flags);
     }
 
     /**
@@ -165,20 +183,21 @@ final class HeldSet {
 
     /** Records a delivered whole set (at {@code nowMillis}, wall). */
     void accept(Init init, long nowMillis) {
-        Map<String, Long> before = new HashMap<>(digests);
-        Map<String, Flag> previous = new HashMap<>(flags);
+        Map<String, Flag> next = init.data().flags();
+        flags.forEach((key, flag) -> {
+            if (next.get(key) != flag) {
+                undigested.add(key); // replaced or gone; a definition reused as it was keeps its digest
+            }
+        });
+        next.forEach((key, flag) -> {
+            if (flags.get(key) != flag) {
+                undigested.add(key);
+            }
+        });
         flags.clear();
-        flags.putAll(init.data().flags());
+        flags.putAll(next);
         segments.clear();
         segments.putAll(init.data().segments());
-        digests.clear();
-        digest = FleetDigest.EMPTY;
-        flags.forEach((key, flag) -> {
-            Long known = previous.get(key) == flag ? before.get(key) : null;
-            long d = known != null ? known : FleetDigest.of(flag);
-            digests.put(key, d);
-            digest ^= d;
-        });
         deletions.clear();
         journalLostAfter = Long.MIN_VALUE;
         version = init.data().version();
@@ -190,17 +209,12 @@ final class HeldSet {
     void accept(Update u, long nowMillis) {
         FlagUpdate update = u.update();
         for (Flag flag : update.flags()) {
-            long d = FleetDigest.of(flag);
-            Long old = digests.put(flag.key(), d);
-            digest ^= (old == null ? FleetDigest.EMPTY : old) ^ d;
             flags.put(flag.key(), flag);
+            undigested.add(flag.key());
         }
         for (String key : update.deletedFlags()) {
-            Long old = digests.remove(key);
-            if (old != null) {
-                digest ^= old;
-            }
             flags.remove(key);
+            undigested.add(key);
             journal(key, update.version(), nowMillis);
         }
         update.segments().forEach(s -> segments.put(s.key(), s));
@@ -211,7 +225,8 @@ final class HeldSet {
         version = update.version();
         epoch = u.epoch();
         appliedAtMillis = nowMillis;
-        while (!deletions.isEmpty() && deletions.peekFirst().atMillis() < nowMillis - SyncDecider.FAILOVER_LOSS_WINDOW_MILLIS) {
+        long windowStart = nowMillis - SyncDecider.FAILOVER_LOSS_WINDOW_MILLIS;
+        while (!deletions.isEmpty() && deletions.peekFirst().atMillis() < windowStart) {
             deletions.pollFirst();
         }
     }
@@ -280,7 +295,13 @@ final class HeldSet {
      */
     boolean matches(SyncResult r, long floor) {
         return matches(flags, r.flags(), "", floor, r, Flag::version, Flag::updatedAt)
-                && matches(segments, r.segments(), KeySchema.DELETED_SEGMENT_PREFIX, floor, r, Segment::version,
+                && matches(
+                        segments,
+                        r.segments(),
+                        KeySchema.DELETED_SEGMENT_PREFIX,
+                        floor,
+                        r,
+                        Segment::version,
                         Segment::updatedAt)
                 && deletions.stream()
                         .filter(d -> d.version() > floor)
@@ -311,7 +332,8 @@ final class HeldSet {
                 }
             } else if (at <= version
                     && (mine == null
-                            || !HashDecoder.sameWrite(versionOf.applyAsLong(mine), updatedAtOf.apply(mine), e.getValue()))) {
+                            || !HashDecoder.sameWrite(
+                                    versionOf.applyAsLong(mine), updatedAtOf.apply(mine), e.getValue()))) {
                 return false;
             }
         }
@@ -330,7 +352,8 @@ final class HeldSet {
         }
         for (Map.Entry<String, Long> d : r.deleteVersions().entrySet()) {
             String key = d.getKey();
-            boolean mine = member.isEmpty() ? !key.startsWith(KeySchema.DELETED_SEGMENT_PREFIX) : key.startsWith(member);
+            boolean mine =
+                    member.isEmpty() ? !key.startsWith(KeySchema.DELETED_SEGMENT_PREFIX) : key.startsWith(member);
             if (mine && d.getValue() <= version && held.containsKey(key.substring(member.length()))) {
                 return false;
             }

@@ -64,6 +64,7 @@ public final class SourceLoop {
     private final HashDecoder decoder;
     private final Subscription subscription;
     private final BackupKeeper backup;
+    private final AuditFeed feed;
     private final Backoff connectBackoff = new Backoff(MIN_RETRY, MAX_CONNECT_RETRY, new SplittableRandom());
     private final Backoff syncBackoff = new Backoff(MIN_RETRY, MAX_SYNC_RETRY, new SplittableRandom());
 
@@ -78,6 +79,8 @@ public final class SourceLoop {
     private String reportedDetail;
     private String backupDetail;
     private boolean messageErrorLogged;
+    private boolean feedDenied; // Redis refuses XREAD (an ACL without it): messages are confirmed by reads
+    private long feedRetryAt;
 
     public SourceLoop(SourceSettings settings, FlagSink sink) {
         this.settings = settings;
@@ -90,6 +93,7 @@ public final class SourceLoop {
         this.decoder = new HashDecoder(namespace, metrics);
         this.subscription = new Subscription(keys.changes(), events);
         this.backup = new BackupKeeper(settings.backupFile(), namespace, metrics);
+        this.feed = new AuditFeed(keys.audit(), events, settings.options().commandTimeout());
         this.thread = new Thread(this::run, "flagstore-source-" + namespace);
         this.thread.setDaemon(true);
     }
@@ -212,6 +216,12 @@ public final class SourceLoop {
                 moveSubscription();
             } else if (event instanceof Usage usage) {
                 writeUsage(usage.fields());
+            } else if (event instanceof AuditFeed.Entries entries) {
+                feed.received(entries);
+                followFeed(); // the next read is outstanding while these are applied: nothing falls between
+                entries.entries().forEach(this::streamed);
+            } else if (event instanceof AuditFeed.Stopped stopped) {
+                feedStopped(stopped);
             } else {
                 decide(hint(((Subscription.Pushed) event).payload()));
             }
@@ -219,11 +229,54 @@ public final class SourceLoop {
         return false;
     }
 
+    private void followFeed() {
+        if (feedDenied || feed.reading() || commands == null || System.nanoTime() < feedRetryAt) {
+            return;
+        }
+        try {
+            feed.next(client);
+            if (!state.streaming()) {
+                decide(new SyncDecider.Streaming(true));
+            }
+        } catch (RedisException e) {
+            feedStopped(new AuditFeed.Stopped(RedisSupport.describe(e), false));
+        }
+    }
+
+    private void feedStopped(AuditFeed.Stopped stopped) {
+        feed.stopped();
+        if (stopped.denied()) {
+            feedDenied = true;
+            LOG.log(
+                    Level.INFO,
+                    "Redis refuses XREAD on " + keys.audit() + " (" + stopped.why() + "): each change message is"
+                            + " confirmed by a read before it is applied (docs/operations.md, \"Access control\")");
+        } else {
+            feedRetryAt = System.nanoTime() + connectBackoff.nextNanos();
+        }
+        if (state.streaming()) {
+            decide(new SyncDecider.Streaming(false));
+        }
+    }
+
+    /** An audit entry: the next version is applied from it (data Redis holds), anything else is left to reads. */
+    private void streamed(io.lettuce.core.StreamMessage<String, String> entry) {
+        AuditFeed.Write write = AuditFeed.write(entry);
+        if (write == null) {
+            return;
+        }
+        Verdict verdict = decider.onStreamed(state, write.version(), write.op(), System.nanoTime());
+        if (verdict.apply() == SyncDecider.Apply.CATCH_UP) {
+            deliver(new HeldSet.Update(write.update(), held.epoch()), verdict.path());
+        }
+        transition(verdict.state());
+    }
+
     /** What a message says as far as deciding goes: the version and epoch it claims, or that it is garbage. */
     private SyncDecider.Input hint(String payload) {
         try {
-            ChangeMessage message = ChangeMessage.decode(payload);
-            return new SyncDecider.Hint(message.version(), message.epoch());
+            ChangeMessage.Claim claim = ChangeMessage.claim(payload);
+            return new SyncDecider.Hint(claim.version(), claim.epoch());
         } catch (RuntimeException e) {
             metrics.error(SourceMetrics.ErrorKind.MESSAGE);
             if (!messageErrorLogged) {
@@ -251,7 +304,11 @@ public final class SourceLoop {
             next = Math.min(next, connectAt);
         }
         if (commands != null) {
-            next = Math.min(next, Math.min(presence.dueNanos(), decider.next(state, now).until()));
+            next = Math.min(
+                    next, Math.min(presence.dueNanos(), decider.next(state, now).until()));
+            if (!feedDenied && !feed.reading()) {
+                next = Math.min(next, feedRetryAt);
+            }
         }
         return Math.max(0, next - now);
     }
@@ -264,6 +321,7 @@ public final class SourceLoop {
         if (commands == null) {
             return;
         }
+        followFeed();
         Step step = decider.next(state, now);
         switch (step.action()) {
             case WAIT -> {}
@@ -287,11 +345,16 @@ public final class SourceLoop {
     }
 
     private void sync(Action action) {
-        long since = switch (action) {
-            case FULL -> -1;
-            case VERIFIED_CATCH_UP -> held.floor(state.disconnectedAtMillis() - SyncDecider.FAILOVER_LOSS_WINDOW_MILLIS);
-            default -> held.version();
-        };
+        long since =
+                switch (action) {
+                    case FULL -> -1;
+                    case VERIFIED_CATCH_UP -> Math.min(
+                            state.verify()
+                                    ? held.floor(state.disconnectedAtMillis() - SyncDecider.FAILOVER_LOSS_WINDOW_MILLIS)
+                                    : held.version(),
+                            state.unconfirmed() >= 0 ? state.unconfirmed() : Long.MAX_VALUE);
+                    default -> held.version();
+                };
         SyncResult result;
         try {
             result = PagedSync.read(commands.sync(), keys, since, settings.loadPageSize(), this::interrupted);
@@ -332,13 +395,15 @@ public final class SourceLoop {
                         result.full(),
                         action == Action.VERIFIED_CATCH_UP,
                         facts));
-        boolean sameEpoch = before.held() == SyncState.Held.REDIS && result.epoch().equals(held.epoch());
-        HeldSet.Delivery delivery = switch (verdict.apply()) {
-            case NOTHING -> HeldSet.Nothing.INSTANCE;
-            case CATCH_UP -> held.catchUp(result, decoder);
-            case RELOAD -> held.reload(result, decoder, sameEpoch, false);
-            case VERIFIED_RELOAD -> held.reload(result, decoder, true, true);
-        };
+        boolean sameEpoch =
+                before.held() == SyncState.Held.REDIS && result.epoch().equals(held.epoch());
+        HeldSet.Delivery delivery =
+                switch (verdict.apply()) {
+                    case NOTHING -> HeldSet.Nothing.INSTANCE;
+                    case CATCH_UP -> held.catchUp(result, decoder);
+                    case RELOAD -> held.reload(result, decoder, sameEpoch, false);
+                    case VERIFIED_RELOAD -> held.reload(result, decoder, true, true);
+                };
         switch (verdict.notice()) {
             case RESEEDED -> LOG.log(
                     Level.WARNING,
@@ -349,6 +414,11 @@ public final class SourceLoop {
                     "namespace '" + namespace + "' went back from version " + before.version() + " to "
                             + result.version() + " after a reconnect: the writes above it, made just before the"
                             + " connection was lost, did not reach the node Redis failed over to; following Redis");
+            case STREAM_DISAGREED -> LOG.log(
+                    Level.WARNING,
+                    "namespace '" + namespace + "': writes applied from the audit stream above version "
+                            + before.unconfirmed() + " are not what Redis holds (an entry added by hand?);"
+                            + " following the hashes");
             case NONE -> {}
         }
         deliver(delivery, before.held() == SyncState.Held.REDIS ? verdict.path() : null);
@@ -423,17 +493,27 @@ public final class SourceLoop {
             }
             nowMillis = System.currentTimeMillis();
             held.accept(init, nowMillis);
-            recordLag(path, heldVersion, init.data().flags().values(), init.data().segments().values(), nowMillis);
+            recordLag(
+                    path,
+                    heldVersion,
+                    init.data().flags().values(),
+                    init.data().segments().values(),
+                    nowMillis);
         } else if (delivery instanceof HeldSet.Update update) {
             try {
                 sink.apply(update.update());
             } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "the flag sink failed to apply version " + update.update().version(), e);
+                LOG.log(
+                        Level.ERROR,
+                        "the flag sink failed to apply version "
+                                + update.update().version(),
+                        e);
             }
             nowMillis = System.currentTimeMillis();
             metrics.updated();
             held.accept(update, nowMillis);
-            recordLag(path, heldVersion, update.update().flags(), update.update().segments(), nowMillis);
+            recordLag(
+                    path, heldVersion, update.update().flags(), update.update().segments(), nowMillis);
         } else {
             return;
         }
@@ -466,6 +546,7 @@ public final class SourceLoop {
     private void transition(SyncState next) {
         SyncState before = state;
         state = next;
+        subscription.quiet(next.streaming());
         if (before.outage() == null && next.outage() != null) {
             LOG.log(Level.WARNING, next.outage() + "; " + next.served() + "; retrying");
         } else if (before.outage() != null && next.outage() == null) {
@@ -514,6 +595,7 @@ public final class SourceLoop {
             presence.close(commands, held);
         }
         backup.close(held.epoch(), held.data());
+        feed.close();
         if (client != null) {
             subscription.close(client);
         }

@@ -36,16 +36,21 @@ final class Subscription {
     private final Queue<Object> events;
     private volatile StatefulRedisPubSubConnection<String, String> connection;
     private boolean reselect; // the subscription was lost in a cluster: find the slot's master again
+    private volatile boolean quiet; // messages are not wanted (the audit stream brings the writes)
 
     private final RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
         @Override
         public void message(String ch, String message) {
-            events.add(new Pushed(message));
+            if (!quiet) {
+                events.add(new Pushed(message));
+            }
         }
 
         @Override
         public void smessage(String shardChannel, String message) {
-            events.add(new Pushed(message));
+            if (!quiet) {
+                events.add(new Pushed(message));
+            }
         }
 
         @Override
@@ -79,6 +84,14 @@ final class Subscription {
                 }
             }
         };
+    }
+
+    /**
+     * Whether messages are dropped instead of queued: while the audit stream is followed they would
+     * only wake the updater for nothing (the subscription still signals reconnects).
+     */
+    void quiet(boolean dropMessages) {
+        quiet = dropMessages;
     }
 
     boolean open() {

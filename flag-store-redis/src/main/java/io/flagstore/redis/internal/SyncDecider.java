@@ -22,6 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class SyncDecider {
     /** Writes lost by a failover are at most this much older than the disconnect (docs/operations.md, "Sentinel"). */
     static final long FAILOVER_LOSS_WINDOW_MILLIS = TimeUnit.SECONDS.toMillis(60);
+    /** While the audit stream is followed, how long a message waits for its entry before it causes a read. */
+    static final long STREAM_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Writes applied from the audit stream are confirmed by a read this long after the first of them. */
+    static final long CONFIRM_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final String namespace;
     private final long reconcileNanos;
@@ -52,7 +56,14 @@ final class SyncDecider {
     record Step(Action action, long until) {}
 
     /** What happened, as far as decisions go. */
-    sealed interface Input permits Subscribed, Unsubscribed, Disconnected, Hint, BadMessage, Head, Failed, Unexpected {}
+    sealed interface Input
+            permits Subscribed, Unsubscribed, Disconnected, Hint, BadMessage, Head, Failed, Unexpected, Streaming {}
+
+    /**
+     * The audit stream is followed ({@code on}: change messages are then not even queued, the stream
+     * brings every write) or not any more (a failed read; an ACL without {@code XREAD}).
+     */
+    record Streaming(boolean on) implements Input {}
 
     /** Redis confirmed the subscription (first time or after a reconnect). */
     record Subscribed() implements Input {}
@@ -125,7 +136,9 @@ final class SyncDecider {
         /** A deliberately re-seeded namespace replaces the held one. */
         RESEEDED,
         /** The namespace went back by writes lost in a failover: Redis is followed. */
-        FOLLOWED_FAILOVER
+        FOLLOWED_FAILOVER,
+        /** Writes applied from the audit stream are not what Redis holds: Redis is followed. */
+        STREAM_DISAGREED
     }
 
     /**
@@ -155,7 +168,7 @@ final class SyncDecider {
             return unreachable(s.withLink(false, s.held() == Held.REDIS, nowMillis), d.why(), nowMillis)
                     .with(s.owed().atLeast(Owed.CATCH_UP), false, s.retryAtNanos());
         } else if (input instanceof Hint h) {
-            return onHint(s, h);
+            return onHint(s, h, nowNanos);
         } else if (input instanceof BadMessage) {
             return owe(s, Owed.CATCH_UP, false);
         } else if (input instanceof Head h) {
@@ -168,10 +181,15 @@ final class SyncDecider {
             Owed owed = s.owed() == Owed.HEAD ? Owed.NONE : s.owed();
             return next.with(owed, next.pushed(), next.retryAtNanos()).withReconcileAt(nowNanos + reconcileNanos);
         }
+        if (input instanceof Streaming st) {
+            SyncState next = s.withStream(st.on(), s.unconfirmed(), s.confirmAtNanos());
+            // messages are not queued while the stream is followed: catch up on what it may have missed
+            return st.on() || s.held() != Held.REDIS ? next : owe(next, Owed.CATCH_UP, false);
+        }
         return s.with(Owed.FULL, false, nowNanos + ((Unexpected) input).backoffNanos());
     }
 
-    private SyncState onHint(SyncState s, Hint h) {
+    private SyncState onHint(SyncState s, Hint h, long nowNanos) {
         if (s.reset()) {
             return owe(s, Owed.HEAD, false); // the head (with the epoch's origin) decides
         }
@@ -181,7 +199,42 @@ final class SyncDecider {
         if (!s.epoch().isEmpty() && !h.epoch().equals(s.epoch())) {
             return owe(s, Owed.HEAD, false);
         }
-        return h.version() > s.version() ? owe(s, Owed.CATCH_UP, true) : s;
+        if (h.version() <= s.version()) {
+            return s;
+        }
+        if (s.streaming() && s.owed().compareTo(Owed.CATCH_UP) < 0) {
+            // the entry in the audit stream usually arrives with the message: read only if it does not
+            return s.with(Owed.CATCH_UP, true, Math.max(s.retryAtNanos(), nowNanos + STREAM_GRACE_NANOS));
+        }
+        return owe(s, Owed.CATCH_UP, true);
+    }
+
+    /**
+     * Whether the write of {@code version}, read from the audit stream as operation {@code op}, is
+     * applied as it is: only the next version, while following the namespace normally (not reset, no
+     * reconnect to verify, nothing else owed but the read a message asked for); a re-seed never is.
+     * Applied, it is confirmed by a read {@value #CONFIRM_DELAY_NANOS} ns later at the latest.
+     */
+    Verdict onStreamed(SyncState s, long version, String op, long nowNanos) {
+        boolean next = s.held() == Held.REDIS
+                && !s.reset()
+                && !s.verify()
+                && s.streaming()
+                && version == s.version() + 1
+                && !"reseed".equals(op)
+                && (s.owed() == Owed.NONE || s.owed() == Owed.CATCH_UP && s.pushed() || s.owed() == Owed.HEAD);
+        if (!next) {
+            return new Verdict(s, Apply.NOTHING, null, Notice.NONE);
+        }
+        SyncState applied = s.withHeld(Held.REDIS, version, s.epoch(), false, true)
+                .withStream(
+                        true,
+                        s.unconfirmed() < 0 ? s.version() : s.unconfirmed(),
+                        s.unconfirmed() < 0 ? nowNanos + CONFIRM_DELAY_NANOS : s.confirmAtNanos());
+        if (applied.owed() == Owed.CATCH_UP) {
+            applied = applied.with(Owed.NONE, false, 0); // what the message announced came as data
+        }
+        return new Verdict(applied, Apply.CATCH_UP, "push", Notice.NONE);
     }
 
     private SyncState onHead(SyncState s, Head h) {
@@ -221,6 +274,12 @@ final class SyncDecider {
             }
             until = s.retryAtNanos();
         }
+        if (s.unconfirmed() >= 0) {
+            if (nowNanos >= s.confirmAtNanos()) {
+                return new Step(Action.VERIFIED_CATCH_UP, 0);
+            }
+            until = Math.min(until, s.confirmAtNanos());
+        }
         if (s.owed() == Owed.HEAD || nowNanos >= s.reconcileAtNanos()) {
             return new Step(Action.HEAD, 0);
         }
@@ -231,30 +290,43 @@ final class SyncDecider {
         if (s.owed() == Owed.FULL || s.held() != Held.REDIS || s.reset()) {
             return Action.FULL;
         }
-        return s.verify() ? Action.VERIFIED_CATCH_UP : Action.CATCH_UP;
+        return s.verify() || s.unconfirmed() >= 0 ? Action.VERIFIED_CATCH_UP : Action.CATCH_UP;
     }
 
     /** The outcome of a read that succeeded. */
     Verdict onRead(SyncState before, Read r) {
-        SyncState s = before.with(Owed.NONE, false, 0);
+        SyncState s = before.with(Owed.NONE, false, 0).withStream(before.streaming(), -1, Long.MAX_VALUE);
         Notice notice = Notice.NONE;
         if (before.version() > 0) {
             String why = resetReason(before.epoch(), before.version(), r.version(), r.epoch(), r.origin());
+            boolean streamLost = why != null
+                    && before.unconfirmed() >= 0
+                    && r.epoch().equals(before.epoch())
+                    && r.version() >= before.unconfirmed();
             boolean followFailover = why != null
+                    && !streamLost
                     && before.verify()
                     && r.epoch().equals(before.epoch())
                     && r.version() > 0
                     && r.version() < before.version()
                     && r.facts().writtenSince(r.version(), before.disconnectedAtMillis() - FAILOVER_LOSS_WINDOW_MILLIS);
-            if (why != null && !followFailover) {
+            if (why != null && !followFailover && !streamLost) {
                 return new Verdict(healthy(s.withReset(why)), Apply.NOTHING, null, Notice.NONE);
             }
             boolean newEpoch = !r.epoch().equals(before.epoch());
             boolean diverged = r.verified() && !r.facts().matchesRedis();
-            if (!r.full() && (newEpoch || before.reset() || followFailover || diverged)) {
-                return new Verdict(owe(before, Owed.FULL, false), Apply.NOTHING, null, Notice.NONE);
+            if (!r.full() && (newEpoch || before.reset() || followFailover || streamLost || diverged)) {
+                // read it whole, and deliver it whole unless what is held up to its version is unchanged
+                SyncState again = owe(before, Owed.FULL, false);
+                return new Verdict(
+                        again.withLink(again.subscribed(), again.held() == Held.REDIS, again.disconnectedAtMillis()),
+                        Apply.NOTHING,
+                        null,
+                        Notice.NONE);
             }
-            if (followFailover) {
+            if (streamLost || diverged && before.unconfirmed() >= 0) {
+                notice = Notice.STREAM_DISAGREED;
+            } else if (followFailover) {
                 notice = Notice.FOLLOWED_FAILOVER;
             } else if (newEpoch && before.held() == Held.REDIS) {
                 notice = Notice.RESEEDED;
@@ -272,8 +344,8 @@ final class SyncDecider {
             apply = Apply.RELOAD;
         }
         String path = r.full() ? "reload" : before.pushed() ? "push" : "catchup";
-        SyncState after = healthy(s.withHeld(Held.REDIS, r.version(), r.epoch(), false, true)
-                .withReset(null));
+        SyncState after = healthy(
+                s.withHeld(Held.REDIS, r.version(), r.epoch(), false, true).withReset(null));
         return new Verdict(after, apply, path, notice);
     }
 

@@ -23,6 +23,11 @@ import io.flagstore.core.spi.SourceState;
  * @param outageSinceMillis when the current outage began (epoch ms; 0 when none)
  * @param backupConsidered whether the backup file was already considered (it is read at most once, before
  *     anything else was delivered)
+ * @param streaming whether the audit stream is followed ({@link AuditFeed}): then writes arrive as data
+ *     and a message waits a moment for its entry before it causes a read
+ * @param unconfirmed the version held before the first write applied from the audit stream that no read
+ *     has confirmed yet, or {@code -1}
+ * @param confirmAtNanos when those writes are confirmed by a read
  */
 record SyncState(
         Held held,
@@ -38,7 +43,10 @@ record SyncState(
         String resetWhy,
         String outage,
         long outageSinceMillis,
-        boolean backupConsidered) {
+        boolean backupConsidered,
+        boolean streaming,
+        long unconfirmed,
+        long confirmAtNanos) {
 
     /** Where the held snapshot came from. */
     enum Held {
@@ -68,7 +76,23 @@ record SyncState(
     /** The state a source starts in: nothing held, a full load owed, the first head check one interval away. */
     static SyncState initial(long reconcileAtNanos) {
         return new SyncState(
-                Held.NOTHING, 0, "", false, Owed.FULL, false, false, 0, 0, reconcileAtNanos, null, null, 0, false);
+                Held.NOTHING,
+                0,
+                "",
+                false,
+                Owed.FULL,
+                false,
+                false,
+                0,
+                0,
+                reconcileAtNanos,
+                null,
+                null,
+                0,
+                false,
+                false,
+                -1,
+                Long.MAX_VALUE);
     }
 
     /** Whether the namespace is treated as lost (reported as {@link SourceState#NAMESPACE_RESET}). */
@@ -116,7 +140,10 @@ record SyncState(
                 resetWhy,
                 outage,
                 outageSinceMillis,
-                backupConsidered);
+                backupConsidered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
     }
 
     SyncState withLink(boolean newSubscribed, boolean newVerify, long newDisconnectedAt) {
@@ -134,7 +161,10 @@ record SyncState(
                 resetWhy,
                 outage,
                 outageSinceMillis,
-                backupConsidered);
+                backupConsidered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
     }
 
     SyncState withHealth(String newOutage, long newOutageSince) {
@@ -152,7 +182,10 @@ record SyncState(
                 resetWhy,
                 newOutage,
                 newOutageSince,
-                backupConsidered);
+                backupConsidered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
     }
 
     SyncState withReset(String why) {
@@ -170,7 +203,10 @@ record SyncState(
                 why,
                 outage,
                 outageSinceMillis,
-                backupConsidered);
+                backupConsidered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
     }
 
     SyncState withReconcileAt(long at) {
@@ -188,7 +224,10 @@ record SyncState(
                 resetWhy,
                 outage,
                 outageSinceMillis,
-                backupConsidered);
+                backupConsidered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
     }
 
     SyncState withHeld(Held newHeld, long newVersion, String newEpoch, boolean newVerify, boolean considered) {
@@ -206,6 +245,30 @@ record SyncState(
                 resetWhy,
                 outage,
                 outageSinceMillis,
-                considered);
+                considered,
+                streaming,
+                unconfirmed,
+                confirmAtNanos);
+    }
+
+    SyncState withStream(boolean newStreaming, long newUnconfirmed, long newConfirmAt) {
+        return new SyncState(
+                held,
+                version,
+                epoch,
+                subscribed,
+                owed,
+                pushed,
+                verify,
+                disconnectedAtMillis,
+                retryAtNanos,
+                reconcileAtNanos,
+                resetWhy,
+                outage,
+                outageSinceMillis,
+                backupConsidered,
+                newStreaming,
+                newUnconfirmed,
+                newConfirmAt);
     }
 }

@@ -199,7 +199,9 @@ class SyncDeciderTest {
         assertThat(s.report()).isEqualTo(SourceState.NAMESPACE_RESET);
         assertThat(s.resetWhy()).contains("not re-seeded");
         s = on(s, new Hint(2, "e2"));
-        assertThat(decider.next(s, now).action()).as("a message in reset: the head decides").isEqualTo(Action.HEAD);
+        assertThat(decider.next(s, now).action())
+                .as("a message in reset: the head decides")
+                .isEqualTo(Action.HEAD);
 
         s = on(s, new Head(3, "e3", "seed"));
         assertThat(decider.next(s, now).action()).isEqualTo(Action.FULL);
@@ -369,28 +371,34 @@ class SyncDeciderTest {
                     redisEpoch = "e" + random.nextInt(3);
                     redisVersion = random.nextInt(5);
                 }
-                SyncDecider.Input input = switch (random.nextInt(9)) {
-                    case 0 -> new Subscribed();
-                    case 1 -> new Disconnected("down");
-                    case 2 -> new Unsubscribed();
-                    case 3 -> new Hint(redisVersion, redisEpoch);
-                    case 4 -> new Hint(random.nextLong(1, 20), random.nextBoolean() ? redisEpoch : "forged");
-                    case 5 -> new BadMessage();
-                    case 6 -> new Head(redisVersion, redisEpoch, random.nextBoolean() ? "seed" : "write");
-                    case 7 -> new Failed("x", random.nextBoolean(), random.nextLong(SECOND));
-                    default -> null;
-                };
+                SyncDecider.Input input =
+                        switch (random.nextInt(9)) {
+                            case 0 -> new Subscribed();
+                            case 1 -> new Disconnected("down");
+                            case 2 -> new Unsubscribed();
+                            case 3 -> new Hint(redisVersion, redisEpoch);
+                            case 4 -> new Hint(random.nextLong(1, 20), random.nextBoolean() ? redisEpoch : "forged");
+                            case 5 -> new BadMessage();
+                            case 6 -> new Head(redisVersion, redisEpoch, random.nextBoolean() ? "seed" : "write");
+                            case 7 -> new Failed("x", random.nextBoolean(), random.nextLong(SECOND));
+                            default -> null;
+                        };
                 if (input != null) {
                     SyncState next = on(s, input);
-                    assertThat(next.version()).as(where + ": inputs never change the held version").isEqualTo(s.version());
+                    assertThat(next.version())
+                            .as(where + ": inputs never change the held version")
+                            .isEqualTo(s.version());
                     assertThat(next.held()).as(where).isEqualTo(s.held());
                     if (input instanceof Hint h
                             && s.held() == Held.REDIS
                             && !s.reset()
                             && h.epoch().equals(s.epoch())
                             && h.version() > s.version()) {
-                        assertThat(next.owed()).as(where + ": a newer version owes a read").isIn(Owed.CATCH_UP, Owed.FULL);
-                        assertThat(decider.next(next, Math.max(now, next.retryAtNanos())).action())
+                        assertThat(next.owed())
+                                .as(where + ": a newer version owes a read")
+                                .isIn(Owed.CATCH_UP, Owed.FULL);
+                        assertThat(decider.next(next, Math.max(now, next.retryAtNanos()))
+                                        .action())
                                 .as(where + ": and leads to one")
                                 .isIn(Action.CATCH_UP, Action.VERIFIED_CATCH_UP, Action.FULL);
                     }
@@ -420,7 +428,9 @@ class SyncDeciderTest {
                         assertThat(v.state().version()).as(where).isEqualTo(r.version());
                         assertThat(v.state().held()).isEqualTo(Held.REDIS);
                     } else {
-                        assertThat(v.state().version()).as(where + ": nothing applied").isEqualTo(s.version());
+                        assertThat(v.state().version())
+                                .as(where + ": nothing applied")
+                                .isEqualTo(s.version());
                     }
                     s = v.state();
                 } else if (action == Action.HEAD) {
