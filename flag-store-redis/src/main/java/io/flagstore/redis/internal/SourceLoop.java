@@ -546,7 +546,8 @@ public final class SourceLoop {
     private void transition(SyncState next) {
         SyncState before = state;
         state = next;
-        subscription.quiet(next.streaming());
+        subscription.covered(
+                next.streaming() && !next.reset() && next.held() == SyncState.Held.REDIS ? next.version() : -1);
         if (before.outage() == null && next.outage() != null) {
             LOG.log(Level.WARNING, next.outage() + "; " + next.served() + "; retrying");
         } else if (before.outage() != null && next.outage() == null) {

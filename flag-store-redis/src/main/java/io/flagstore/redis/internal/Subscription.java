@@ -36,21 +36,17 @@ final class Subscription {
     private final Queue<Object> events;
     private volatile StatefulRedisPubSubConnection<String, String> connection;
     private boolean reselect; // the subscription was lost in a cluster: find the slot's master again
-    private volatile boolean quiet; // messages are not wanted (the audit stream brings the writes)
+    private volatile ChangeMessage.Claim covered; // messages of this epoch up to this version are dropped
 
     private final RedisPubSubAdapter<String, String> listener = new RedisPubSubAdapter<>() {
         @Override
         public void message(String ch, String message) {
-            if (!quiet) {
-                events.add(new Pushed(message));
-            }
+            offer(message);
         }
 
         @Override
         public void smessage(String shardChannel, String message) {
-            if (!quiet) {
-                events.add(new Pushed(message));
-            }
+            offer(message);
         }
 
         @Override
@@ -87,11 +83,28 @@ final class Subscription {
     }
 
     /**
-     * Whether messages are dropped instead of queued: while the audit stream is followed they would
-     * only wake the updater for nothing (the subscription still signals reconnects).
+     * Messages that claim the epoch and at most the version of {@code held} are dropped instead of
+     * queued ({@code null}: none are): while the audit stream is followed, the entry of a write often
+     * arrives before its message, which would then only wake the updater for nothing. Anything else
+     * (newer, another epoch, not readable) is queued.
      */
-    void quiet(boolean dropMessages) {
-        quiet = dropMessages;
+    void covered(ChangeMessage.Claim held) {
+        covered = held;
+    }
+
+    private void offer(String message) {
+        ChangeMessage.Claim held = covered;
+        if (held != null) {
+            try {
+                ChangeMessage.Claim claim = ChangeMessage.claim(message);
+                if (claim.epoch().equals(held.epoch()) && claim.version() <= held.version()) {
+                    return;
+                }
+            } catch (IllegalArgumentException e) {
+                // queued: the updater counts and logs it
+            }
+        }
+        events.add(new Pushed(message));
     }
 
     boolean open() {

@@ -60,8 +60,8 @@ final class SyncDecider {
             permits Subscribed, Unsubscribed, Disconnected, Hint, BadMessage, Head, Failed, Unexpected, Streaming {}
 
     /**
-     * The audit stream is followed ({@code on}: change messages are then not even queued, the stream
-     * brings every write) or not any more (a failed read; an ACL without {@code XREAD}).
+     * The audit stream is followed ({@code on}: a message then waits a moment for its entry) or not
+     * any more (a failed read; an ACL without {@code XREAD}).
      */
     record Streaming(boolean on) implements Input {}
 
@@ -183,7 +183,7 @@ final class SyncDecider {
         }
         if (input instanceof Streaming st) {
             SyncState next = s.withStream(st.on(), s.unconfirmed(), s.confirmAtNanos());
-            // messages are not queued while the stream is followed: catch up on what it may have missed
+            // the stream may have missed something when it stopped: catch up
             return st.on() || s.held() != Held.REDIS ? next : owe(next, Owed.CATCH_UP, false);
         }
         return s.with(Owed.FULL, false, nowNanos + ((Unexpected) input).backoffNanos());
@@ -220,6 +220,7 @@ final class SyncDecider {
                 && !s.reset()
                 && !s.verify()
                 && s.streaming()
+                && !s.epoch().isEmpty() // the entry has no epoch: a namespace's first write comes by a read
                 && version == s.version() + 1
                 && !"reseed".equals(op)
                 && (s.owed() == Owed.NONE || s.owed() == Owed.CATCH_UP && s.pushed() || s.owed() == Owed.HEAD);
