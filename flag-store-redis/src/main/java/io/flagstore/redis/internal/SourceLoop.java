@@ -546,8 +546,9 @@ public final class SourceLoop {
     private void transition(SyncState next) {
         SyncState before = state;
         state = next;
+        boolean following = next.streaming() && !next.reset() && next.held() == SyncState.Held.REDIS;
         subscription.covered(
-                next.streaming() && !next.reset() && next.held() == SyncState.Held.REDIS ? next.version() : -1);
+                following && !next.epoch().isEmpty() ? new ChangeMessage.Claim(next.version(), next.epoch()) : null);
         if (before.outage() == null && next.outage() != null) {
             LOG.log(Level.WARNING, next.outage() + "; " + next.served() + "; retrying");
         } else if (before.outage() != null && next.outage() == null) {
