@@ -25,7 +25,7 @@ final class SyncDecider {
     /** While the audit stream is followed, how long a message waits for its entry before it causes a read. */
     static final long STREAM_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Writes applied from the audit stream are confirmed by a read this long after the first of them. */
-    static final long CONFIRM_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    static final long CONFIRM_DELAY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String namespace;
     private final long reconcileNanos;
