@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One message on the {@code changes} channel: everything one write (or batch) changed, so a
- * receiver holding version {@code v - 1} can apply it without reading Redis.
+ * One message on the {@code changes} channel: everything one write (or batch) changed, for people
+ * and tools ({@code flagctl watch}); a source reads only its {@link Claim} and takes definitions from
+ * Redis, since anyone allowed to publish can send a message.
  *
  * <pre>{@code
  * {"v":42,"epoch":"...","ts":1732540000123,"op":"update","actor":"alice",

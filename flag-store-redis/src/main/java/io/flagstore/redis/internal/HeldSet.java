@@ -7,7 +7,6 @@ import io.flagstore.core.spi.FlagUpdate;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -92,11 +91,6 @@ final class HeldSet {
 
     FlagData data() {
         return new FlagData(version, flags, segments);
-    }
-
-    /** The definitions held, by key (read-only view). */
-    Map<String, Flag> flags() {
-        return Collections.unmodifiableMap(flags);
     }
 
     /**
@@ -236,6 +230,21 @@ final class HeldSet {
             journalLostAfter = deletions.pollFirst().atMillis();
         }
         deletions.addLast(new Deletion(member, at, nowMillis));
+    }
+
+    /** What the decider asks about the held set, for a read of {@code r} from {@code since}. */
+    SyncDecider.HeldFacts facts(SyncResult r, long since) {
+        return new SyncDecider.HeldFacts() {
+            @Override
+            public boolean writtenSince(long version, long sinceMillis) {
+                return HeldSet.this.writtenSince(version, sinceMillis);
+            }
+
+            @Override
+            public boolean matchesRedis() {
+                return matches(r, since);
+            }
+        };
     }
 
     /**

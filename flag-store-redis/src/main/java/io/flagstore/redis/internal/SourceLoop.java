@@ -1,7 +1,5 @@
 package io.flagstore.redis.internal;
 
-import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.internal.SyncDecider.Action;
@@ -14,9 +12,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,6 +58,7 @@ public final class SourceLoop {
     private final SyncDecider decider;
     private final HeldSet held = new HeldSet();
     private final HashDecoder decoder;
+    private final Deliverer deliverer;
     private final Subscription subscription;
     private final BackupKeeper backup;
     private final AuditFeed feed;
@@ -78,7 +75,6 @@ public final class SourceLoop {
     private SourceState reported = SourceState.INITIALIZING;
     private String reportedDetail;
     private String backupDetail;
-    private boolean messageErrorLogged;
     private boolean feedDenied; // Redis refuses XREAD (an ACL without it): messages are confirmed by reads
     private long feedRetryAt;
 
@@ -91,7 +87,8 @@ public final class SourceLoop {
         this.headKeys = new String[] {keys.version(), keys.meta()};
         this.decider = new SyncDecider(namespace, settings.reconcileInterval().toNanos());
         this.decoder = new HashDecoder(namespace, metrics);
-        this.subscription = new Subscription(keys.changes(), events);
+        this.deliverer = new Deliverer(sink, held, metrics);
+        this.subscription = new Subscription(keys.changes(), events, metrics);
         this.backup = new BackupKeeper(settings.backupFile(), namespace, metrics);
         this.feed = new AuditFeed(keys.audit(), events, settings.options().commandTimeout());
         this.thread = new Thread(this::run, "flagstore-source-" + namespace);
@@ -223,7 +220,7 @@ public final class SourceLoop {
             } else if (event instanceof AuditFeed.Stopped stopped) {
                 feedStopped(stopped);
             } else {
-                decide(hint(((Subscription.Pushed) event).payload()));
+                decide(subscription.hint(((Subscription.Pushed) event).payload()));
             }
         }
         return false;
@@ -270,25 +267,6 @@ public final class SourceLoop {
             deliver(new HeldSet.Update(write.update(), held.epoch()), verdict.path());
         }
         transition(verdict.state());
-    }
-
-    /** What a message says as far as deciding goes: the version and epoch it claims, or that it is garbage. */
-    private SyncDecider.Input hint(String payload) {
-        try {
-            ChangeMessage.Claim claim = ChangeMessage.claim(payload);
-            return new SyncDecider.Hint(claim.version(), claim.epoch());
-        } catch (RuntimeException e) {
-            metrics.error(SourceMetrics.ErrorKind.MESSAGE);
-            if (!messageErrorLogged) {
-                messageErrorLogged = true;
-                LOG.log(
-                        Level.WARNING,
-                        "ignoring an undecodable message on " + keys.changes()
-                                + " (catching up from Redis instead; further ones are only counted): "
-                                + e.getMessage());
-            }
-            return new SyncDecider.BadMessage();
-        }
     }
 
     private void decide(SyncDecider.Input input) {
@@ -374,17 +352,7 @@ public final class SourceLoop {
         if (SyncDecider.backupWanted(state) && backup.configured()) {
             considerBackup(result);
         }
-        SyncDecider.HeldFacts facts = new SyncDecider.HeldFacts() {
-            @Override
-            public boolean writtenSince(long version, long sinceMillis) {
-                return held.writtenSince(version, sinceMillis);
-            }
-
-            @Override
-            public boolean matchesRedis() {
-                return held.matches(result, since);
-            }
-        };
+        SyncDecider.HeldFacts facts = held.facts(result, since);
         SyncState before = state;
         Verdict verdict = decider.onRead(
                 before,
@@ -481,65 +449,13 @@ public final class SourceLoop {
 
     // ---- delivery -----------------------------------------------------------------------------
 
-    /** Delivers to the sink, then records it as held; {@code path} tags the lag, {@code null}: not measured. */
+    /** Delivers to the sink and records it as held; {@code path} tags the lag, {@code null}: not measured. */
     private void deliver(HeldSet.Delivery delivery, String path) {
-        long heldVersion = held.version();
-        long nowMillis;
-        if (delivery instanceof HeldSet.Init init) {
-            try {
-                sink.init(init.data());
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "the flag sink failed to take a full set", e);
-            }
-            nowMillis = System.currentTimeMillis();
-            held.accept(init, nowMillis);
-            recordLag(
-                    path,
-                    heldVersion,
-                    init.data().flags().values(),
-                    init.data().segments().values(),
-                    nowMillis);
-        } else if (delivery instanceof HeldSet.Update update) {
-            try {
-                sink.apply(update.update());
-            } catch (RuntimeException e) {
-                LOG.log(
-                        Level.ERROR,
-                        "the flag sink failed to apply version "
-                                + update.update().version(),
-                        e);
-            }
-            nowMillis = System.currentTimeMillis();
-            metrics.updated();
-            held.accept(update, nowMillis);
-            recordLag(
-                    path, heldVersion, update.update().flags(), update.update().segments(), nowMillis);
-        } else {
-            return;
+        if (deliverer.deliver(delivery, path)) {
+            long now = System.nanoTime();
+            presence.soon(now);
+            backup.changed(now);
         }
-        long now = System.nanoTime();
-        presence.soon(now);
-        backup.changed(now);
-    }
-
-    /** One lag sample per write delivered above {@code heldVersion}, from the write time in its hash. */
-    private void recordLag(
-            String path, long heldVersion, Iterable<Flag> flags, Iterable<Segment> segments, long nowMillis) {
-        if (path == null) {
-            return;
-        }
-        Map<Long, Instant> writes = new HashMap<>();
-        flags.forEach(f -> {
-            if (f.version() > heldVersion && f.updatedAt() != null) {
-                writes.put(f.version(), f.updatedAt());
-            }
-        });
-        segments.forEach(s -> {
-            if (s.version() > heldVersion && s.updatedAt() != null) {
-                writes.put(s.version(), s.updatedAt());
-            }
-        });
-        writes.values().forEach(at -> metrics.lag(path, at.toEpochMilli(), nowMillis));
     }
 
     /** Moves to {@code next}: logs what changed and tells the sink when its reported state changed. */
@@ -568,16 +484,8 @@ public final class SourceLoop {
         if (report != reported || report == SourceState.NAMESPACE_RESET && !Objects.equals(detail, reportedDetail)) {
             reported = report;
             reportedDetail = detail;
-            tellSink(report, detail);
+            deliverer.state(report, detail);
             presence.soon(System.nanoTime());
-        }
-    }
-
-    private void tellSink(SourceState report, String detail) {
-        try {
-            sink.stateChanged(report, detail);
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "the flag sink failed to take a state change", e);
         }
     }
 
@@ -611,6 +519,6 @@ public final class SourceLoop {
             SharedResources.release();
         }
         metrics.connected(false);
-        tellSink(SourceState.CLOSED, null);
+        deliverer.state(SourceState.CLOSED, null);
     }
 }

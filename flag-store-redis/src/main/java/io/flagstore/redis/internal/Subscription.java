@@ -32,8 +32,12 @@ final class Subscription {
     /** A message as it arrived on the channel. */
     record Pushed(String payload) {}
 
+    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+
     private final String channel;
     private final Queue<Object> events;
+    private final SourceMetrics metrics;
+    private boolean messageErrorLogged;
     private volatile StatefulRedisPubSubConnection<String, String> connection;
     private boolean reselect; // the subscription was lost in a cluster: find the slot's master again
     private volatile ChangeMessage.Claim covered; // messages of this epoch up to this version are dropped
@@ -65,9 +69,32 @@ final class Subscription {
         }
     };
 
-    Subscription(String channel, Queue<Object> events) {
+    Subscription(String channel, Queue<Object> events, SourceMetrics metrics) {
         this.channel = channel;
         this.events = events;
+        this.metrics = metrics;
+    }
+
+    /**
+     * What a queued message says as far as deciding goes: the version and epoch it claims, or that it
+     * is garbage (counted, logged once). Called by the updater thread.
+     */
+    SyncDecider.Input hint(String payload) {
+        try {
+            ChangeMessage.Claim claim = ChangeMessage.claim(payload);
+            return new SyncDecider.Hint(claim.version(), claim.epoch());
+        } catch (RuntimeException e) {
+            metrics.error(SourceMetrics.ErrorKind.MESSAGE);
+            if (!messageErrorLogged) {
+                messageErrorLogged = true;
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "ignoring an undecodable message on " + channel
+                                + " (catching up from Redis instead; further ones are only counted): "
+                                + e.getMessage());
+            }
+            return new SyncDecider.BadMessage();
+        }
     }
 
     /** Reports disconnects of this subscription's connection (register once per client). */

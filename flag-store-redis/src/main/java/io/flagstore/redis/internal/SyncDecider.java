@@ -350,7 +350,7 @@ final class SyncDecider {
         return new Verdict(after, apply, path, notice);
     }
 
-    /** The state after the backup file was delivered because Redis could not serve ({@code why}). */
+    /** The state once the backup file is served because Redis could not serve the namespace. */
     SyncState onBackup(SyncState s, long version, String epoch) {
         return s.withHeld(Held.BACKUP, version, epoch, false, true);
     }

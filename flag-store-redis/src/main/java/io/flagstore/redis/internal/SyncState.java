@@ -126,149 +126,117 @@ record SyncState(
     }
 
     SyncState with(Owed newOwed, boolean newPushed, long newRetryAt) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                subscribed,
-                newOwed,
-                newPushed,
-                verify,
-                disconnectedAtMillis,
-                newRetryAt,
-                reconcileAtNanos,
-                resetWhy,
-                outage,
-                outageSinceMillis,
-                backupConsidered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.owed = newOwed;
+        e.pushed = newPushed;
+        e.retryAtNanos = newRetryAt;
+        return e.build();
     }
 
     SyncState withLink(boolean newSubscribed, boolean newVerify, long newDisconnectedAt) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                newSubscribed,
-                owed,
-                pushed,
-                newVerify,
-                newDisconnectedAt,
-                retryAtNanos,
-                reconcileAtNanos,
-                resetWhy,
-                outage,
-                outageSinceMillis,
-                backupConsidered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.subscribed = newSubscribed;
+        e.verify = newVerify;
+        e.disconnectedAtMillis = newDisconnectedAt;
+        return e.build();
     }
 
     SyncState withHealth(String newOutage, long newOutageSince) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                subscribed,
-                owed,
-                pushed,
-                verify,
-                disconnectedAtMillis,
-                retryAtNanos,
-                reconcileAtNanos,
-                resetWhy,
-                newOutage,
-                newOutageSince,
-                backupConsidered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.outage = newOutage;
+        e.outageSinceMillis = newOutageSince;
+        return e.build();
     }
 
     SyncState withReset(String why) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                subscribed,
-                owed,
-                pushed,
-                verify,
-                disconnectedAtMillis,
-                retryAtNanos,
-                reconcileAtNanos,
-                why,
-                outage,
-                outageSinceMillis,
-                backupConsidered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.resetWhy = why;
+        return e.build();
     }
 
     SyncState withReconcileAt(long at) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                subscribed,
-                owed,
-                pushed,
-                verify,
-                disconnectedAtMillis,
-                retryAtNanos,
-                at,
-                resetWhy,
-                outage,
-                outageSinceMillis,
-                backupConsidered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.reconcileAtNanos = at;
+        return e.build();
     }
 
     SyncState withHeld(Held newHeld, long newVersion, String newEpoch, boolean newVerify, boolean considered) {
-        return new SyncState(
-                newHeld,
-                newVersion,
-                newEpoch,
-                subscribed,
-                owed,
-                pushed,
-                newVerify,
-                disconnectedAtMillis,
-                retryAtNanos,
-                reconcileAtNanos,
-                resetWhy,
-                outage,
-                outageSinceMillis,
-                considered,
-                streaming,
-                unconfirmed,
-                confirmAtNanos);
+        Edit e = new Edit(this);
+        e.held = newHeld;
+        e.version = newVersion;
+        e.epoch = newEpoch;
+        e.verify = newVerify;
+        e.backupConsidered = considered;
+        return e.build();
     }
 
     SyncState withStream(boolean newStreaming, long newUnconfirmed, long newConfirmAt) {
-        return new SyncState(
-                held,
-                version,
-                epoch,
-                subscribed,
-                owed,
-                pushed,
-                verify,
-                disconnectedAtMillis,
-                retryAtNanos,
-                reconcileAtNanos,
-                resetWhy,
-                outage,
-                outageSinceMillis,
-                backupConsidered,
-                newStreaming,
-                newUnconfirmed,
-                newConfirmAt);
+        Edit e = new Edit(this);
+        e.streaming = newStreaming;
+        e.unconfirmed = newUnconfirmed;
+        e.confirmAtNanos = newConfirmAt;
+        return e.build();
+    }
+
+    /** A state being changed: every component, from an existing state. */
+    private static final class Edit {
+        Held held;
+        long version;
+        String epoch;
+        boolean subscribed;
+        Owed owed;
+        boolean pushed;
+        boolean verify;
+        long disconnectedAtMillis;
+        long retryAtNanos;
+        long reconcileAtNanos;
+        String resetWhy;
+        String outage;
+        long outageSinceMillis;
+        boolean backupConsidered;
+        boolean streaming;
+        long unconfirmed;
+        long confirmAtNanos;
+
+        Edit(SyncState s) {
+            held = s.held;
+            version = s.version;
+            epoch = s.epoch;
+            subscribed = s.subscribed;
+            owed = s.owed;
+            pushed = s.pushed;
+            verify = s.verify;
+            disconnectedAtMillis = s.disconnectedAtMillis;
+            retryAtNanos = s.retryAtNanos;
+            reconcileAtNanos = s.reconcileAtNanos;
+            resetWhy = s.resetWhy;
+            outage = s.outage;
+            outageSinceMillis = s.outageSinceMillis;
+            backupConsidered = s.backupConsidered;
+            streaming = s.streaming;
+            unconfirmed = s.unconfirmed;
+            confirmAtNanos = s.confirmAtNanos;
+        }
+
+        SyncState build() {
+            return new SyncState(
+                    held,
+                    version,
+                    epoch,
+                    subscribed,
+                    owed,
+                    pushed,
+                    verify,
+                    disconnectedAtMillis,
+                    retryAtNanos,
+                    reconcileAtNanos,
+                    resetWhy,
+                    outage,
+                    outageSinceMillis,
+                    backupConsidered,
+                    streaming,
+                    unconfirmed,
+                    confirmAtNanos);
+        }
     }
 }
