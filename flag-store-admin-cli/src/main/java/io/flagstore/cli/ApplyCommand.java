@@ -8,13 +8,16 @@ import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.Batch;
 import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.NamespaceContents;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -79,25 +82,28 @@ final class ApplyCommand extends WriteCommand {
         if (reseed) {
             requireSameNamespace(text);
         }
+        NamespaceContents stored = admin.contents();
         plan = new ArrayList<>();
         plan.addAll(Diff.of(
                 "flag",
                 doc.flags(),
-                admin.list().stream().collect(Collectors.toMap(Flag::key, Function.identity())),
+                stored.flags().stream().collect(Collectors.toMap(Flag::key, Function.identity())),
+                corrupt(stored, "flag"),
                 Flag::key,
                 FlagJson::toTree,
                 Flag::version));
         plan.addAll(Diff.of(
                 "segment",
                 doc.segments(),
-                admin.segments().stream().collect(Collectors.toMap(Segment::key, Function.identity())),
+                stored.segments().stream().collect(Collectors.toMap(Segment::key, Function.identity())),
+                corrupt(stored, "segment"),
                 Segment::key,
                 FlagJson::segmentToTree,
                 Segment::version));
         if (reseed) {
-            plan.addAll(removals("flag", admin.list().stream().map(Flag::key).toList(), doc.flags(), Flag::key));
+            plan.addAll(removals("flag", keys(stored, "flag", Flag::key, stored.flags()), doc.flags(), Flag::key));
             plan.addAll(removals(
-                    "segment", admin.segments().stream().map(Segment::key).toList(), doc.segments(), Segment::key));
+                    "segment", keys(stored, "segment", Segment::key, stored.segments()), doc.segments(), Segment::key));
         }
         if (!options.json) {
             printPlan(out());
@@ -118,17 +124,38 @@ final class ApplyCommand extends WriteCommand {
         Batch.Builder batch = Batch.builder();
         for (Flag f : doc.flags()) {
             Diff.Change c = change("flag", f.key());
-            if (c.action() != Diff.Action.UNCHANGED) {
-                batch.put(f.toBuilder().version(0).build(), c.currentVersion());
+            Flag put = f.toBuilder().version(0).build();
+            if (c.action() == Diff.Action.REPAIR && c.currentVersion() == 0) {
+                batch.put(put); // a stray key outside the index: replaced whatever it holds
+            } else if (c.action() != Diff.Action.UNCHANGED) {
+                batch.put(put, c.currentVersion());
             }
         }
         for (Segment s : doc.segments()) {
             Diff.Change c = change("segment", s.key());
-            if (c.action() != Diff.Action.UNCHANGED) {
-                batch.putSegment(s.withVersion(0, s.updatedAt()), c.currentVersion());
+            Segment put = s.withVersion(0, s.updatedAt());
+            if (c.action() == Diff.Action.REPAIR && c.currentVersion() == 0) {
+                batch.putSegment(put);
+            } else if (c.action() != Diff.Action.UNCHANGED) {
+                batch.putSegment(put, c.currentVersion());
             }
         }
         return admin.apply(batch.build(), writeOptions);
+    }
+
+    /** The unreadable stored keys of {@code kind}, with their index versions. */
+    private static Map<String, Long> corrupt(NamespaceContents stored, String kind) {
+        Map<String, Long> out = new HashMap<>();
+        stored.corrupt().stream().filter(c -> c.kind().equals(kind)).forEach(c -> out.put(c.key(), c.version()));
+        return out;
+    }
+
+    /** Every stored key of {@code kind}, readable or not. */
+    private static <T> List<String> keys(
+            NamespaceContents stored, String kind, Function<T, String> key, List<T> readable) {
+        List<String> out = new ArrayList<>(readable.stream().map(key).toList());
+        stored.corrupt().stream().filter(c -> c.kind().equals(kind)).forEach(c -> out.add(c.key()));
+        return out;
     }
 
     /** Stored keys a re-seed removes (without --force the write is refused instead, as they exist). */
@@ -175,8 +202,11 @@ final class ApplyCommand extends WriteCommand {
                 plan.stream().filter(c -> c.action() == Diff.Action.UPDATE).count();
         long removes =
                 plan.stream().filter(c -> c.action() == Diff.Action.REMOVE).count();
+        long repairs =
+                plan.stream().filter(c -> c.action() == Diff.Action.REPAIR).count();
         out.println("plan: " + creates + " to create, " + updates + " to update, "
-                + (reseed ? removes + " to remove, " : "") + (plan.size() - creates - updates - removes)
+                + (repairs > 0 ? repairs + " corrupt to replace, " : "")
+                + (reseed ? removes + " to remove, " : "") + (plan.size() - creates - updates - removes - repairs)
                 + " unchanged" + (reseed ? "; re-seed: a new epoch every service reloads from" : ""));
         out.flush();
     }

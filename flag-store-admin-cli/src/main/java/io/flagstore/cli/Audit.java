@@ -15,6 +15,7 @@ final class Audit {
         node.put("op", e.op());
         node.set("keys", Json.strings(e.keys()));
         node.put("actor", e.actor());
+        node.put("redisUser", e.redisUser());
         node.put("reason", e.reason());
         Json.putInstant(node, "time", e.writtenAt());
         if (withDefinitions) {

@@ -1,7 +1,9 @@
 package io.flagstore.cli;
 
 import io.flagstore.core.FlagNotFoundException;
+import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.model.Flag;
+import io.flagstore.redis.CorruptKey;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
@@ -28,23 +30,44 @@ final class DeleteCommand extends WriteCommand {
 
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions ignored) {
-        Flag flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
-        if (!yes) {
-            Prompt prompt = ((Flagctl) spec.root().userObject()).prompt();
-            if (!prompt.interactive()) {
-                throw new CliException(
-                        ExitCodes.USAGE,
-                        "refusing to delete '" + key + "' without confirmation: there is no terminal to ask",
-                        "add --yes to delete without asking");
-            }
-            if (!prompt.confirm("Delete flag '" + key + "' (version " + flag.version() + ", "
-                    + Formats.state(flag) + ") from namespace '" + connection.namespace
-                    + "'? Services will serve their code defaults.")) {
-                throw new CliException(ExitCodes.ERROR, "aborted: nothing deleted", null);
-            }
+        Flag flag;
+        try {
+            flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
+        } catch (InvalidFlagException e) {
+            return deleteCorrupt(admin, e);
         }
+        confirm("Delete flag '" + key + "' (version " + flag.version() + ", " + Formats.state(flag)
+                + ") from namespace '" + connection.namespace + "'? Services will serve their code defaults.");
         // CAS against what was shown, so the confirmation cannot apply to a newer definition.
         return admin.delete(key, options.writeOptionsExpecting(flag.version()));
+    }
+
+    /** Deletes a flag key that cannot be read, compare-and-set against its index version when it has one. */
+    private WriteResult deleteCorrupt(FlagAdmin admin, InvalidFlagException problem) {
+        long version = admin.contents().corrupt().stream()
+                .filter(c -> c.kind().equals("flag") && c.key().equals(key))
+                .mapToLong(CorruptKey::version)
+                .findFirst()
+                .orElse(0);
+        confirm("Delete corrupt flag '" + key + "' (" + String.join("; ", problem.problems()) + ") from namespace '"
+                + connection.namespace + "'?");
+        return admin.delete(key, version > 0 ? options.writeOptionsExpecting(version) : options.writeOptions());
+    }
+
+    private void confirm(String question) {
+        if (yes) {
+            return;
+        }
+        Prompt prompt = ((Flagctl) spec.root().userObject()).prompt();
+        if (!prompt.interactive()) {
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "refusing to delete '" + key + "' without confirmation: there is no terminal to ask",
+                    "add --yes to delete without asking");
+        }
+        if (!prompt.confirm(question)) {
+            throw new CliException(ExitCodes.ERROR, "aborted: nothing deleted", null);
+        }
     }
 
     @Override

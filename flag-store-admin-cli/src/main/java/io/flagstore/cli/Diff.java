@@ -25,7 +25,9 @@ final class Diff {
         UPDATE,
         UNCHANGED,
         /** Only in a re-seed's plan: a stored key the file does not name. */
-        REMOVE
+        REMOVE,
+        /** A stored key that cannot be read (corrupt): the file's definition replaces it. */
+        REPAIR
     }
 
     /**
@@ -41,11 +43,15 @@ final class Diff {
 
     private Diff() {}
 
-    /** The plan for {@code desired} against {@code current} (by key), in {@code desired}'s order. */
+    /**
+     * The plan for {@code desired} against {@code current} (by key), in {@code desired}'s order;
+     * {@code corrupt} maps unreadable stored keys to their index version.
+     */
     static <T> List<Change> of(
             String kind,
             List<T> desired,
             Map<String, T> current,
+            Map<String, Long> corrupt,
             Function<T, String> key,
             Function<T, ObjectNode> tree,
             Function<T, Long> version) {
@@ -53,6 +59,10 @@ final class Diff {
         for (T want : desired) {
             String k = key.apply(want);
             T have = current.get(k);
+            if (corrupt.containsKey(k)) {
+                changes.add(new Change(kind, k, Action.REPAIR, List.of(), corrupt.get(k)));
+                continue;
+            }
             if (have == null) {
                 changes.add(new Change(kind, k, Action.CREATE, List.of(), 0));
                 continue;

@@ -8,6 +8,8 @@ import io.flagstore.redis.AccessDeniedException;
 import io.flagstore.redis.NamespaceNotEmptyException;
 import io.flagstore.redis.NamespaceResetException;
 import io.flagstore.redis.ReplicationException;
+import io.flagstore.redis.VersionRegressionException;
+import io.flagstore.redis.WriteOutcomeUnknownException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import java.io.PrintWriter;
@@ -71,6 +73,12 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof NamespaceResetException) {
             return ExitCodes.NAMESPACE_RESET;
         }
+        if (ex instanceof VersionRegressionException) {
+            return ExitCodes.VERSION_REGRESSED;
+        }
+        if (ex instanceof WriteOutcomeUnknownException) {
+            return ExitCodes.OUTCOME_UNKNOWN;
+        }
         if (ex instanceof ReplicationException) {
             return ExitCodes.REPLICATION;
         }
@@ -91,7 +99,16 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
 
     /** Writes the two-line error report. */
     static void print(PrintWriter err, String message, String hint) {
-        err.println("flagctl: error: " + oneLine(message));
+        report(err, "error", message, hint);
+    }
+
+    /** Writes a two-line warning: something the command did not do, while it did the rest. */
+    static void warn(PrintWriter err, String message, String hint) {
+        report(err, "warning", message, hint);
+    }
+
+    private static void report(PrintWriter err, String kind, String message, String hint) {
+        err.println("flagctl: " + kind + ": " + oneLine(message));
         if (hint != null) {
             err.println("hint: " + oneLine(hint));
         }
@@ -111,7 +128,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (tlsFailure(ex)) {
             return "TLS handshake with Redis at " + Redaction.uri(uri) + " failed: " + rootMessage(ex);
         }
-        if (ex instanceof ReplicationException) {
+        if (ex instanceof ReplicationException || ex instanceof WriteOutcomeUnknownException) {
             return ex.getMessage();
         }
         if (unreachable(ex)) {
@@ -145,6 +162,15 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             return "restore the namespace first with '" + root + " apply -f BACKUP --reseed' (BACKUP: an export, or"
                     + " the backup file of the service holding the highest version, see '" + root + " status');"
                     + " docs/operations.md, \"Data loss and recovery\"";
+        }
+        if (ex instanceof VersionRegressionException) {
+            return "make what Redis holds the truth again under a new epoch, above the services' versions: '" + root
+                    + " export -o now.json' then '" + root + " apply -f now.json --reseed --force', then repeat the"
+                    + " write; docs/operations.md, \"Version went backwards\"";
+        }
+        if (ex instanceof WriteOutcomeUnknownException) {
+            return "do not simply retry: '" + root + " history --limit 5' shows the write (with your actor and"
+                    + " reason) if it happened, and '" + root + " status' the namespace version";
         }
         if (ex instanceof ReplicationException) {
             return "do not simply retry (it is written); check the replicas ('redis-cli -u URL INFO replication'):"

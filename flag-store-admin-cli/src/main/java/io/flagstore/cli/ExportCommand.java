@@ -5,6 +5,7 @@ import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.NamespaceContents;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -25,16 +26,18 @@ final class ExportCommand extends ReadCommand {
 
     @Override
     int run(FlagAdmin admin) {
-        List<Flag> flags =
-                admin.list().stream().sorted(Comparator.comparing(Flag::key)).toList();
-        List<Segment> segments = admin.segments().stream()
+        NamespaceContents contents = admin.contents();
+        List<Flag> flags = contents.flags().stream()
+                .sorted(Comparator.comparing(Flag::key))
+                .toList();
+        List<Segment> segments = contents.segments().stream()
                 .sorted(Comparator.comparing(Segment::key))
                 .toList();
         String document = Json.write(Json.read(FlagJson.writeDocument(new FlagDocument(flags, segments))), true);
         if (output == null) {
             out().println(document);
             out().flush();
-            return ExitCodes.OK;
+            return incomplete(contents);
         }
         Files.write(output, document + System.lineSeparator());
         if (json) {
@@ -48,6 +51,18 @@ final class ExportCommand extends ReadCommand {
                     + Formats.plural(segments.size(), "segment") + " to " + output);
             out().flush();
         }
-        return ExitCodes.OK;
+        return incomplete(contents);
+    }
+
+    /** An export without the unreadable keys is not a whole backup: say which are missing. */
+    private int incomplete(NamespaceContents contents) {
+        if (contents.corrupt().isEmpty()) {
+            return ExitCodes.OK;
+        }
+        throw new CliException(
+                ExitCodes.CORRUPT,
+                "the export lacks " + Formats.plural(contents.corrupt().size(), "key") + " that cannot be read: "
+                        + Corruption.describe(contents.corrupt()),
+                Corruption.HINT.replace("ROOT", spec.root().name()));
     }
 }

@@ -1,6 +1,7 @@
 package io.flagstore.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -30,18 +31,6 @@ import picocli.CommandLine.Spec;
         },
         commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:ok",
-            "1:error",
-            "2:usage error (bad arguments, --yes needed without a terminal)",
-            "3:flag not found",
-            "4:version conflict (compare-and-set failed; or --reseed into a namespace that is not empty)",
-            "5:Redis unreachable",
-            "6:--wait timed out: not every live instance confirmed the write",
-            "7:invalid definition: nothing written",
-            "8:access denied: the command needs the admin role",
-            "9:namespace looks reset (Redis lost it): nothing written; restore with apply --reseed"
-        },
         footer = {"", "Examples:", "  flagctl disable payments-api --reason \"INC-42\"", "  flagctl status", ""},
         subcommands = {
             ListCommand.class,
@@ -58,6 +47,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             ApplyCommand.class,
             StatusCommand.class,
+            VerifyCommand.class,
             StaleCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
@@ -146,6 +136,9 @@ public final class Flagctl implements Callable<Integer> {
         cl.setExecutionExceptionHandler(errors);
         cl.setExitCodeExceptionMapper(ErrorHandler::exitCode);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        Map<String, String> codes = new LinkedHashMap<>();
+        ExitCodes.TABLE.forEach((code, meaning) -> codes.put(Integer.toString(code), meaning));
+        cl.getCommandSpec().usageMessage().exitCodeList(codes);
         return cl;
     }
 

@@ -3,6 +3,7 @@ package io.flagstore.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.core.FlagNotFoundException;
+import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.redis.AuditEntry;
@@ -26,7 +27,12 @@ final class GetCommand extends ReadCommand {
 
     @Override
     int run(FlagAdmin admin) {
-        Flag flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
+        Flag flag;
+        try {
+            flag = admin.get(key).orElseThrow(() -> new FlagNotFoundException(key));
+        } catch (InvalidFlagException e) {
+            throw Corruption.of(spec.root().name(), key, e);
+        }
         List<AuditEntry> last = admin.history(key, 1);
         AuditEntry change = last.isEmpty() ? null : last.get(0);
         if (json) {

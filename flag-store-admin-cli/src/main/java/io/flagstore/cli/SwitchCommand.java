@@ -1,9 +1,11 @@
 package io.flagstore.cli;
 
 import io.flagstore.core.FlagNotFoundException;
+import io.flagstore.redis.CorruptKey;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
+import java.util.List;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -37,13 +39,28 @@ abstract class SwitchCommand extends WriteCommand {
         if (key != null) {
             return enabled() ? admin.enable(key, writeOptions) : admin.disable(key, writeOptions);
         }
+        List<CorruptKey> unreadable = admin.contents().corrupt().stream()
+                .filter(c -> c.kind().equals("flag"))
+                .toList();
         try {
-            return admin.setEnabledByTag(tag, enabled(), writeOptions);
+            WriteResult result = admin.setEnabledByTag(tag, enabled(), writeOptions);
+            if (!unreadable.isEmpty()) {
+                ErrorHandler.warn(
+                        spec.commandLine().getErr(),
+                        Formats.plural(unreadable.size(), "flag") + " could not be read, so whether they"
+                                + " have the tag is unknown and they were not switched: "
+                                + Corruption.describe(unreadable),
+                        Corruption.HINT.replace("ROOT", spec.root().name()));
+            }
+            return result;
         } catch (FlagNotFoundException e) {
             throw new CliException(
-                    ExitCodes.NOT_FOUND,
-                    "no flag has the tag '" + tag + "'",
-                    "'" + spec.root().name() + " list' shows the flags and their tags");
+                    unreadable.isEmpty() ? ExitCodes.NOT_FOUND : ExitCodes.CORRUPT,
+                    "no readable flag has the tag '" + tag + "'"
+                            + (unreadable.isEmpty() ? "" : "; unreadable: " + Corruption.describe(unreadable)),
+                    unreadable.isEmpty()
+                            ? "'" + spec.root().name() + " list' shows the flags and their tags"
+                            : Corruption.HINT.replace("ROOT", spec.root().name()));
         }
     }
 

@@ -7,7 +7,9 @@ import io.flagstore.redis.ServiceInstance;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
@@ -111,23 +113,54 @@ abstract class WriteCommand implements Callable<Integer> {
             if (options.json) {
                 Json.print(out(), toJson(result, outcome));
             }
-            if (outcome != null && !outcome.complete()) {
-                String names = outcome.unconfirmed().stream()
-                        .map(i -> i.service() + "/" + i.instance() + " (applied " + i.appliedVersion() + ")")
-                        .collect(Collectors.joining(", "));
-                ErrorHandler.print(
-                        spec.commandLine().getErr(),
-                        outcome.unconfirmed().size() + " of "
-                                + (outcome.unconfirmed().size()
-                                        + outcome.confirmed().size())
-                                + " live instances did not confirm version " + result.version() + " within "
-                                + Formats.millis(options.waitTimeout) + ": " + names,
-                        "the write itself is done; those instances may be down, partitioned or stuck:" + " check '"
-                                + spec.root().name() + " status'");
-                return ExitCodes.WAIT_TIMEOUT;
-            }
-            return ExitCodes.OK;
+            return outcome == null || outcome.complete() ? ExitCodes.OK : reportIncomplete(result, outcome);
         }
+    }
+
+    /** Says why the fleet did not confirm the write (which is done) and returns the exit code. */
+    private int reportIncomplete(WriteResult result, FleetWait.Outcome outcome) {
+        String root = spec.root().name();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!outcome.ahead().isEmpty()) {
+            long held = outcome.ahead().stream()
+                    .mapToLong(ServiceInstance::appliedVersion)
+                    .max()
+                    .orElseThrow();
+            ErrorHandler.print(
+                    err,
+                    "version " + result.version() + " is written, but the namespace version went backwards: "
+                            + names(outcome.ahead()) + " hold version " + held + ", above Redis's, and ignore it",
+                    "make what Redis holds the truth again under a new epoch: '" + root + " export -o now.json'"
+                            + " then '" + root + " apply -f now.json --reseed --force'; docs/operations.md,"
+                            + " \"Version went backwards\"");
+            return ExitCodes.VERSION_REGRESSED;
+        }
+        List<String> problems = new ArrayList<>();
+        if (outcome.confirmed().isEmpty() && outcome.unconfirmed().isEmpty()) {
+            problems.add("no live service instance confirmed version " + result.version() + ": none is live");
+        }
+        if (!outcome.unconfirmed().isEmpty()) {
+            problems.add(outcome.unconfirmed().size() + " of "
+                    + (outcome.unconfirmed().size() + outcome.confirmed().size())
+                    + " live instances did not confirm version " + result.version() + " within "
+                    + Formats.millis(options.waitTimeout) + ": " + names(outcome.unconfirmed()));
+        }
+        if (!outcome.lost().isEmpty()) {
+            problems.add(Formats.plural(outcome.lost().size(), "instance")
+                    + " went silent shortly before the write and did not confirm: " + names(outcome.lost()));
+        }
+        ErrorHandler.print(
+                err,
+                String.join("; ", problems),
+                "the write itself is done; instances that are down, partitioned from Redis or stuck cannot"
+                        + " confirm: check '" + root + " status'");
+        return ExitCodes.WAIT_TIMEOUT;
+    }
+
+    private static String names(List<ServiceInstance> instances) {
+        return instances.stream()
+                .map(i -> i.service() + "/" + i.instance() + " (applied " + i.appliedVersion() + ")")
+                .collect(Collectors.joining(", "));
     }
 
     private FleetWait.Outcome waitForFleet(FlagAdmin admin, WriteResult result) {
@@ -137,7 +170,16 @@ abstract class WriteCommand implements Callable<Integer> {
                     + " for every live instance to apply version " + result.version() + "...");
             out.flush();
         }
-        FleetWait.Outcome outcome = FleetWait.await(admin, result.version(), result.writtenAt(), options.waitTimeout);
+        FleetWait.Outcome outcome;
+        try {
+            outcome = FleetWait.await(admin, result.version(), result.writtenAt(), options.waitTimeout);
+        } catch (RuntimeException e) {
+            // the write is done: whatever breaks the wait must not read as "nothing written"
+            throw new CliException(
+                    ExitCodes.WAIT_TIMEOUT,
+                    "version " + result.version() + " is written, but waiting for the fleet failed: " + e.getMessage(),
+                    "check '" + spec.root().name() + " status' for the instances' applied versions");
+        }
         if (!options.json) {
             printOutcome(out, outcome);
         }
@@ -145,8 +187,10 @@ abstract class WriteCommand implements Callable<Integer> {
     }
 
     private static void printOutcome(PrintWriter out, FleetWait.Outcome outcome) {
-        if (outcome.confirmed().isEmpty() && outcome.unconfirmed().isEmpty()) {
-            out.println("no live service instances to wait for");
+        if (outcome.confirmed().isEmpty()
+                && outcome.unconfirmed().isEmpty()
+                && outcome.lost().isEmpty()) {
+            out.println("no live service instance to wait for");
             out.flush();
             return;
         }
@@ -163,6 +207,9 @@ abstract class WriteCommand implements Callable<Integer> {
                         Formats.millis(c.applyTime())));
         for (ServiceInstance i : outcome.unconfirmed()) {
             table.row(i.service(), i.instance(), i.host(), i.appliedVersion(), "NOT CONFIRMED");
+        }
+        for (ServiceInstance i : outcome.lost()) {
+            table.row(i.service(), i.instance(), i.host(), i.appliedVersion(), "SILENT");
         }
         table.print(out);
         if (outcome.complete()) {
@@ -198,6 +245,10 @@ abstract class WriteCommand implements Callable<Integer> {
             }
             ArrayNode unconfirmed = wait.putArray("unconfirmed");
             outcome.unconfirmed().forEach(i -> unconfirmed.add(instanceJson(i)));
+            ArrayNode silent = wait.putArray("silent");
+            outcome.lost().forEach(i -> silent.add(instanceJson(i)));
+            ArrayNode ahead = wait.putArray("ahead");
+            outcome.ahead().forEach(i -> ahead.add(instanceJson(i)));
         }
         return node;
     }
@@ -211,6 +262,12 @@ abstract class WriteCommand implements Callable<Integer> {
         Json.putInstant(node, "appliedAt", i.appliedAt());
         Json.putInstant(node, "heartbeat", i.heartbeat());
         Json.putInstant(node, "started", i.started());
+        node.put("epoch", i.epoch());
+        node.put(
+                "heartbeatMs",
+                i.heartbeatInterval() == null ? null : i.heartbeatInterval().toMillis());
+        node.put("digest", i.digest());
+        Json.putInstant(node, "closedAt", i.closedAt());
         return node;
     }
 }

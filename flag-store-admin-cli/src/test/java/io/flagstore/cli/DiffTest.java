@@ -21,12 +21,17 @@ class DiffTest {
     }
 
     @Test
-    void plansCreateUpdateAndUnchangedInFileOrder() {
+    void plansCreateUpdateUnchangedAndRepairInFileOrder() {
         Map<String, String> current = Map.of("b", "{\"key\":\"b\",\"v\":1}", "c", "{\"key\":\"c\",\"v\":1}");
         List<Diff.Change> plan = Diff.of(
                 "flag",
-                List.of("{\"key\":\"a\"}", "{\"key\":\"b\",\"v\":2}", "{\"key\":\"c\",\"v\":1}"),
+                List.of(
+                        "{\"key\":\"a\"}",
+                        "{\"key\":\"b\",\"v\":2}",
+                        "{\"key\":\"c\",\"v\":1}",
+                        "{\"key\":\"d\",\"v\":1}"),
                 current,
+                Map.of("d", 7L),
                 json -> tree(json).get("key").asText(),
                 DiffTest::tree,
                 json -> 5L);
@@ -35,6 +40,8 @@ class DiffTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("a", Diff.Action.CREATE, List.of()),
                         org.assertj.core.groups.Tuple.tuple("b", Diff.Action.UPDATE, List.of("v")),
-                        org.assertj.core.groups.Tuple.tuple("c", Diff.Action.UNCHANGED, List.of()));
+                        org.assertj.core.groups.Tuple.tuple("c", Diff.Action.UNCHANGED, List.of()),
+                        org.assertj.core.groups.Tuple.tuple("d", Diff.Action.REPAIR, List.of()));
+        assertThat(plan.get(3).currentVersion()).isEqualTo(7L);
     }
 }

@@ -72,7 +72,7 @@ class FlagctlUsageTest {
         assertThat(r.out())
                 .contains("list", "get", "create", "set", "enable", "disable", "rollout", "target", "delete")
                 .contains("history", "watch", "export", "apply", "status", "completion")
-                .contains("Exit codes:", "6", "--wait timed out");
+                .contains("Exit codes:", "6", "--wait: written");
     }
 
     @Test

@@ -1,10 +1,6 @@
 package io.flagstore.core;
 
-import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagDocument;
-import io.flagstore.core.model.FlagJson;
-import io.flagstore.core.model.FlagValidator;
-import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
@@ -24,15 +20,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Flags from a JSON document file ({@code {"flags":[...],"segments":[...]}}, the format of
@@ -56,7 +48,8 @@ import java.util.stream.Collectors;
  * SourceState#STALE} with the first problem until a valid version appears. A file that is invalid
  * at start leaves the client without flags (state {@link ClientState#INITIALIZING}) until fixed.
  *
- * <p>Thread-safe. Uses two daemon threads (watch and reload) from {@link #start} to {@link #close}.
+ * <p>Thread-safe. Uses two daemon threads (watch and reload) from {@link #start} to {@link #close},
+ * none when {@link Builder#watch(boolean) watching} is off.
  */
 public final class FileFlagSource implements FlagSource {
     /** Default of {@link Builder#pollInterval(Duration)}. */
@@ -69,6 +62,7 @@ public final class FileFlagSource implements FlagSource {
     private final Path file;
     private final Duration pollInterval;
     private final Duration debounce;
+    private final boolean watch;
     private final Clock clock = Clock.systemUTC();
     private final VersionedFlagSet set;
     private final AtomicBoolean checkPending = new AtomicBoolean();
@@ -87,6 +81,7 @@ public final class FileFlagSource implements FlagSource {
         this.file = builder.file;
         this.pollInterval = builder.pollInterval;
         this.debounce = builder.debounce;
+        this.watch = builder.watch;
         this.set = new VersionedFlagSet("file:" + file.getFileName());
     }
 
@@ -105,7 +100,7 @@ public final class FileFlagSource implements FlagSource {
         return file;
     }
 
-    /** Loads the file (before returning), then watches it. */
+    /** Loads the file (before returning), then watches it unless {@link Builder#watch watching} is off. */
     @Override
     public synchronized void start(FlagSink sink) {
         Objects.requireNonNull(sink, "sink");
@@ -113,6 +108,10 @@ public final class FileFlagSource implements FlagSource {
             throw new IllegalStateException("a FileFlagSource is started once, by one client");
         }
         this.sink = sink;
+        if (!watch) {
+            check(true);
+            return;
+        }
         String name = "flagstore-file-" + file.getFileName();
         scheduler = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, name + "-reload"));
         check(true);
@@ -203,12 +202,7 @@ public final class FileFlagSource implements FlagSource {
         lastContent = content;
         FlagDocument document;
         try {
-            document = FlagJson.readDocument(new String(content, StandardCharsets.UTF_8));
-            List<String> references = FlagValidator.problemsInSet(
-                    byKey(document.flags(), Flag::key), byKey(document.segments(), Segment::key));
-            if (!references.isEmpty()) {
-                throw new InvalidFlagException(references);
-            }
+            document = Documents.readCompleteSet(new String(content, StandardCharsets.UTF_8));
         } catch (InvalidFlagException e) {
             problem(
                     file + ": " + e.problems().get(0),
@@ -253,10 +247,6 @@ public final class FileFlagSource implements FlagSource {
         }
     }
 
-    private static <T> Map<String, T> byKey(List<T> items, Function<T, String> key) {
-        return items.stream().collect(Collectors.toMap(key, item -> item));
-    }
-
     private Object attributes() throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
         return Arrays.asList(attributes.size(), attributes.lastModifiedTime(), attributes.fileKey());
@@ -296,6 +286,7 @@ public final class FileFlagSource implements FlagSource {
         private final Path file;
         private Duration pollInterval = DEFAULT_POLL_INTERVAL;
         private Duration debounce = DEFAULT_DEBOUNCE;
+        private boolean watch = true;
 
         private Builder(Path file) {
             this.file = Objects.requireNonNull(file, "file");
@@ -322,6 +313,18 @@ public final class FileFlagSource implements FlagSource {
             return this;
         }
 
+        /**
+         * Whether the file is watched and reloaded when it changes (default {@code true}). With {@code
+         * false} it is read once, at start, and the source uses no thread: for a flag file baked into
+         * an image that nothing rewrites. A file that is missing or invalid at start then leaves the
+         * client without flags for good.
+         */
+        public Builder watch(boolean watch) {
+            this.watch = watch;
+            return this;
+        }
+
+        /** A source, not started yet. */
         public FileFlagSource build() {
             return new FileFlagSource(this);
         }

@@ -2,6 +2,7 @@ package io.flagstore.core;
 
 import io.flagstore.core.internal.CompiledSnapshot;
 import io.flagstore.core.metrics.FlagStoreMetrics;
+import io.flagstore.core.metrics.MeteredSource;
 import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.spi.FlagData;
@@ -368,6 +369,7 @@ public final class FlagClient implements AutoCloseable {
         private LocalOverrides overrides;
         private Clock clock = Clock.systemUTC();
         private Duration usageInterval = DEFAULT_USAGE_INTERVAL;
+        private boolean failFast;
 
         private Builder() {}
 
@@ -405,7 +407,22 @@ public final class FlagClient implements AutoCloseable {
             return this;
         }
 
-        /** Records metrics (docs/metrics.md) on {@code registry}; off when never called. */
+        /**
+         * Whether {@link #build()} fails when no flag set arrives within the {@link #startTimeout
+         * start timeout} (default {@code false}: it returns a client serving defaults until the flags
+         * arrive). For a service that must not start without its flags, such as one whose kill
+         * switches fail closed; a source with a backup file still starts it while the store is down.
+         */
+        public Builder failFast(boolean failFast) {
+            this.failFast = failFast;
+            return this;
+        }
+
+        /**
+         * Records metrics (docs/metrics.md) on {@code registry}; off when never called. A source that
+         * records meters of its own ({@link io.flagstore.core.metrics.MeteredSource}, such as the Redis
+         * source) gets the same registry, unless it was given one.
+         */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
             return this;
@@ -449,6 +466,8 @@ public final class FlagClient implements AutoCloseable {
          * Starts the source and waits up to the start timeout for the first flag set.
          *
          * @throws IllegalStateException if no source was set
+         * @throws StartTimeoutException with {@link #failFast(boolean) failFast}, when no flag set
+         *     arrived in time (the client is closed)
          * @throws RuntimeException what the source's {@code start} threw (the client is closed)
          */
         public FlagClient build() {
@@ -457,6 +476,9 @@ public final class FlagClient implements AutoCloseable {
             }
             ExecutorService owned = listenerExecutor == null ? newListenerPool() : null;
             FlagClient client = new FlagClient(this, listenerExecutor == null ? owned : listenerExecutor, owned);
+            if (meterRegistry != null && source instanceof MeteredSource metered) {
+                metered.bindMeters(meterRegistry);
+            }
             try {
                 source.start(client.sink);
             } catch (RuntimeException e) {
@@ -464,10 +486,14 @@ public final class FlagClient implements AutoCloseable {
                 throw e;
             }
             if (!client.awaitFirstFlagSet(startTimeout)) {
-                LOG.log(
-                        Level.WARNING,
-                        "flag source " + source + " delivered no flags within " + startTimeout
-                                + "; serving defaults until it does");
+                String late = "flag source " + source + " delivered no flags within " + startTimeout;
+                if (failFast) {
+                    String detail = client.health().message();
+                    client.close();
+                    throw new StartTimeoutException(
+                            late + (detail == null ? "" : " (last reported: " + detail + ")"), startTimeout);
+                }
+                LOG.log(Level.WARNING, late + "; serving defaults until it does");
             }
             if (meterRegistry != null) {
                 // after the first flag set (if it came), so per-flag gauges exist when build() returns

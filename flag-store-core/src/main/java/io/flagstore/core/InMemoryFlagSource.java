@@ -1,11 +1,16 @@
 package io.flagstore.core;
 
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.model.FlagDocument;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Collection;
@@ -49,6 +54,79 @@ public final class InMemoryFlagSource implements FlagSource {
         InMemoryFlagSource source = new InMemoryFlagSource();
         source.apply(flags, List.of());
         return source;
+    }
+
+    /**
+     * A source holding a document's flags and segments, written as one batch (version 1, or 0 when
+     * the document is empty). References between items are not checked: {@link #fromJson(String)}
+     * does that.
+     */
+    public static InMemoryFlagSource of(FlagDocument document) {
+        Objects.requireNonNull(document, "document");
+        InMemoryFlagSource source = new InMemoryFlagSource();
+        source.set.write(document.flags(), List.of(), document.segments(), List.of(), source.clock.instant());
+        return source;
+    }
+
+    /**
+     * A source holding the flags and segments of a JSON document, {@code {"flags":[...],"segments":[...]}}
+     * (docs/flag-format.md), such as a {@code flagctl export} writes. The document is validated as a
+     * complete set, like a {@link FileFlagSource}'s: every item, and every segment or prerequisite a
+     * flag names.
+     *
+     * <pre>{@code
+     * InMemoryFlagSource source = InMemoryFlagSource.fromJson(
+     *         "{\"flags\": [{\"key\": \"new-checkout\", \"type\": \"boolean\", \"enabled\": true}]}");
+     * }</pre>
+     *
+     * @throws InvalidFlagException listing every problem found
+     */
+    public static InMemoryFlagSource fromJson(String json) {
+        return of(Documents.readCompleteSet(Objects.requireNonNull(json, "json")));
+    }
+
+    /**
+     * Like {@link #fromJson(String)}, reading UTF-8 from {@code in} to its end; the stream is not closed.
+     *
+     * @throws UncheckedIOException if reading fails
+     * @throws InvalidFlagException listing every problem found
+     */
+    public static InMemoryFlagSource fromJson(InputStream in) {
+        Objects.requireNonNull(in, "in");
+        try {
+            return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the flag document: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #fromJson(String)}, reading a classpath resource such as {@code "flags.json"} (found
+     * through the thread's context class loader, else this library's; a leading {@code /} is
+     * ignored): flags that ship with the application, for tests and local runs.
+     *
+     * @throws IllegalArgumentException if there is no such resource
+     * @throws InvalidFlagException listing every problem found, each prefixed with the resource name
+     */
+    public static InMemoryFlagSource fromClasspath(String resource) {
+        Objects.requireNonNull(resource, "resource");
+        String name = resource.startsWith("/") ? resource.substring(1) : resource;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        InputStream in = loader == null ? null : loader.getResourceAsStream(name);
+        if (in == null) {
+            in = InMemoryFlagSource.class.getClassLoader().getResourceAsStream(name);
+        }
+        if (in == null) {
+            throw new IllegalArgumentException("no classpath resource '" + name + "'");
+        }
+        try (InputStream stream = in) {
+            return fromJson(stream);
+        } catch (InvalidFlagException e) {
+            throw new InvalidFlagException(
+                    e.problems().stream().map(p -> name + ": " + p).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read classpath resource '" + name + "': " + e.getMessage(), e);
+        }
     }
 
     @Override

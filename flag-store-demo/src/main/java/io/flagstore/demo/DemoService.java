@@ -158,8 +158,7 @@ public final class DemoService implements AutoCloseable {
                 RedisFlagSource.builder().options(options).serviceName(service).instanceId(instance);
         FlagClient.Builder client = FlagClient.builder().startTimeout(Duration.ofSeconds(10));
         if (metrics != null) {
-            source.meterRegistry(metrics.registry());
-            client.meterRegistry(metrics.registry());
+            client.meterRegistry(metrics.registry()); // the client hands it to the source too
         }
         DemoService demo;
         try {

@@ -20,6 +20,9 @@ import java.util.List;
  *     {@code version} and {@code writtenAt}
  * @param segmentsBefore the written segments before
  * @param segmentsAfter the written segments after
+ * @param redisUser the Redis user the write was authenticated as ({@code ACL WHOAMI}; {@code default}
+ *     without ACLs), or {@code null} for entries written before it was recorded. Unlike {@code actor},
+ *     which the writer declares, it is what Redis knew about the connection.
  */
 public record AuditEntry(
         String id,
@@ -32,12 +35,29 @@ public record AuditEntry(
         List<Flag> before,
         List<Flag> after,
         List<Segment> segmentsBefore,
-        List<Segment> segmentsAfter) {
+        List<Segment> segmentsAfter,
+        String redisUser) {
     public AuditEntry {
         keys = List.copyOf(keys);
         before = List.copyOf(before);
         after = List.copyOf(after);
         segmentsBefore = List.copyOf(segmentsBefore);
         segmentsAfter = List.copyOf(segmentsAfter);
+    }
+
+    /** An entry without the authenticated Redis user (as written before it was recorded). */
+    public AuditEntry(
+            String id,
+            long version,
+            String op,
+            List<String> keys,
+            String actor,
+            String reason,
+            Instant writtenAt,
+            List<Flag> before,
+            List<Flag> after,
+            List<Segment> segmentsBefore,
+            List<Segment> segmentsAfter) {
+        this(id, version, op, keys, actor, reason, writtenAt, before, after, segmentsBefore, segmentsAfter, null);
     }
 }

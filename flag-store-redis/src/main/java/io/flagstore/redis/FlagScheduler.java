@@ -12,10 +12,8 @@ import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.internal.Json;
 import io.flagstore.redis.internal.KeySchema;
-import io.flagstore.redis.internal.LuaScript;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.ScriptOutputType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Scheduled changes of one namespace (docs/scheduling.md): stores changes to make later, lists and
@@ -56,15 +55,18 @@ public final class FlagScheduler {
     /** {@link #runDue} applies at most this many changes per call (callers loop). */
     public static final int MAX_PER_RUN = 1000;
 
-    private static final String ID_TAKEN = "FLAGSTORE_ID_TAKEN";
-
-    private final FlagAdmin admin;
+    private final AdminRedis redis;
     private final KeySchema keys;
+    private final WritePipeline pipeline;
+    private final AdminScripts scripts;
 
     /** A scheduler over {@code admin}'s namespace and connection. */
     public FlagScheduler(FlagAdmin admin) {
-        this.admin = Objects.requireNonNull(admin, "admin");
-        this.keys = admin.keys();
+        Objects.requireNonNull(admin, "admin");
+        this.redis = admin.redis();
+        this.keys = redis.keys();
+        this.pipeline = admin.pipeline();
+        this.scripts = admin.scripts();
     }
 
     /** {@link #schedule(List, WriteOptions)} of one change; returns its id. */
@@ -98,34 +100,22 @@ public final class FlagScheduler {
                 throw new IllegalArgumentException("due time " + change.due() + " is in the past (now " + now + ")");
             }
         }
-        changes.forEach(change -> admin.check(change, options));
+        changes.forEach(change -> pipeline.check(plan(change).get(), options.actor()));
         List<String> ids = new ArrayList<>();
-        List<String> scriptKeys = new ArrayList<>(List.of(keys.scheduled(), keys.audit()));
-        List<String> args = new ArrayList<>(List.of(
-                options.actor(),
-                options.reason() == null ? "" : options.reason(),
-                Integer.toString(KeySchema.AUDIT_MAX_LENGTH),
-                Integer.toString(changes.size())));
+        List<AdminScripts.Scheduled> stored = new ArrayList<>();
         for (ScheduledChange change : changes) {
             String id = newId();
             ids.add(id);
-            scriptKeys.add(keys.schedule(id));
-            args.addAll(List.of(
-                    id, Long.toString(change.due().toEpochMilli()), String.join(",", change.keys()), encode(change)));
+            stored.add(new AdminScripts.Scheduled(
+                    id, change.due().toEpochMilli(), String.join(",", change.keys()), encode(change)));
         }
-        admin.redisCall(
-                "EVALSHA schedule",
-                () -> LuaScript.SCHEDULE.<Long>run(
-                        admin.commands(),
-                        ScriptOutputType.INTEGER,
-                        scriptKeys.toArray(String[]::new),
-                        args.toArray(String[]::new)));
+        scripts.schedule(stored, options.actor(), options.reason());
         return ids;
     }
 
     /** The pending changes, soonest first (an unmodifiable list). */
     public List<ScheduleEntry> scheduled() {
-        List<String> ids = admin.redisCall("ZRANGE", () -> admin.commands().zrange(keys.scheduled(), 0, -1));
+        List<String> ids = redis.call("ZRANGE", () -> redis.sync().zrange(keys.scheduled(), 0, -1));
         List<ScheduleEntry> out = new ArrayList<>();
         for (String id : ids) {
             get(id).filter(e -> e.state() == ScheduleEntry.State.PENDING).ifPresent(out::add);
@@ -139,8 +129,7 @@ public final class FlagScheduler {
      * @throws IllegalArgumentException if the stored hash is unreadable (edited by hand)
      */
     public Optional<ScheduleEntry> get(String id) {
-        Map<String, String> fields =
-                admin.redisCall("HGETALL", () -> admin.commands().hgetall(keys.schedule(id)));
+        Map<String, String> fields = redis.call("HGETALL", () -> redis.sync().hgetall(keys.schedule(id)));
         return fields.isEmpty() ? Optional.empty() : Optional.of(decode(id, fields));
     }
 
@@ -174,12 +163,12 @@ public final class FlagScheduler {
      */
     public List<ScheduleEntry> runDue(Instant now) {
         Range<Long> upTo = Range.from(Range.Boundary.unbounded(), Range.Boundary.including(now.toEpochMilli()));
-        List<String> due = admin.redisCall("ZRANGEBYSCORE", () -> admin.commands()
+        List<String> due = redis.call("ZRANGEBYSCORE", () -> redis.sync()
                 .zrangebyscore(keys.scheduled(), upTo, Limit.create(0, MAX_PER_RUN)));
         List<ScheduleEntry> settled = new ArrayList<>();
         for (String id : due) {
             Map<String, String> fields =
-                    admin.redisCall("HGETALL", () -> admin.commands().hgetall(keys.schedule(id)));
+                    redis.call("HGETALL", () -> redis.sync().hgetall(keys.schedule(id)));
             if (!fields.isEmpty() && !"pending".equals(fields.get("state"))) {
                 continue; // settled by another scheduler since the range read
             }
@@ -197,7 +186,12 @@ public final class FlagScheduler {
         }
         WriteOptions options = new WriteOptions(entry.actor(), appliedReason(entry), null);
         try {
-            WriteResult result = admin.writeScheduled(entry.change(), options, id, KEEP_SETTLED.toSeconds());
+            WriteResult result = pipeline.write(
+                    entry.change().kind().op(),
+                    options,
+                    AdminScripts.Mode.WRITE,
+                    plan(entry.change()),
+                    new AdminScripts.Claim(id, KEEP_SETTLED.toSeconds()));
             return Optional.of(new ScheduleEntry(
                     id,
                     entry.change(),
@@ -209,7 +203,7 @@ public final class FlagScheduler {
                     entry.actor(),
                     result.version(),
                     null));
-        } catch (FlagAdmin.ClaimLostException e) {
+        } catch (AdminScripts.ClaimLostException e) {
             return Optional.empty();
         } catch (FlagNotFoundException | InvalidFlagException | VersionConflictException | IllegalArgumentException e) {
             return failed(id, entry.actor(), e.getMessage());
@@ -222,20 +216,23 @@ public final class FlagScheduler {
 
     /** Settles {@code id} without a write if it is still pending; false if it was not. */
     private boolean settle(String id, ScheduleEntry.State state, String op, String actor, String detail) {
-        Long settled = admin.redisCall(
-                "EVALSHA settle-schedule",
-                () -> LuaScript.SETTLE_SCHEDULE.<Long>run(
-                        admin.commands(),
-                        ScriptOutputType.INTEGER,
-                        new String[] {keys.scheduled(), keys.schedule(id), keys.audit()},
-                        id,
-                        state.name().toLowerCase(Locale.ROOT),
-                        op,
-                        actor,
-                        detail == null ? "" : detail,
-                        Integer.toString(KeySchema.AUDIT_MAX_LENGTH),
-                        Long.toString(KEEP_SETTLED.toSeconds())));
-        return settled == 1;
+        return scripts.settle(id, state, op, actor, detail, KEEP_SETTLED.toSeconds());
+    }
+
+    /** Plans {@code change} against the flags as they are when the plan runs. */
+    private Supplier<List<Change>> plan(ScheduledChange change) {
+        return switch (change.kind()) {
+            case ENABLE -> pipeline.modify(change.key(), f -> f.withEnabled(true), null);
+            case DISABLE -> pipeline.modify(change.key(), f -> f.withEnabled(false), null);
+            case ROLLOUT -> pipeline.modify(change.key(), FlagAdmin.rolloutOf(change.weights()), null);
+            case BATCH -> {
+                Batch.Builder batch = Batch.builder();
+                change.puts().forEach(batch::put);
+                change.deletes().forEach(batch::delete);
+                List<Change> changes = batch.build().changes();
+                yield () -> changes;
+            }
+        };
     }
 
     /** {@code scheduled:<id> (due <time>, <n>s late): <reason>}: the audit shows how late a change ran. */

@@ -1,5 +1,6 @@
 package io.flagstore.redis;
 
+import io.flagstore.core.metrics.MeteredSource;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.UsageSink;
@@ -40,12 +41,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * sink calls; three Redis connections (one subscribed, one following the audit stream, one for reads and presence). Each instance
  * registers itself in the namespace's {@code clients} hash (service, instance, host, applied
  * version and epoch, heartbeat and its interval, the digest of its flags) and marks its entry closed on
- * {@link #close()}. Metrics {@code flagstore.source.*} go
- * to the {@link Builder#meterRegistry(MeterRegistry) registry} given (docs/metrics.md).
+ * {@link #close()}. Metrics {@code flagstore.source.*} go to the {@link Builder#meterRegistry(MeterRegistry)
+ * registry} given, else to the registry of the {@code FlagClient} that starts it (docs/metrics.md).
  *
  * <p>Thread-safe. Started once, by one client.
  */
-public final class RedisFlagSource implements FlagSource, UsageSink {
+public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSource {
     /** Default {@link Builder#reconcileInterval(Duration)}: 5 s. */
     public static final Duration DEFAULT_RECONCILE_INTERVAL = Duration.ofSeconds(5);
     /** Default {@link Builder#heartbeatInterval(Duration)}: 5 s. */
@@ -59,7 +60,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
     private final Duration reconcileInterval;
     private final Duration heartbeatInterval;
     private final Path backupFile;
-    private final MeterRegistry meterRegistry;
+    private volatile MeterRegistry meterRegistry; // the builder's, else the client's
     private final int loadPageSize;
     private final AtomicReference<Object> loop = new AtomicReference<>();
 
@@ -113,6 +114,15 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
             throw new IllegalStateException("RedisFlagSource " + instanceId + " was already started or closed");
         }
         created.start();
+    }
+
+    /** Uses the client's registry for the {@code flagstore.source.*} meters unless the builder set one. */
+    @Override
+    public void bindMeters(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        if (meterRegistry == null) {
+            meterRegistry = registry;
+        }
     }
 
     /**
@@ -208,7 +218,10 @@ public final class RedisFlagSource implements FlagSource, UsageSink {
             return this;
         }
 
-        /** Where the {@code flagstore.source.*} meters go; default none. */
+        /**
+         * Where the {@code flagstore.source.*} meters go; default the registry of the {@code
+         * FlagClient} that starts the source, if it has one.
+         */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
             return this;

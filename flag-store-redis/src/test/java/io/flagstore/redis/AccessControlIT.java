@@ -10,22 +10,25 @@ import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.internal.FunctionLibrary;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.LuaScript;
+import io.flagstore.redis.testing.DirectConnection;
 import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.DocumentedAcl.Role;
 import io.flagstore.redis.testing.RedisServerExtension;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.FlushMode;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,7 +181,7 @@ class AccessControlIT {
 
     @Test
     void aServiceUserCannotWriteFlagKeysPublishOrRunAWritingScriptDirectly() {
-        withConnection(serviceUri, redis -> {
+        DirectConnection.with(serviceUri, redis -> {
             assertRefused(() -> redis.hset(keys.flag("payments-api"), "enabled", "false"));
             assertRefused(() -> redis.incr(keys.version()));
             assertRefused(() -> redis.del(keys.flag("payments-api")));
@@ -200,6 +203,40 @@ class AccessControlIT {
         });
         assertThat(redis.execute("HGET", keys.flag("payments-api"), "enabled")).isEqualTo("true");
         assertThat(redis.execute("GET", keys.version())).isEqualTo("3");
+    }
+
+    @Test
+    void aServiceUserRunsTheReadFunctionsButNoOtherLuaSoItCannotStallRedis() {
+        String endless = "while true do end";
+        DirectConnection.with(serviceUri, redis -> {
+            List<Object> head = redis.fcallReadOnly(
+                    FunctionLibrary.READS.functionName(LuaScript.load("source-head.lua")),
+                    ScriptOutputType.MULTI,
+                    keys.version(),
+                    keys.meta());
+            assertThat(head.get(0)).as("the version, read by the service user").isEqualTo(3L);
+
+            assertRefused(() -> redis.evalReadOnly(endless, ScriptOutputType.INTEGER, new String[0]));
+            assertRefused(() -> redis.eval(endless, ScriptOutputType.INTEGER));
+            assertRefused(() -> redis.scriptLoad(endless));
+            assertRefused(() -> redis.evalshaReadOnly(
+                    LuaScript.load("source-head.lua").sha1(), ScriptOutputType.MULTI, new String[] {keys.version()}));
+            assertRefused(() -> redis.functionLoad("#!lua name=stall\nredis.register_function{function_name='stall',"
+                    + " flags={'no-writes'}, callback=function() " + endless + " end}"));
+            assertRefused(() -> redis.functionFlush(FlushMode.SYNC));
+        });
+        assertThat(redis.execute("PING")).as("Redis is not busy").isEqualTo("PONG");
+        DirectConnection.with(adminUri, redis -> {
+            assertRefused(() -> redis.functionFlush(FlushMode.SYNC));
+            assertRefused(() -> redis.dispatch(
+                    CommandType.FUNCTION,
+                    new StatusOutput<>(StringCodec.UTF8),
+                    new CommandArgs<>(StringCodec.UTF8).add("DELETE").add(FunctionLibrary.NAME)));
+        });
+        assertThat(redis.execute("FUNCTION", "LIST", "LIBRARYNAME", FunctionLibrary.NAME))
+                .as("the admin user cannot remove the services' functions either")
+                .asList()
+                .hasSize(1);
     }
 
     @Test
@@ -230,7 +267,7 @@ class AccessControlIT {
         assertThat(admin.info().redisVersion()).startsWith("7.");
         assertThat(admin.history(20)).hasSize(12);
         assertThat(admin.list()).extracting(Flag::key).containsExactly("new-checkout");
-        withConnection(adminUri, redis -> assertRefused(redis::flushall));
+        DirectConnection.with(adminUri, redis -> assertRefused(redis::flushall));
     }
 
     /** A presence entry whose last heartbeat is decades old: {@code instances()} leaves it out and prunes it. */
@@ -258,15 +295,6 @@ class AccessControlIT {
         state.put("segment:staff", redis.execute("HGETALL", keys.segment("staff")));
         state.put("segment:beta", redis.execute("HGETALL", keys.segment("beta")));
         return state;
-    }
-
-    private static void withConnection(String uri, Consumer<RedisCommands<String, String>> body) {
-        RedisClient client = RedisClient.create(uri);
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            body.accept(connection.sync());
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
     }
 
     private static void assertRefused(ThrowingCallable command) {

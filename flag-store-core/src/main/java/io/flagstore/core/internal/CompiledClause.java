@@ -123,11 +123,11 @@ final class CompiledClause {
                 instantArray = new Instant[values.size()];
                 for (int i = 0; i < instantArray.length; i++) {
                     JsonNode v = values.get(i);
-                    Instant instant = v.isTextual()
-                            ? Values.parseInstant(v.textValue())
-                            : v.isIntegralNumber() ? Instant.ofEpochMilli(v.longValue()) : null;
+                    // the validator's rule: clause values are ISO-8601 text (the context's attribute
+                    // may also be epoch milliseconds, compared in compareInstant)
+                    Instant instant = v.isTextual() ? Values.parseInstant(v.textValue()) : null;
                     if (instant == null) {
-                        throw malformed(v, "an ISO-8601 instant or epoch milliseconds");
+                        throw malformed(v, "an ISO-8601 instant");
                     }
                     instantArray[i] = instant;
                 }

@@ -63,6 +63,12 @@ class ErrorEvaluationTest {
                                 .build(),
                         "ISO-8601"),
                 Arguments.of(
+                        // epoch milliseconds are refused as clause values, as the validator refuses them
+                        bool("x")
+                                .rule(rule("r", "on", clause("a", Operator.AFTER, 1_700_000_000_000L)))
+                                .build(),
+                        "is not an ISO-8601 instant"),
+                Arguments.of(
                         bool("x")
                                 .fallthrough(rollout(null, "on", 50, "off", 40))
                                 .build(),

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.flagstore.core.InvalidFlagException;
@@ -94,6 +95,10 @@ class FlagValidatorTest {
                     withRule(f, rule(clause("s", Operator.STARTS_WITH, IntNode.valueOf(3)), f), "clauses[0].values[0]"),
             (f, r) -> withRule(
                     f, rule(clause("t", Operator.BEFORE, TextNode.valueOf("yesterday")), f), "clauses[0].values[0]"),
+            (f, r) -> withRule(
+                    f,
+                    rule(clause("t", Operator.AFTER, LongNode.valueOf(1_700_000_000_000L)), f),
+                    "clauses[0].values[0]"),
             (f, r) -> withRule(f, rule(clause("c", Operator.IN, NullNode.getInstance()), f), "clauses[0].values[0]"),
             (f, r) -> withRule(
                     f,

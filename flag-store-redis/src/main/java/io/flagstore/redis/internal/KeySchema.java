@@ -57,6 +57,8 @@ public final class KeySchema {
     public static final String AUDIT_BEFORE_SEGMENTS = "beforeSegments";
     /** Segment trees after the write; present only when the write touched segments. */
     public static final String AUDIT_AFTER_SEGMENTS = "afterSegments";
+    /** The Redis user the write was authenticated as; absent in entries written before it was recorded. */
+    public static final String AUDIT_REDIS_USER = "redisUser";
 
     private static final String ROOT = "flagstore:";
 

@@ -1,6 +1,7 @@
 package io.flagstore.redis.internal;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -14,9 +15,11 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A fixed Lua script from the classpath, run with {@code EVALSHA} and, when the server does not
- * know it yet ({@code NOSCRIPT}, e.g. after a restart or failover), with {@code EVAL}, which also
- * caches it. Never WATCH/MULTI: those are unsafe on a shared Lettuce connection.
+ * A fixed Lua script from the classpath. Writing scripts run with {@code EVALSHA} and, when the
+ * server does not know them yet ({@code NOSCRIPT}, e.g. after a restart or failover), with
+ * {@code EVAL}, which also caches them. Reading scripts run as functions of the {@link
+ * FunctionLibrary} with {@code FCALL_RO}, so that a service's user needs no {@code EVAL}. Never
+ * WATCH/MULTI: those are unsafe on a shared Lettuce connection.
  *
  * <p>Immutable and thread-safe.
  */
@@ -71,27 +74,47 @@ public final class LuaScript {
     }
 
     /**
-     * Runs a script that only reads with {@code EVALSHA_RO} ({@code EVAL_RO} on {@code NOSCRIPT}):
-     * an ACL user with read-only key access may run it, and so may a replica. Servers older than
-     * Redis 7 lack these commands and get {@link #run}.
+     * Runs a script that only reads as its function of {@link FunctionLibrary#READS} with {@code
+     * FCALL_RO}: an ACL user with read-only key access and no {@code EVAL} may run it, and so may a
+     * replica. When Redis lacks the function (a new release, or a server that lost it), loads the
+     * library if this user may, else throws a {@link RedisException} that says who can. Servers
+     * older than Redis 7 have no functions and get {@link #run}; a user of an ACL written before
+     * the functions ({@code EVALSHA_RO} but no {@code FCALL_RO}) runs the script with {@code
+     * EVALSHA_RO}, so that the ACL can be changed after the services were upgraded.
+     *
+     * @throws IllegalStateException if this script is not one of the library's
      */
     public <T> T runReadOnly(
             RedisClusterCommands<String, String> commands, ScriptOutputType type, String[] keys, String... args) {
+        String function = FunctionLibrary.READS.functionName(this);
         try {
-            try {
-                return commands.evalshaReadOnly(sha1, type, keys, args);
-            } catch (RedisNoScriptException e) {
-                return commands.evalReadOnly(source, type, keys, args);
-            }
+            return commands.fcallReadOnly(function, type, keys, args);
         } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("ERR unknown command")) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.startsWith("ERR unknown command")) {
                 return run(commands, type, keys, args);
             }
-            throw e;
+            if (message.startsWith("NOPERM") && message.contains("fcall_ro")) {
+                try {
+                    return commands.evalshaReadOnly(sha1, type, keys, args);
+                } catch (RedisNoScriptException noScript) {
+                    return commands.evalReadOnly(source, type, keys, args);
+                }
+            }
+            if (!FunctionLibrary.missingFunction(e)) {
+                throw e;
+            }
         }
+        FunctionLibrary.READS.loadForReader(commands, keys.length == 0 ? "" : keys[0], function);
+        return commands.fcallReadOnly(function, type, keys, args);
     }
 
-    private static String sha1Hex(String text) {
+    /** The script's text. */
+    String source() {
+        return source;
+    }
+
+    static String sha1Hex(String text) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));

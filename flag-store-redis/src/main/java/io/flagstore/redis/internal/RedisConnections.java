@@ -3,7 +3,10 @@ package io.flagstore.redis.internal;
 import io.flagstore.redis.RedisOptions;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.Delegating;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -19,12 +22,22 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.event.command.CommandFailedEvent;
+import io.lettuce.core.event.command.CommandListener;
+import io.lettuce.core.event.command.CommandSucceededEvent;
+import io.lettuce.core.protocol.DefaultEndpoint;
 import io.lettuce.core.pubsub.RedisPubSubListener;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -45,16 +58,29 @@ import java.util.function.Function;
  *       would go to an arbitrary node.
  * </ul>
  *
+ * <p>Command connections cannot hang: every command has the command timeout, and after {@link
+ * #TIMEOUTS_BEFORE_RECONNECT} timeouts in a row (no success between them) the client's command
+ * connections are dropped and reconnected. A connection that a silent network partition left stuck
+ * (its requests unacknowledged, retransmitted at the kernel's growing backoff) would otherwise stay
+ * so long after the path healed; this holds on every transport, beside the socket options of
+ * {@link RedisSupport#socketOptions} that do the same in the kernel where they can.
+ *
  * <p>Thread-safe as Lettuce's clients are; {@link #close()} shuts the client down.
  */
 public abstract sealed class RedisConnections implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisConnections.class.getName());
+
     /** Periodic topology refresh: catches a failover that no command ran into. */
     static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
     /** Adaptive refreshes (MOVED, ASK, reconnects) at most this often. */
     static final Duration ADAPTIVE_REFRESH_TIMEOUT = Duration.ofSeconds(1);
 
+    /** Consecutive command timeouts of a client after which its command connections are replaced. */
+    static final int TIMEOUTS_BEFORE_RECONNECT = 2;
+
     /** A command connection and the interfaces both topologies share. */
     public static final class Commands implements AutoCloseable {
+        private final RedisConnections owner;
         private final StatefulConnection<String, String> connection;
         private final RedisClusterCommands<String, String> sync;
         private final RedisClusterAsyncCommands<String, String> async;
@@ -62,13 +88,15 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         private final boolean sharded;
 
         private Commands(
+                RedisConnections owner,
                 StatefulConnection<String, String> connection,
                 RedisClusterCommands<String, String> sync,
                 RedisClusterAsyncCommands<String, String> async,
                 Function<String, RedisClusterAsyncCommands<String, String>> masterOf,
                 boolean sharded) {
+            this.owner = owner;
             this.connection = connection;
-            this.sync = sync;
+            this.sync = owner.countingTimeouts(sync);
             this.async = async;
             this.masterOf = masterOf;
             this.sharded = sharded;
@@ -106,17 +134,99 @@ public abstract sealed class RedisConnections implements AutoCloseable {
 
         @Override
         public void close() {
+            owner.open.remove(this);
             connection.close();
         }
     }
 
     private final AbstractRedisClient client;
     private final boolean sharded;
+    private final String where; // the redacted URI, for messages
+    private final Set<Commands> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger timeoutsInARow = new AtomicInteger();
     private ClientResources ownResources; // created for this client (none were given), shut down with it
 
-    private RedisConnections(AbstractRedisClient client, boolean sharded) {
+    private RedisConnections(AbstractRedisClient client, boolean sharded, String where) {
         this.client = client;
         this.sharded = sharded;
+        this.where = where;
+        // asynchronous commands time out in the connection's writer, which reports it here; a synchronous call's
+        // own wait (the same timeout) cancels its command unreported: countingTimeouts sees those
+        client.addListener(new CommandListener() {
+            @Override
+            public void commandSucceeded(CommandSucceededEvent event) {
+                timeoutsInARow.set(0);
+            }
+
+            @Override
+            public void commandFailed(CommandFailedEvent event) {
+                if (event.getCause() instanceof RedisCommandTimeoutException) {
+                    timedOut();
+                }
+            }
+        });
+    }
+
+    private void timedOut() {
+        if (timeoutsInARow.incrementAndGet() >= TIMEOUTS_BEFORE_RECONNECT) {
+            timeoutsInARow.set(0);
+            reconnectCommandConnections();
+        }
+    }
+
+    /** {@code sync}, telling {@link #timedOut} of each timeout it throws. */
+    @SuppressWarnings("unchecked")
+    private RedisClusterCommands<String, String> countingTimeouts(RedisClusterCommands<String, String> sync) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            try {
+                return method.invoke(sync, args);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof RedisCommandTimeoutException) {
+                    timedOut();
+                }
+                throw e.getCause();
+            }
+        };
+        return (RedisClusterCommands<String, String>) Proxy.newProxyInstance(
+                sync.getClass().getClassLoader(), sync.getClass().getInterfaces(), handler);
+    }
+
+    /**
+     * Drops the channels of every open command connection; Lettuce reconnects each (commands fail
+     * or wait meanwhile, as the client's disconnected behaviour says).
+     */
+    void reconnectCommandConnections() {
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "Redis at " + where + " did not answer " + TIMEOUTS_BEFORE_RECONNECT
+                        + " commands in a row: reconnecting");
+        open.forEach(commands -> disconnectAll(commands.connection));
+    }
+
+    /**
+     * Drops the channels that carry {@code connection}'s commands without blocking (this may run on
+     * one of Lettuce's threads).
+     */
+    abstract void disconnectAll(StatefulConnection<String, String> connection);
+
+    /** Drops the channel of one node connection. */
+    static void disconnect(StatefulConnection<String, String> connection) {
+        if (!(connection instanceof RedisChannelHandler<?, ?> handler)) {
+            return;
+        }
+        Object writer = handler.getChannelWriter();
+        while (writer instanceof Delegating<?> delegating) {
+            writer = delegating.getDelegate();
+        }
+        if (writer instanceof DefaultEndpoint endpoint) {
+            endpoint.disconnect(); // the channel closes; Lettuce's watchdog reconnects
+        }
+    }
+
+    /** Tracks {@code commands} for {@link #reconnectCommandConnections}. */
+    final Commands track(Commands commands) {
+        open.add(commands);
+        return commands;
     }
 
     /**
@@ -154,13 +264,16 @@ public abstract sealed class RedisConnections implements AutoCloseable {
             builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.DEFAULT)
                     .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()));
             client.setOptions(builder.build());
-            return new Cluster(client);
+            return new Cluster(client, options.redactedUri());
         }
         RedisClient client = RedisClient.create(resources, RedisSupport.redisUri(options));
-        ClientOptions.Builder builder = RedisSupport.configure(ClientOptions.builder(), options);
+        // every command times out in the writer, where the timeout watch above sees it (a sync call's own wait
+        // would only cancel the command)
+        ClientOptions.Builder builder = RedisSupport.configure(ClientOptions.builder(), options)
+                .timeoutOptions(TimeoutOptions.enabled(options.commandTimeout()));
         customize.accept(builder);
         client.setOptions(builder.build());
-        return new Standalone(client);
+        return new Standalone(client, options.redactedUri());
     }
 
     /** Whether the change channel is a shard channel ({@code SPUBLISH}/{@code SSUBSCRIBE}). */
@@ -228,15 +341,21 @@ public abstract sealed class RedisConnections implements AutoCloseable {
     private static final class Standalone extends RedisConnections {
         private final RedisClient client;
 
-        Standalone(RedisClient client) {
-            super(client, false);
+        Standalone(RedisClient client, String where) {
+            super(client, false, where);
             this.client = client;
         }
 
         @Override
         public Commands connect() {
             StatefulRedisConnection<String, String> connection = client.connect();
-            return new Commands(connection, connection.sync(), connection.async(), key -> connection.async(), false);
+            return track(new Commands(
+                    this, connection, connection.sync(), connection.async(), key -> connection.async(), false));
+        }
+
+        @Override
+        void disconnectAll(StatefulConnection<String, String> connection) {
+            disconnect(connection);
         }
 
         @Override
@@ -257,16 +376,28 @@ public abstract sealed class RedisConnections implements AutoCloseable {
         private final RedisClusterClient client;
         private StatefulRedisClusterPubSubConnection<String, String> pubsub; // guarded by this
 
-        Cluster(RedisClusterClient client) {
-            super(client, true);
+        Cluster(RedisClusterClient client, String where) {
+            super(client, true, where);
             this.client = client;
         }
 
         @Override
         public Commands connect() {
             StatefulRedisClusterConnection<String, String> connection = client.connect();
-            return new Commands(
-                    connection, connection.sync(), connection.async(), key -> master(connection, key), true);
+            return track(new Commands(
+                    this, connection, connection.sync(), connection.async(), key -> master(connection, key), true));
+        }
+
+        @Override
+        void disconnectAll(StatefulConnection<String, String> connection) {
+            // the masters' node connections (Lettuce opens one per node as commands need it)
+            StatefulRedisClusterConnection<String, String> cluster =
+                    (StatefulRedisClusterConnection<String, String>) connection;
+            for (RedisClusterNode node : cluster.getPartitions()) {
+                if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+                    cluster.getConnectionAsync(node.getNodeId()).thenAccept(RedisConnections::disconnect);
+                }
+            }
         }
 
         @Override

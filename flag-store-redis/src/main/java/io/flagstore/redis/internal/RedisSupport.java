@@ -11,7 +11,11 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.ExtendedKeepAliveSupport;
+import io.lettuce.core.resource.IOUringProvider;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -20,6 +24,18 @@ import javax.net.ssl.SSLException;
 public final class RedisSupport {
     /** Replies only a cluster node gives to a client that does not follow the cluster's slots. */
     private static final Pattern CLUSTER_REPLY = Pattern.compile("\\b(?:MOVED|ASK) \\d+ |\\bCROSSSLOT\\b");
+
+    /** Silence after which TCP keepalive starts probing a connection. */
+    static final Duration KEEPALIVE_IDLE = Duration.ofSeconds(5);
+    /** Time between keepalive probes. */
+    static final Duration KEEPALIVE_INTERVAL = Duration.ofSeconds(1);
+    /** Unanswered keepalive probes that end a connection. */
+    static final int KEEPALIVE_PROBES = 3;
+    /**
+     * The shortest {@code TCP_USER_TIMEOUT}, whatever the command timeout: shorter would end healthy
+     * connections over a few lost packets (the first retransmissions come 0.2 to 1 s apart).
+     */
+    static final Duration MIN_USER_TIMEOUT = Duration.ofSeconds(2);
 
     private RedisSupport() {}
 
@@ -50,13 +66,12 @@ public final class RedisSupport {
     }
 
     /**
-     * Applies the connect timeout and the TLS trust material to {@code builder} (a standalone or a
-     * cluster client's); callers may customise further. Peer verification (certificate chain and host
-     * name) stays Lettuce's default, full.
+     * Applies the socket options ({@link #socketOptions}) and the TLS trust material to {@code
+     * builder} (a standalone or a cluster client's); callers may customise further. Peer
+     * verification (certificate chain and host name) stays Lettuce's default, full.
      */
     static <B extends ClientOptions.Builder> B configure(B builder, RedisOptions options) {
-        builder.socketOptions(
-                SocketOptions.builder().connectTimeout(options.connectTimeout()).build());
+        builder.socketOptions(socketOptions(options));
         if (options.trustedCertificate() != null) {
             builder.sslOptions(SslOptions.builder()
                     .jdkSslProvider()
@@ -64,6 +79,65 @@ public final class RedisSupport {
                     .build());
         }
         return builder;
+    }
+
+    /**
+     * The connect timeout, and what ends a connection that a silent network partition left hanging
+     * (no reset, no error: packets just vanish) so that Lettuce reconnects as soon as the path heals
+     * instead of after the kernel's retransmission backoff (up to two minutes):
+     *
+     * <ul>
+     *   <li>{@code TCP_USER_TIMEOUT}: a connection with data unacknowledged for the command timeout
+     *       (at least {@link #MIN_USER_TIMEOUT}) is closed; a command connection is stuck exactly so.
+     *       Needs a native transport (epoll, io_uring; flag-store ships epoll for Linux x86-64);
+     *   <li>TCP keepalive probes after {@link #KEEPALIVE_IDLE} of silence, for connections that send
+     *       nothing (a subscription between pushes), closed after {@link #KEEPALIVE_PROBES} unanswered
+     *       ones (with {@code TCP_USER_TIMEOUT}, when that much time passed unanswered). Plain
+     *       keepalive (the system's idle time, often two hours) where the transport has no per-socket
+     *       settings.
+     * </ul>
+     */
+    static SocketOptions socketOptions(RedisOptions options) {
+        SocketOptions.Builder socket = SocketOptions.builder().connectTimeout(options.connectTimeout());
+        if (extendedKeepAliveSupported()) {
+            socket.keepAlive(SocketOptions.KeepAliveOptions.builder()
+                    .enable()
+                    .idle(KEEPALIVE_IDLE)
+                    .interval(KEEPALIVE_INTERVAL)
+                    .count(KEEPALIVE_PROBES)
+                    .build());
+        } else {
+            socket.keepAlive(true);
+        }
+        if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+            Duration userTimeout = options.commandTimeout().compareTo(MIN_USER_TIMEOUT) < 0
+                    ? MIN_USER_TIMEOUT
+                    : options.commandTimeout();
+            socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+                    .enable()
+                    .tcpUserTimeout(userTimeout)
+                    .build());
+        }
+        return socket.build();
+    }
+
+    /**
+     * Whether per-socket keepalive settings take effect. Lettuce 7 answers itself; Lettuce 6 (which
+     * Spring Boot 3.5 manages) has no such check and applies them on native transports only.
+     */
+    private static boolean extendedKeepAliveSupported() {
+        try {
+            return ExtendedKeepAliveCheck.supported();
+        } catch (NoClassDefFoundError lettuce6) {
+            return EpollProvider.isAvailable() || IOUringProvider.isAvailable();
+        }
+    }
+
+    /** Holds the reference to a Lettuce 7 class, so that loading RedisSupport never needs it. */
+    private static final class ExtendedKeepAliveCheck {
+        static boolean supported() {
+            return ExtendedKeepAliveSupport.isSupported();
+        }
     }
 
     /**

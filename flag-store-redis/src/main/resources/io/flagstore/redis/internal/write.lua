@@ -6,9 +6,12 @@
 -- ARGV: 1 epoch for a new namespace, 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
 --       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
---       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 presence dead-after (ms),
---       17 key prefix, 18 item count, 19 publish command ('PUBLISH', or 'SPUBLISH' in a cluster: the
---       channel is a shard channel of the namespace's slot), then per item:
+--       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 default heartbeat interval
+--       (ms) of presence entries that do not state theirs, 17 key prefix, 18 item count, 19 publish
+--       command ('PUBLISH', or 'SPUBLISH' in a cluster: the channel is a shard channel of the
+--       namespace's slot), 20 clock tolerance (ms) for heartbeats in the future, 21 highest version
+--       believed from presence, 22 the Redis user the admin is authenticated as ('' = unknown),
+--       then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
 -- Optional schedule claim (docs/scheduling.md): two more KEYS after the items (the schedule zset and
@@ -17,9 +20,13 @@
 -- scheduled change is applied exactly once however many schedulers run it.
 -- Modes (docs/operations.md, "Data loss and recovery"): a 'write' into a namespace without meta
 -- while live instances hold data fails with FLAGSTORE_RESET <instances> <highest version>; a
+-- 'write' while live instances of the namespace's epoch hold a version above the namespace's (the
+-- version went backwards) fails with FLAGSTORE_REGRESSED <instances> <highest version> <version>; a
 -- 'seed' needs an empty namespace (else FLAGSTORE_NOT_EMPTY <version> <flags> <origin>); a
 -- 'force-seed' first removes the namespace's data. Seeds start a new epoch with meta.origin=seed
 -- and a version above every version a live instance holds.
+-- Presence entries count only when plausible: live by their own heartbeat interval (three of them),
+-- not closed, heartbeat not in the future, applied version an integer within the believed range.
 -- Returns {version, receivers, ts (epoch ms)}.
 
 local function iso_time(ms)
@@ -42,18 +49,29 @@ local function iso_time(ms)
     math.floor(rem / 3600), math.floor((rem % 3600) / 60), rem % 60, millis)
 end
 
--- live presence entries (heartbeat within dead-after) that hold data: count and highest version
-local function live_holders()
+-- plausible live presence entries holding a version above 'above' (of epoch 'epoch' unless nil):
+-- count and highest version
+local function live_holders(above, epoch)
   local now = redis.call('TIME')
-  local cutoff = tonumber(now[1]) * 1000 - tonumber(ARGV[16])
+  local now_ms = tonumber(now[1]) * 1000
+  local max_version = tonumber(ARGV[21])
   local count, highest = 0, 0
+  if redis.call('TYPE', KEYS[7]).ok ~= 'hash' then
+    return count, highest -- no presence (or a key of another type: not believed, never blocks a write)
+  end
   local entries = redis.call('HVALS', KEYS[7])
   for _, json in ipairs(entries) do
     local ok, entry = pcall(cjson.decode, json)
-    if ok and type(entry) == 'table' and tonumber(entry.heartbeat) and tonumber(entry.heartbeat) >= cutoff
-        and (tonumber(entry.appliedVersion) or 0) > 0 then
-      count = count + 1
-      highest = math.max(highest, tonumber(entry.appliedVersion))
+    if ok and type(entry) == 'table' then
+      local heartbeat, version = tonumber(entry.heartbeat), tonumber(entry.appliedVersion)
+      local interval = tonumber(entry.heartbeatMs) or tonumber(ARGV[16])
+      if heartbeat and version and interval and interval > 0 and entry.closedAt == nil
+          and heartbeat >= now_ms - 3 * interval and heartbeat <= now_ms + tonumber(ARGV[20])
+          and version == math.floor(version) and version > above and version <= max_version
+          and (epoch == nil or entry.epoch == epoch) then
+        count = count + 1
+        highest = math.max(highest, version)
+      end
     end
   end
   return count, highest
@@ -67,9 +85,16 @@ end
 local mode = ARGV[15]
 local meta_exists = redis.call('EXISTS', KEYS[2]) == 1
 if mode == 'write' and not meta_exists then
-  local count, highest = live_holders()
+  local count, highest = live_holders(0, nil)
   if count > 0 then
     return redis.error_reply(string.format('FLAGSTORE_RESET %d %d', count, highest))
+  end
+end
+if mode == 'write' and meta_exists then
+  local current = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+  local count, highest = live_holders(current, redis.call('HGET', KEYS[2], 'epoch'))
+  if count > 0 then
+    return redis.error_reply(string.format('FLAGSTORE_REGRESSED %d %d %d', count, highest, current))
   end
 end
 if mode == 'seed' then
@@ -83,7 +108,7 @@ end
 
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 20
+local pos = 23
 for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
                  expected = tonumber(ARGV[pos + 3]), hash = KEYS[7 + i], first = pos + 5 }
@@ -101,7 +126,7 @@ end
 
 if mode ~= 'write' then
   -- a seed replaces the namespace: a new epoch whose versions continue above what services hold
-  local _, highest = live_holders()
+  local _, highest = live_holders(0, nil)
   local floor = math.max(highest, tonumber(redis.call('GET', KEYS[1]) or '0') or 0)
   for kind, zset in pairs(index) do
     for _, key in ipairs(redis.call('ZRANGE', zset, 0, -1)) do
@@ -162,6 +187,10 @@ end
 local audit = { KEYS[6], 'MAXLEN', '~', ARGV[14], '*',
   'version', version, 'op', ARGV[3], 'keys', ARGV[6], 'actor', ARGV[4], 'reason', ARGV[5],
   'ts', string.format('%d', ts), 'before', ARGV[7], 'after', ARGV[8] }
+if ARGV[22] ~= '' then
+  audit[#audit + 1] = 'redisUser'
+  audit[#audit + 1] = ARGV[22]
+end
 if ARGV[9] ~= '' then
   audit[#audit + 1] = 'beforeSegments'
   audit[#audit + 1] = ARGV[9]

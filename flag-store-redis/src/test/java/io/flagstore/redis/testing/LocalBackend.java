@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A {@code redis-server} child process from PATH, on a free loopback port, in a temporary directory;
  * optionally also serving TLS on a second port (the plain port stays for the harness's own commands).
  */
-final class LocalBackend extends LoopbackBackend {
+public final class LocalBackend extends LoopbackBackend {
     private static final long START_TIMEOUT_MS = 10_000;
 
     private final Path binary;
@@ -38,7 +38,7 @@ final class LocalBackend extends LoopbackBackend {
     }
 
     /** {@code redis-server} from PATH, or {@code null}. */
-    static Path findOnPath(String name) {
+    public static Path findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
@@ -88,7 +88,7 @@ final class LocalBackend extends LoopbackBackend {
      * The command line of a test server on loopback {@code port}, working in {@code dir}, logging to
      * {@code redis.log} there, without RDB snapshots; callers add to it (persistence, replication).
      */
-    static List<String> serverCommand(Path binary, int port, Path dir) {
+    public static List<String> serverCommand(Path binary, int port, Path dir) {
         return new ArrayList<>(List.of(
                 binary.toString(),
                 "--port",
