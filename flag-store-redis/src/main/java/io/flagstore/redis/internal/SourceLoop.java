@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * Reads become deliveries through the {@link HeldSet}; the state reported to the sink is a function
  * of the decider's {@link SyncState}. A change message only says that something was written: the
  * definitions always come from a read. Every (re)subscription confirmed by Redis owes a catch-up, so
- * a reconnect cannot lose writes: the subscription is live before the read. {@link Presence} and the
+ * a reconnect cannot lose writes: the subscription is live before the read. {@link PresenceWriter} and the
  * {@link BackupKeeper} have their own due times. State here is confined to the updater thread, except
  * the event queue.
  */
@@ -69,7 +69,7 @@ public final class SourceLoop {
     private ClientResources resources;
     private RedisConnections client;
     private RedisConnections.Commands commands;
-    private Presence presence;
+    private PresenceWriter presence;
     private SyncState state;
     private long connectAt;
     private SourceState reported = SourceState.INITIALIZING;
@@ -120,7 +120,7 @@ public final class SourceLoop {
     private void run() {
         long start = System.nanoTime();
         state = decider.start(start);
-        presence = new Presence(settings, keys, start);
+        presence = new PresenceWriter(settings, keys, start);
         List<Object> batch = new ArrayList<>();
         try {
             while (true) {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe (the updater thread's).
  */
-final class Presence {
+final class PresenceWriter {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
     static final long GAP_MILLIS = 50;
     static final int MAX_TEXT = 256;
@@ -33,7 +33,7 @@ final class Presence {
     private long dueNanos;
     private long lastNanos = Long.MIN_VALUE / 2;
 
-    Presence(SourceSettings settings, KeySchema keys, long nowNanos) {
+    PresenceWriter(SourceSettings settings, KeySchema keys, long nowNanos) {
         this.settings = settings;
         this.keys = keys;
         this.dueNanos = nowNanos;
