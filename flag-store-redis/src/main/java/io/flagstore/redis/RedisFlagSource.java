@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link FlagSource} that reads one namespace from Redis and keeps a client up to date through
- * pub/sub, with catch-up that cannot be fooled: subscribe first, then load; apply pushed changes in
- * version order; catch up on a gap, after every reconnect, and when the periodic version check (every
+ * pub/sub, with catch-up that cannot be fooled: subscribe first, then load; take each write from Redis
+ * (the namespace's audit stream, confirmed by a read, or a read a change message asked for: a message
+ * itself is never applied); catch up on a gap, after every reconnect, and when the periodic version check (every
  * {@link Builder#reconcileInterval(Duration)}) finds the namespace moved. While Redis is unreachable
  * the client keeps its snapshot and is told {@code STALE}; if Redis loses the namespace, {@code
  * NAMESPACE_RESET} (see docs/operations.md, "Data loss and recovery").
@@ -42,11 +43,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>One dedicated daemon thread ({@code flagstore-source-<namespace>}) does all Redis work and all
- * sink calls; two Redis connections (one subscribed, one for reads and presence). Each instance
+ * sink calls; three Redis connections (one subscribed, one following the audit stream, one for reads and presence). Each instance
  * registers itself in the namespace's {@code clients} hash (service, instance, host, applied
- * version, heartbeat) and removes itself on {@link #close()}. Metrics {@code flagstore.source.*} go
- * to the {@link Builder#meterRegistry(MeterRegistry) registry} given, else to the registry of the
- * {@code FlagClient} that starts it (docs/metrics.md).
+ * version and epoch, heartbeat and its interval, the digest of its flags) and marks its entry closed on
+ * {@link #close()}. Metrics {@code flagstore.source.*} go to the {@link Builder#meterRegistry(MeterRegistry)
+ * registry} given, else to the registry of the {@code FlagClient} that starts it (docs/metrics.md).
  *
  * <p>As an {@link ExperimentSink} it counts the exposures and outcomes of experiments into the
  * namespace's {@code exp:} keys (docs/experiments.md), on a third connection opened at the first
@@ -136,7 +137,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
     }
 
     /**
-     * Stops the updater thread, removes this instance's presence entry, unsubscribes and closes the
+     * Stops the updater thread, marks this instance's presence entry closed, unsubscribes and closes the
      * connections; writes the backup file one last time if changes are pending. Idempotent.
      */
     @Override

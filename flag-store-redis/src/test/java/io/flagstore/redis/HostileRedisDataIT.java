@@ -9,7 +9,9 @@ import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
+import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.internal.ChangeMessage;
+import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -144,6 +146,84 @@ class HostileRedisDataIT {
                 .as("catch-ups after the forgery")
                 .isLessThan(10);
         assertThat(client.boolValue("checkout", CTX, true)).isFalse();
+    }
+
+    @Test
+    void aForgedNextVersionWithTheRealEpochIsOnlyAHintAndNeverServed() {
+        RecordingSink other = fixture.start(SourceFixture.NEVER);
+        await().until(() -> other.state() == SourceState.VALID);
+        long held = client.health().appliedVersion();
+        double catchUps = fixture.count("flagstore.source.catchups");
+        String epoch = (String) redis.execute("HGET", fixture.raw.keys().meta(), "epoch");
+        Flag forged = Flag.killSwitch("payments-api").withEnabled(false);
+
+        // well-formed, the next version, the real epoch: exactly what the write script would publish
+        fixture.raw.publish(ChangeMessage.header(held + 1, epoch, System.currentTimeMillis())
+                + ChangeMessage.body(
+                        "update", "mallory", List.of(FlagJson.toTree(forged)), List.of(), List.of(), List.of()));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> fixture.count("flagstore.source.catchups") >= catchUps + 2); // both sources read
+        assertThat(client.boolValue("payments-api", CTX, false))
+                .as("the forged definition")
+                .isTrue();
+        assertThat(other.flag("payments-api").enabled()).isTrue();
+        assertThat(client.health().appliedVersion()).isEqualTo(held);
+
+        // the real next write takes the forged version number; what it wrote arrives, the forgery never does
+        long written = fixture.admin().disable("checkout").version();
+        assertThat(written).isEqualTo(held + 1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(client.health().appliedVersion()).isEqualTo(written);
+            assertThat(other.version()).isEqualTo(written);
+        });
+        assertThat(client.boolValue("checkout", CTX, true)).isFalse();
+        assertThat(client.boolValue("payments-api", CTX, false)).isTrue();
+        assertThat(other.flags()).isEqualTo(RedisTruth.flags(redis, fixture.namespace));
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeIsOneCorruptFlagAndTheRestOfTheNamespaceLoads() {
+        // a hand-made string where a flag hash belongs, listed in the index like a write (no message)
+        fixture.raw.touchWithoutPublishing("payments-api");
+        redis.execute("DEL", fixture.raw.keys().flag("payments-api"));
+        redis.execute("SET", fixture.raw.keys().flag("payments-api"), "oops");
+        long written = fixture.admin().disable("checkout").version();
+
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThat(client.health().appliedVersion()).isEqualTo(written));
+        assertThat(client.health().state()).isEqualTo(ClientState.READY);
+        assertThat(client.boolValue("checkout", CTX, true)).isFalse();
+        assertThat(client.boolValue("payments-api", CTX, false))
+                .as("last good definition kept")
+                .isTrue();
+        assertThat(fixture.errors("flag")).isPositive();
+
+        // a new service starts with every other flag
+        fixture.admin().create(Flag.killSwitch("after"));
+        RecordingSink fresh = fixture.start(SourceFixture.NEVER);
+        await().atMost(Duration.ofSeconds(5)).until(() -> fresh.state() == SourceState.VALID);
+        assertThat(fresh.flags()).containsOnlyKeys("checkout", "after");
+        assertThat(fixture.meters
+                        .get("flagstore.source.corrupt")
+                        .tag("namespace", fixture.namespace)
+                        .gauge()
+                        .value())
+                .isEqualTo(1);
+
+        // a hash written over it repairs it: served again, no longer counted
+        fixture.raw.put(Flag.killSwitch("payments-api").withEnabled(false), true);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(fresh.flag("payments-api")).extracting(Flag::enabled).isEqualTo(false);
+            assertThat(client.boolValue("payments-api", CTX, true)).isFalse();
+            assertThat(fixture.meters
+                            .get("flagstore.source.corrupt")
+                            .tag("namespace", fixture.namespace)
+                            .gauge()
+                            .value())
+                    .isZero();
+        });
     }
 
     private String randomField() {

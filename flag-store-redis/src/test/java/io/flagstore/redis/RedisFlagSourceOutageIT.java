@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.model.Flag;
+import io.flagstore.core.spi.FlagData;
+import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.internal.BackupFile;
 import io.flagstore.redis.testing.RecordingSink;
@@ -12,6 +15,7 @@ import io.flagstore.redis.testing.RedisServerExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,9 +101,30 @@ class RedisFlagSourceOutageIT {
         fx = new SourceFixture(redis, fx.namespace);
 
         redis.stop();
-        RecordingSink booted = fx.start(b -> b.backupFile(backup));
+        RecordingSink booted = new RecordingSink();
+        AtomicReference<SourceState> stateAtInit = new AtomicReference<>();
+        fx.build(b -> b.backupFile(backup)).start(new FlagSink() {
+            @Override
+            public void init(FlagData data) {
+                stateAtInit.compareAndSet(null, booted.state());
+                booted.init(data);
+            }
+
+            @Override
+            public void apply(FlagUpdate update) {
+                booted.apply(update);
+            }
+
+            @Override
+            public void stateChanged(SourceState state, String message) {
+                booted.stateChanged(state, message);
+            }
+        });
 
         await().atMost(Duration.ofSeconds(5)).until(() -> booted.inits() == 1);
+        assertThat(stateAtInit.get())
+                .as("stale before the backup's flags are served")
+                .isEqualTo(SourceState.STALE);
         assertThat(booted.state()).isEqualTo(SourceState.STALE);
         assertThat(booted.stateMessage()).contains("backup file");
         assertThat(booted.flags()).isEqualTo(first.flags());

@@ -1,16 +1,20 @@
 package io.flagstore.redis.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One message on the {@code changes} channel: everything one write (or batch) changed, so a
- * receiver holding version {@code v - 1} can apply it without reading Redis.
+ * One message on the {@code changes} channel: everything one write (or batch) changed, for people
+ * and tools ({@code flagctl watch}); a source reads only its {@link Claim} and takes definitions from
+ * Redis, since anyone allowed to publish can send a message.
  *
  * <pre>{@code
  * {"v":42,"epoch":"...","ts":1732540000123,"op":"update","actor":"alice",
@@ -164,6 +168,58 @@ public record ChangeMessage(
             throw malformed("'" + field + "' must be an array", json);
         }
         return node;
+    }
+
+    /**
+     * The version and epoch a message claims, read from its start without decoding the rest: all a
+     * receiver needs, since it takes the definitions from Redis.
+     *
+     * @param version {@code v}
+     * @param epoch {@code epoch}
+     */
+    public record Claim(long version, String epoch) {}
+
+    /**
+     * Reads the {@link Claim} of a message, stopping once both fields are found.
+     *
+     * @throws IllegalArgumentException when the text is not a JSON object with a positive integer
+     *     {@code v} and a non-empty string {@code epoch}
+     */
+    public static Claim claim(String json) {
+        Objects.requireNonNull(json, "json");
+        try (JsonParser parser = MAPPER.getFactory().createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw malformed("not a JSON object", json);
+            }
+            Long version = null;
+            String epoch = null;
+            while (parser.nextToken() == JsonToken.FIELD_NAME && (version == null || epoch == null)) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("v".equals(name)) {
+                    if (value != JsonToken.VALUE_NUMBER_INT
+                            || parser.getNumberType() != JsonParser.NumberType.INT
+                                    && parser.getNumberType() != JsonParser.NumberType.LONG
+                            || parser.getLongValue() < 1) {
+                        throw malformed("'v' must be a positive integer", json);
+                    }
+                    version = parser.getLongValue();
+                } else if ("epoch".equals(name)) {
+                    if (value != JsonToken.VALUE_STRING || parser.getText().isEmpty()) {
+                        throw malformed("'epoch' must be a non-empty string", json);
+                    }
+                    epoch = parser.getText();
+                } else {
+                    parser.skipChildren();
+                }
+            }
+            if (version == null || epoch == null) {
+                throw malformed("'v' and 'epoch' are required", json);
+            }
+            return new Claim(version, epoch);
+        } catch (IOException e) {
+            throw malformed("not JSON (" + e.getMessage() + ")", json);
+        }
     }
 
     private static IllegalArgumentException malformed(String what, String json) {

@@ -4,10 +4,9 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -90,8 +89,8 @@ final class PagedSync {
             assembly.head = head;
             List<String> unreadFlags = strings(reply.get(8));
             List<String> unreadSegments = strings(reply.get(9));
-            assembly.flags.merge(head.flags(), unreadFlags, head.deletedFlags());
-            assembly.segments.merge(head.segments(), unreadSegments, head.deletedSegments());
+            assembly.flags.merge(head.flags(), unreadFlags, head.deletedFlags(), head.deleteVersions());
+            assembly.segments.merge(head.segments(), unreadSegments, head.deletedSegments(), head.deleteVersions());
             if (unreadFlags.isEmpty() && unreadSegments.isEmpty()) {
                 return assembly.result();
             }
@@ -119,7 +118,7 @@ final class PagedSync {
             List<Object> hashes = PAGE.runReadOnly(redis, ScriptOutputType.MULTI, names);
             for (int i = 0; i < page.size(); i++) {
                 // a hash deleted since it was listed reads empty; the next step reports the delete
-                items.hashes.put(page.get(i), SyncResult.hash((List<?>) hashes.get(i)));
+                items.hashes.put(page.get(i), SyncResult.hash(hashes.get(i)));
             }
         }
         return true;
@@ -138,8 +137,8 @@ final class PagedSync {
 
         Assembly(boolean full) {
             this.full = full;
-            this.flags = new Items(full);
-            this.segments = new Items(full);
+            this.flags = new Items(full, "");
+            this.segments = new Items(full, KeySchema.DELETED_SEGMENT_PREFIX);
         }
 
         /** Whether {@code next} (a catch-up from the last step's version) continues the same history. */
@@ -148,6 +147,9 @@ final class PagedSync {
         }
 
         SyncResult result() {
+            Map<String, Long> deleteVersions = new LinkedHashMap<>();
+            flags.deleted.forEach(deleteVersions::put);
+            segments.deleted.forEach((key, version) -> deleteVersions.put(segments.member + key, version));
             return new SyncResult(
                     head.version(),
                     head.epoch(),
@@ -155,28 +157,35 @@ final class PagedSync {
                     full,
                     flags.hashes,
                     segments.hashes,
-                    List.copyOf(flags.deleted),
-                    List.copyOf(segments.deleted),
+                    List.copyOf(flags.deleted.keySet()),
+                    List.copyOf(segments.deleted.keySet()),
+                    deleteVersions,
                     head.origin());
         }
     }
 
-    /** Flags or segments: the hashes read and (in a catch-up) the keys deleted. */
+    /** Flags or segments: the hashes read and (in a catch-up) the keys deleted, with the delete's version. */
     private static final class Items {
         private final boolean full;
+        private final String member;
         final Map<String, Map<String, String>> hashes = new HashMap<>();
-        final Set<String> deleted = new LinkedHashSet<>();
+        final Map<String, Long> deleted = new LinkedHashMap<>();
 
-        Items(boolean full) {
+        Items(boolean full, String member) {
             this.full = full;
+            this.member = member;
         }
 
         /** Adds a step: its hashes, the keys whose hashes the pages read next, its deletes. */
-        void merge(Map<String, Map<String, String>> read, List<String> unread, List<String> deletedKeys) {
+        void merge(
+                Map<String, Map<String, String>> read,
+                List<String> unread,
+                List<String> deletedKeys,
+                Map<String, Long> versions) {
             for (String key : deletedKeys) {
                 hashes.remove(key);
                 if (!full) {
-                    deleted.add(key); // a full result lists what exists; absence is deletion
+                    deleted.put(key, versions.get(member + key)); // a full result lists what exists
                 }
             }
             hashes.putAll(read);

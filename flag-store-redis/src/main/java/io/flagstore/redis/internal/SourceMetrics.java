@@ -31,6 +31,9 @@ public final class SourceMetrics {
         }
     }
 
+    /** The {@code path} tags of {@code flagstore.source.propagation.lag}. */
+    public static final java.util.List<String> PATHS = java.util.List.of("push", "catchup", "reload");
+
     /** Subscribed sources per registry and namespace: several sources may share one registry. */
     private static final Map<MeterRegistry, Map<String, AtomicInteger>> CONNECTED = new WeakHashMap<>();
 
@@ -39,7 +42,8 @@ public final class SourceMetrics {
     private final Counter catchUps;
     private final Counter fullReloads;
     private final Counter updates;
-    private final Timer lag;
+    private final Map<String, Timer> lag = new HashMap<>();
+    private final AtomicInteger corrupt = new AtomicInteger();
     private final Counter[] errors;
 
     /**
@@ -73,11 +77,21 @@ public final class SourceMetrics {
                 "flagstore.source.full.reloads",
                 "Full loads of the namespace (start, trimmed deletion log, re-seeded namespace)",
                 tags);
-        updates = counter(r, "flagstore.source.updates", "Change messages applied", tags);
-        lag = Timer.builder("flagstore.source.propagation.lag")
-                .description("Write time in the message to applied here (wall clocks of two hosts: skew shows up)")
+        updates = counter(r, "flagstore.source.updates", "Incremental updates applied (by any path)", tags);
+        for (String path : PATHS) {
+            lag.put(
+                    path,
+                    Timer.builder("flagstore.source.propagation.lag")
+                            .description("Write time (Redis's clock, in the hash read) to applied here, by delivery"
+                                    + " path: push, catchup, reload (wall clocks of two hosts: skew shows up)")
+                            .tags(tags.and("path", path))
+                            .publishPercentiles(0.5, 0.99)
+                            .register(r));
+        }
+        Gauge.builder("flagstore.source.corrupt", corrupt, AtomicInteger::get)
+                .description("Flags and segments in Redis that this source cannot read (wrong key type, corrupt"
+                        + " hash): each keeps its last good definition here, if it had one")
                 .tags(tags)
-                .publishPercentiles(0.5, 0.99)
                 .register(r);
         ErrorKind[] kinds = ErrorKind.values();
         errors = new Counter[kinds.length];
@@ -110,11 +124,23 @@ public final class SourceMetrics {
         fullReloads.increment();
     }
 
-    /** One message applied, written at {@code writtenAtMillis} (epoch ms) on the writer's clock. */
-    public void applied(long writtenAtMillis) {
+    /** One update applied. */
+    public void updated() {
         updates.increment();
+    }
+
+    /**
+     * A write made at {@code writtenAtMillis} (epoch ms, Redis's clock) applied here at {@code
+     * nowMillis}, delivered by {@code path} (one of {@link #PATHS}).
+     */
+    public void lag(String path, long writtenAtMillis, long nowMillis) {
         // another host's clock may be ahead of ours: a negative lag is recorded as zero
-        lag.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - writtenAtMillis)));
+        lag.get(path).record(Duration.ofMillis(Math.max(0, nowMillis - writtenAtMillis)));
+    }
+
+    /** How many keys are corrupt now. */
+    public void corrupt(int count) {
+        corrupt.set(count);
     }
 
     public void error(ErrorKind kind) {

@@ -7,7 +7,9 @@
 -- is missing) for the first page-size keys written since `since` (every key when full), unreadFlags/
 -- unreadSegments = the rest of those keys, whose hashes the caller reads with source-page.lua and then
 -- catches up from `version`; deleted = {member, version, ...} (members still live again are left out);
--- origin = how the epoch was created ('seed', 'write', or '' when unrecorded).
+-- origin = how the epoch was created ('seed', 'write', or '' when unrecorded). A key that is not a hash
+-- (a hand-made key of another type) is returned as the error text instead of its fields: one unreadable
+-- flag, never a failed read.
 local version = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
 local meta = redis.call('HMGET', KEYS[2], 'epoch', 'deletedTrimmedTo', 'origin')
 local epoch = meta[1] or ''
@@ -24,7 +26,8 @@ local function changed(index, kind)
     if budget > 0 then
       budget = budget - 1
       out[#out + 1] = key
-      out[#out + 1] = redis.call('HGETALL', ARGV[1] .. kind .. key)
+      local hash = redis.pcall('HGETALL', ARGV[1] .. kind .. key)
+      out[#out + 1] = hash.err or hash
     else
       unread[#unread + 1] = key
     end

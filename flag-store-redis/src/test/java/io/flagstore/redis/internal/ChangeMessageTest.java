@@ -76,4 +76,34 @@ class ChangeMessageTest {
                     .hasMessageContaining(c[1]);
         }
     }
+
+    @Test
+    void aClaimIsReadFromTheStartWhateverFollows() {
+        String header = ChangeMessage.header(42, "e1", 1_700_000_000_000L);
+
+        assertThat(ChangeMessage.claim(header + "\"op\":\"update\",\"flags\":[{\"key\":\"a\"}]}"))
+                .isEqualTo(new ChangeMessage.Claim(42, "e1"));
+        assertThat(ChangeMessage.claim(header + "garbage after the claim"))
+                .isEqualTo(new ChangeMessage.Claim(42, "e1"));
+        assertThat(ChangeMessage.claim("{\"x\":{\"deep\":[1,2]},\"epoch\":\"e2\",\"v\":7}"))
+                .isEqualTo(new ChangeMessage.Claim(7, "e2"));
+    }
+
+    @Test
+    void aMessageWithoutAValidClaimIsRefused() {
+        for (String bad : List.of(
+                "{not json",
+                "[1]",
+                "{\"v\":0,\"epoch\":\"e\"}",
+                "{\"v\":1.5,\"epoch\":\"e\"}",
+                "{\"v\":\"1\",\"epoch\":\"e\"}",
+                "{\"v\":1,\"epoch\":\"\"}",
+                "{\"v\":99999999999999999999999,\"epoch\":\"e\"}",
+                "{\"v\":1}")) {
+            assertThatThrownBy(() -> ChangeMessage.claim(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("malformed change message:");
+        }
+    }
 }
