@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 5 item 3: admin, sources and evaluation against a real three-master Redis Cluster, with
+ * Admin, sources and evaluation against a real three-master Redis Cluster, with
  * sharded pub/sub, namespaces on different masters, the documented service role, and a failover of
  * the namespace's master while writers write: every acknowledged write is there afterwards and
  * every client converges to Redis.

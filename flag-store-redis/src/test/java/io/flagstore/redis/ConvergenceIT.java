@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 3 item 7: ten clients, 2,000 random writes from four concurrent admins, while subscriber
+ * Convergence under faults: ten clients, 2,000 random writes from four concurrent admins, while subscriber
  * connections are killed and Redis (AOF, fsync always) is restarted again and again; at the end
  * every client holds exactly what Redis holds, within the reconcile interval. Set {@code
  * -Dflagstore.seed=N} to replay a run.

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 5 item 4: admin and clients through {@code redis-sentinel://} against a master, a replica and
+ * Admin and clients through {@code redis-sentinel://} against a master, a replica and
  * three sentinels. While concurrent writers with {@code replicaAcks(1)} write, the master fails over
  * (coordinated, or killed with SIGKILL): every write that returned success is on the new master,
  * every failed write says why, clients serve throughout and all converge to the new master.

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Percentage-rollout bucketing, exactly as docs/bucketing.md specifies (DESIGN §4): MurmurHash3 x86
+ * Percentage-rollout bucketing, exactly as docs/bucketing.md specifies: MurmurHash3 x86
  * 32-bit, seed 0, over the UTF-8 bytes of {@code salt + "." + bucketValue}, mapped to [0, 100000)
  * by {@code (h & 0xffffffffL) * 100000 >>> 32}.
  *

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One flag compiled for evaluation, per DESIGN §3: disabled, prerequisites, targets, rules,
+ * One flag compiled for evaluation, in docs/evaluation.md's order: disabled, prerequisites, targets, rules,
  * fallthrough.
  *
  * <p>Implementation notes (why it is shaped this way):

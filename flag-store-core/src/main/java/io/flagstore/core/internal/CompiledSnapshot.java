@@ -367,7 +367,7 @@ public final class CompiledSnapshot {
     }
 
     /**
-     * Evaluates a flag for a context per DESIGN §3. Never throws and never returns {@code null}: a
+     * Evaluates a flag for a context as docs/evaluation.md describes. Never throws and never returns {@code null}: a
      * missing flag gives ERROR/FLAG_NOT_FOUND, a broken one ERROR/MALFORMED_FLAG, anything unexpected
      * ERROR/GENERAL. Allocates nothing except for a missing flag, regex matching (a Matcher) and
      * semver or string-instant attributes (parsed per evaluation).

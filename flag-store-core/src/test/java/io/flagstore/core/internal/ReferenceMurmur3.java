@@ -41,7 +41,7 @@ final class ReferenceMurmur3 {
         return h;
     }
 
-    /** DESIGN §4 spelled out the slow way: concatenate, encode, hash, multiply-shift. */
+    /** The bucketing of docs/bucketing.md spelled out the slow way: concatenate, encode, hash, multiply-shift. */
     static int bucket(String salt, String bucketValue) {
         int h = hash((salt + "." + bucketValue).getBytes(StandardCharsets.UTF_8), 0);
         return (int) (((h & 0xffffffffL) * 100000) >>> 32);
