@@ -58,8 +58,8 @@ final class ConnectionOptions {
     @Option(
             names = "--replica-acks",
             paramLabel = "N",
-            description = "Writes wait until N replicas hold them (Redis WAIT); exit " + ExitCodes.REPLICATION
-                    + " when fewer confirm: the write is then applied but not yet safe from a failover (env "
+            description = "Writes wait until N replicas hold them (Redis WAIT); when fewer confirm, the exit code"
+                    + " says so (see Exit codes): the write is then applied but not yet safe from a failover (env "
                     + Flagctl.ENV_REPLICA_ACKS + ", default 0: no wait).")
     int replicaAcks;
 

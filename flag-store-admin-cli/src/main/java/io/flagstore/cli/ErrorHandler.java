@@ -2,20 +2,16 @@ package io.flagstore.cli;
 
 import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
-import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
 import io.flagstore.redis.AccessDeniedException;
+import io.flagstore.redis.AdminErrorCode;
 import io.flagstore.redis.NamespaceNotEmptyException;
 import io.flagstore.redis.NamespaceResetException;
 import io.flagstore.redis.ReplicationException;
 import io.flagstore.redis.VersionRegressionException;
 import io.flagstore.redis.WriteOutcomeUnknownException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,37 +60,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof ParameterException) {
             return ExitCodes.USAGE;
         }
-        if (ex instanceof FlagNotFoundException) {
-            return ExitCodes.NOT_FOUND;
-        }
-        if (ex instanceof VersionConflictException || ex instanceof NamespaceNotEmptyException) {
-            return ExitCodes.CONFLICT;
-        }
-        if (ex instanceof NamespaceResetException) {
-            return ExitCodes.NAMESPACE_RESET;
-        }
-        if (ex instanceof VersionRegressionException) {
-            return ExitCodes.VERSION_REGRESSED;
-        }
-        if (ex instanceof WriteOutcomeUnknownException) {
-            return ExitCodes.OUTCOME_UNKNOWN;
-        }
-        if (ex instanceof ReplicationException) {
-            return ExitCodes.REPLICATION;
-        }
-        if (ex instanceof InvalidFlagException) {
-            return ExitCodes.INVALID;
-        }
-        if (ex instanceof AccessDeniedException denied && denied.requiredRole() != null) {
-            return ExitCodes.DENIED;
-        }
-        if (ex instanceof IllegalArgumentException) {
-            return ExitCodes.USAGE; // the library refused a value taken from the command line
-        }
-        if (unreachable(ex)) {
-            return ExitCodes.UNAVAILABLE;
-        }
-        return ExitCodes.ERROR;
+        return AdminErrorCode.of(ex).number();
     }
 
     /** Writes the two-line error report. */
@@ -131,7 +97,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
         if (ex instanceof ReplicationException || ex instanceof WriteOutcomeUnknownException) {
             return ex.getMessage();
         }
-        if (unreachable(ex)) {
+        if (AdminErrorCode.unreachable(ex)) {
             return "cannot reach Redis at " + Redaction.uri(uri) + ": " + rootMessage(ex);
         }
         if (ex instanceof CliException || ex instanceof io.flagstore.core.FlagStoreException) {
@@ -198,7 +164,7 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             return "the server's certificate must be signed by a CA you trust (--redis-ca / " + Flagctl.ENV_REDIS_CA
                     + ", PEM) and name the host of the URL; see docs/operations.md, \"TLS\"";
         }
-        if (unreachable(ex)) {
+        if (AdminErrorCode.unreachable(ex)) {
             String cause = rootMessage(ex);
             if (cause.contains("WRONGPASS") || cause.contains("NOAUTH") || cause.contains("AUTH")) {
                 return "Redis refused the credentials: check the user and password in --redis / " + Flagctl.ENV_REDIS;
@@ -206,19 +172,6 @@ final class ErrorHandler implements CommandLine.IParameterExceptionHandler, Comm
             return "check --redis / " + Flagctl.ENV_REDIS + " and that Redis is running ('redis-cli -u URL ping')";
         }
         return "run again with --verbose for the stack trace";
-    }
-
-    private static boolean unreachable(Throwable ex) {
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t instanceof StoreUnavailableException
-                    || t instanceof RedisConnectionException
-                    || t instanceof RedisCommandTimeoutException
-                    || t instanceof ConnectException
-                    || t instanceof UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean tlsFailure(Throwable ex) {

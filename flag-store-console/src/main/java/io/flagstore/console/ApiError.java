@@ -1,45 +1,44 @@
 package io.flagstore.console;
 
-import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
-import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
 import io.flagstore.redis.AccessDeniedException;
-import io.flagstore.redis.NamespaceNotEmptyException;
-import io.flagstore.redis.NamespaceResetException;
-import io.flagstore.redis.ReplicationException;
+import io.flagstore.redis.AdminErrorCode;
 
 /**
  * The error model shared by the JSON API and the pages: an HTTP status, a stable code whose meaning
- * and number are those of flagctl's exit codes (docs/cli.md), a message and a hint. Thrown by the
+ * and number are an {@link AdminErrorCode}'s (flagctl's exit codes, docs/cli.md), a message and a hint. Thrown by the
  * console's own checks; {@link #of} translates the admin library's exceptions.
  */
 final class ApiError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** The codes, with flagctl's exit code of the same meaning. */
+    /** The codes: each names the {@link AdminErrorCode} of the same meaning and an HTTP status. */
     enum Code {
-        ERROR(1, 500),
-        USAGE(2, 400),
-        NOT_FOUND(3, 404),
-        CONFLICT(4, 409),
-        UNAVAILABLE(5, 503),
-        INVALID(7, 422),
-        DENIED(8, 403),
-        NAMESPACE_RESET(9, 409),
-        REPLICATION(10, 500),
+        ERROR(AdminErrorCode.ERROR, 500),
+        USAGE(AdminErrorCode.USAGE, 400),
+        NOT_FOUND(AdminErrorCode.NOT_FOUND, 404),
+        CONFLICT(AdminErrorCode.CONFLICT, 409),
+        UNAVAILABLE(AdminErrorCode.UNAVAILABLE, 503),
+        INVALID(AdminErrorCode.INVALID, 422),
+        DENIED(AdminErrorCode.DENIED, 403),
+        NAMESPACE_RESET(AdminErrorCode.NAMESPACE_RESET, 409),
+        REPLICATION(AdminErrorCode.REPLICATION, 500),
+        VERSION_REGRESSED(AdminErrorCode.VERSION_REGRESSED, 409),
+        /** The write was sent but no reply came: the gateway's answer is unknown. */
+        OUTCOME_UNKNOWN(AdminErrorCode.OUTCOME_UNKNOWN, 504),
         /** No valid session, token or proxy identity (flagctl has no such case: it is not logged in). */
-        UNAUTHENTICATED(8, 401),
+        UNAUTHENTICATED(AdminErrorCode.DENIED, 401),
         /** If-Match did not match the current version: the compare-and-set conflict of HTTP. */
-        PRECONDITION_FAILED(4, 412),
+        PRECONDITION_FAILED(AdminErrorCode.CONFLICT, 412),
         /** A write without If-Match where the API requires it. */
-        PRECONDITION_REQUIRED(2, 428);
+        PRECONDITION_REQUIRED(AdminErrorCode.USAGE, 428);
 
         final int exitCode;
         final int status;
 
-        Code(int exitCode, int status) {
-            this.exitCode = exitCode;
+        Code(AdminErrorCode meaning, int status) {
+            this.exitCode = meaning.number();
             this.status = status;
         }
 
@@ -62,44 +61,47 @@ final class ApiError extends RuntimeException {
         if (e instanceof ApiError api) {
             return api;
         }
-        if (e instanceof FlagNotFoundException) {
-            return new ApiError(Code.NOT_FOUND, e.getMessage(), "the flag list shows what this namespace holds");
-        }
-        if (e instanceof VersionConflictException) {
-            return new ApiError(Code.CONFLICT, e.getMessage(), "it changed since you read it: reload, check, retry");
-        }
-        if (e instanceof NamespaceNotEmptyException) {
-            return new ApiError(Code.CONFLICT, e.getMessage(), null);
-        }
-        if (e instanceof NamespaceResetException) {
-            return new ApiError(
+        String message = e.getMessage();
+        return switch (AdminErrorCode.of(e)) {
+            case NOT_FOUND -> new ApiError(Code.NOT_FOUND, message, "the flag list shows what this namespace holds");
+            case CONFLICT -> new ApiError(
+                    Code.CONFLICT,
+                    message,
+                    e instanceof VersionConflictException
+                            ? "it changed since you read it: reload, check, retry"
+                            : null);
+            case NAMESPACE_RESET -> new ApiError(
                     Code.NAMESPACE_RESET,
-                    e.getMessage(),
+                    message,
                     "restore the namespace first with a re-seed (docs/operations.md, \"Data loss and recovery\")");
-        }
-        if (e instanceof ReplicationException) {
-            return new ApiError(
-                    Code.REPLICATION, e.getMessage(), "the write is applied; do not simply retry, check the replicas");
-        }
-        if (e instanceof InvalidFlagException invalid) {
-            return new ApiError(
+            case VERSION_REGRESSED -> new ApiError(
+                    Code.VERSION_REGRESSED,
+                    message,
+                    "re-seed what Redis holds under a new epoch (docs/operations.md, \"Version went backwards\")");
+            case OUTCOME_UNKNOWN -> new ApiError(
+                    Code.OUTCOME_UNKNOWN,
+                    message,
+                    "do not simply retry: the history shows the write if it happened, the fleet page the version");
+            case REPLICATION -> new ApiError(
+                    Code.REPLICATION, message, "the write is applied; do not simply retry, check the replicas");
+            case INVALID -> new ApiError(
                     Code.INVALID,
-                    "invalid definition: " + String.join("; ", invalid.problems()),
+                    "invalid definition: " + String.join("; ", ((InvalidFlagException) e).problems()),
                     "nothing was written; docs/flag-format.md describes the format");
-        }
-        if (e instanceof AccessDeniedException) {
-            return new ApiError(
-                    Code.DENIED,
-                    "Redis refused the console's user: " + e.getMessage(),
-                    "the console's Redis user needs the admin role to write (docs/operations.md, \"Access control\")");
-        }
-        if (e instanceof StoreUnavailableException) {
-            return new ApiError(Code.UNAVAILABLE, "Redis is unavailable: " + e.getMessage(), "check Redis; retry");
-        }
-        if (e instanceof IllegalArgumentException) {
-            return new ApiError(Code.USAGE, "invalid argument: " + e.getMessage(), "nothing was written");
-        }
+            case DENIED -> denied(message);
+            case UNAVAILABLE -> e instanceof AccessDeniedException
+                    ? denied(message)
+                    : new ApiError(Code.UNAVAILABLE, "Redis is unavailable: " + message, "check Redis; retry");
+            case USAGE -> new ApiError(Code.USAGE, "invalid argument: " + message, "nothing was written");
+            default -> new ApiError(
+                    Code.ERROR, "internal error (" + e.getClass().getSimpleName() + ")", "see the console's log");
+        };
+    }
+
+    private static ApiError denied(String message) {
         return new ApiError(
-                Code.ERROR, "internal error (" + e.getClass().getSimpleName() + ")", "see the console's log");
+                Code.DENIED,
+                "Redis refused the console's user: " + message,
+                "the console's Redis user needs the admin role to write (docs/operations.md, \"Access control\")");
     }
 }

@@ -73,7 +73,9 @@ class DemoScriptIT {
         // A clean stop keeps the presence entry, marked closed, so a confirmation given just
         // before leaving still counts; no entry may be left looking live.
         List<?> entries = (List<?>) redis.server().execute("HVALS", "flagstore:{" + namespace + "}:clients");
-        assertThat(entries).as("the three services and the console were present").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(entries)
+                .as("the three services and the console were present")
+                .hasSizeGreaterThanOrEqualTo(3);
         assertThat(entries)
                 .as("every instance marked itself closed on its clean stop")
                 .allSatisfy(entry -> assertThat(entry.toString()).contains("\"closedAt\":"));

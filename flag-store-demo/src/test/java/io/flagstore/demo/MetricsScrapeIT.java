@@ -75,6 +75,11 @@ class MetricsScrapeIT {
                 assertThat(bytes.toString(StandardCharsets.UTF_8))
                         .contains("METRICS service=svc instance=svc-1 url=" + uri);
 
+                // The first load must be done before the write: a write that arrives with the first
+                // load is not a propagation and records no lag.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                                value(scrape(uri), "flagstore_flag_enabled", Map.of("flag", DemoService.KILL_SWITCH)))
+                        .isOne());
                 admin.disable(DemoService.KILL_SWITCH, w);
                 // A change applied through the subscription records a propagation lag; the queued
                 // payments show that the kill switch took effect.
