@@ -3,7 +3,9 @@ package io.flagstore.spring.boot;
 import io.flagstore.core.FlagClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
@@ -77,12 +79,21 @@ public class FlagStoreActuatorAutoConfiguration {
             return builder -> {
                 Map<String, Object> details = new LinkedHashMap<>(status.details());
                 MeterRegistry meters = registry.getIfUnique();
-                Timer lag = meters == null
-                        ? null
-                        : meters.find("flagstore.source.propagation.lag").timer();
-                if (lag != null && lag.count() > 0) {
-                    details.put("propagationLagMeanMs", lag.mean(TimeUnit.MILLISECONDS));
-                    details.put("propagationLagMaxMs", lag.max(TimeUnit.MILLISECONDS));
+                // One timer per delivery path (push, catch-up, full load); the info shows them together.
+                Collection<Timer> lags = meters == null
+                        ? List.of()
+                        : meters.find("flagstore.source.propagation.lag").timers();
+                long count = lags.stream().mapToLong(Timer::count).sum();
+                if (count > 0) {
+                    double total = lags.stream()
+                            .mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS))
+                            .sum();
+                    double max = lags.stream()
+                            .mapToDouble(t -> t.max(TimeUnit.MILLISECONDS))
+                            .max()
+                            .orElse(0);
+                    details.put("propagationLagMeanMs", total / count);
+                    details.put("propagationLagMaxMs", max);
                 }
                 builder.withDetail("flagstore", details);
             };
