@@ -22,6 +22,8 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
 import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,6 +92,34 @@ class DocsCompileTest {
         assertThat(compile(units))
                 .as("compiling the java blocks of %s", ROOT.relativize(markdown))
                 .isEmpty();
+    }
+
+    @Test
+    void anErrorIsReportedAtItsMarkdownLineAndAnOptedOutBlockIsSkipped(@TempDir Path dir) throws IOException {
+        Path markdown = dir.resolve("guide.md");
+        Files.writeString(
+                markdown,
+                String.join(
+                        "\n",
+                        "# Guide",
+                        "<!-- not compiled: pseudo-code -->",
+                        "```java",
+                        "this is not Java",
+                        "```",
+                        "",
+                        "```java",
+                        "boolean on = flags.isEnabled(\"a\", user);",
+                        "int wrong = flags.stringValue(\"b\", user, \"x\");",
+                        "```",
+                        ""));
+
+        List<Block> blocks = javaBlocks(markdown);
+
+        assertThat(blocks).extracting(Block::line).containsExactly(8);
+        assertThat(compile(List.of(source("docs.guide", blocks.get(0)))))
+                .singleElement()
+                .asString()
+                .endsWith("guide.md:9: incompatible types: java.lang.String cannot be converted to int");
     }
 
     static List<Block> javaBlocks(Path markdown) throws IOException {
