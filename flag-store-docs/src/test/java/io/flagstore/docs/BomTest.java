@@ -2,9 +2,12 @@ package io.flagstore.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -15,7 +18,7 @@ import org.w3c.dom.NodeList;
 /**
  * flag-store-bom has no parent (importing it must bring nothing but flag-store's versions), so its
  * version and its list are written out: they must match the build's modules. A module is published
- * unless it sets {@code maven.deploy.skip}.
+ * unless it sets {@code maven.deploy.skip}. The install instructions in the docs name the same version.
  */
 class BomTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -56,6 +59,25 @@ class BomTest {
             managed.add(child(dependency, "artifactId").getTextContent());
         }
         assertThat(managed).as("flag-store-bom's dependencyManagement").containsExactlyInAnyOrderElementsOf(published);
+    }
+
+    @Test
+    void theDocsNameTheBomAtTheProjectsVersion() throws Exception {
+        String version = child(read(ROOT.resolve("pom.xml")).getDocumentElement(), "version")
+                .getTextContent();
+        Pattern named = Pattern.compile(
+                "flag-store-bom:([^\"\\s]+)\"|<artifactId>flag-store-bom</artifactId>\\s*<version>([^<]+)</version>");
+        List<String> found = new ArrayList<>();
+        for (Path markdown : DocsCompileTest.markdownFiles().toList()) {
+            Matcher m = named.matcher(Files.readString(markdown));
+            while (m.find()) {
+                found.add(ROOT.relativize(markdown) + ": " + (m.group(1) != null ? m.group(1) : m.group(2)));
+            }
+        }
+        assertThat(found)
+                .as("the BOM's version where the docs name it")
+                .isNotEmpty()
+                .allSatisfy(entry -> assertThat(entry).endsWith(": " + version));
     }
 
     private static Document read(Path pom) throws Exception {
