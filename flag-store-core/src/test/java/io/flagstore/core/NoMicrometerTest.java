@@ -1,14 +1,8 @@
 package io.flagstore.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,41 +11,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Micrometer is an optional dependency of core: a client built without a registry must not load a
- * single Micrometer class. The probe runs in a class loader whose class path is this test's minus
- * every Micrometer jar.
+ * single Micrometer class.
  */
 class NoMicrometerTest {
 
     @Test
     void aClientWithoutARegistryRunsWithoutMicrometerOnTheClassPath() throws Exception {
-        try (URLClassLoader loader =
-                new URLClassLoader(classPathWithoutMicrometer(), ClassLoader.getPlatformClassLoader())) {
-            assertThatThrownBy(() -> Class.forName("io.micrometer.core.instrument.MeterRegistry", false, loader))
-                    .isInstanceOf(ClassNotFoundException.class);
-            @SuppressWarnings("unchecked")
-            Supplier<String> probe = (Supplier<String>) loader.loadClass(Probe.class.getName())
-                    .getDeclaredConstructor()
-                    .newInstance();
+        try (URLClassLoader loader = WithoutMicrometer.classLoader()) {
+            Supplier<String> probe = WithoutMicrometer.load(loader, Probe.class);
 
             assertThat(probe.get()).isEqualTo("on=true, off=false, missing=fallback, changed=flag, reason=FALLTHROUGH");
         }
     }
 
-    private static URL[] classPathWithoutMicrometer() throws Exception {
-        // surefire hands the forked JVM a manifest-only jar; the real path is in this property
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> entries = Arrays.stream(classPath.split(File.pathSeparator))
-                .filter(entry -> !entry.replace('\\', '/').contains("/io/micrometer/"))
-                .toList();
-        assertThat(entries).as("test class path").anyMatch(entry -> entry.contains("jackson-databind"));
-        URL[] urls = new URL[entries.size()];
-        for (int i = 0; i < urls.length; i++) {
-            urls[i] = Path.of(entries.get(i)).toUri().toURL();
-        }
-        return urls;
-    }
-
-    /** Loaded by the Micrometer-less class loader: everything an application does without metrics. */
+    /** Loaded without Micrometer: everything an application does without metrics. */
     public static final class Probe implements Supplier<String> {
         @Override
         public String get() {
