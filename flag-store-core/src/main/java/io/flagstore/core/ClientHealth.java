@@ -27,7 +27,7 @@ public record ClientHealth(
         Objects.requireNonNull(state, "state");
     }
 
-    /** Whether the client holds a flag set and the source reports it current ({@link ClientState#READY}). */
+    /** {@return whether the client holds a flag set and the source reports it current ({@link ClientState#READY})} */
     public boolean isReady() {
         return state == ClientState.READY;
     }

@@ -21,7 +21,7 @@ public record EvaluationDetail<T>(
         java.util.Objects.requireNonNull(reason, "reason");
     }
 
-    /** Whether the caller's default was served because of an error. */
+    /** {@return whether the caller's default was served because of an error} */
     public boolean isError() {
         return reason == Reason.ERROR;
     }

@@ -24,32 +24,32 @@ public final class FlagChangeEvent {
         this.after = after;
     }
 
-    /** The flag's key. */
+    /** {@return the flag's key} */
     public String key() {
         return key;
     }
 
-    /** The definition before the change, or {@code null} when the flag was created. */
+    /** {@return the definition before the change, or {@code null} when the flag was created} */
     public Flag oldDefinition() {
         return oldDefinition;
     }
 
-    /** The definition after the change, or {@code null} when the flag was deleted. */
+    /** {@return the definition after the change, or {@code null} when the flag was deleted} */
     public Flag newDefinition() {
         return newDefinition;
     }
 
-    /** The namespace version of the flag set that holds the change. */
+    /** {@return the namespace version of the flag set that holds the change} */
     public long version() {
         return after.version();
     }
 
-    /** The whole flag set before the change, for typed evaluations of the old state. */
+    /** {@return the whole flag set before the change, for typed evaluations of the old state} */
     public FlagSnapshot before() {
         return before;
     }
 
-    /** The whole flag set with the change applied. */
+    /** {@return the whole flag set with the change applied} */
     public FlagSnapshot after() {
         return after;
     }
@@ -62,7 +62,7 @@ public final class FlagChangeEvent {
         return before.detail(key, Objects.requireNonNull(context, "context")).value();
     }
 
-    /** What the flag serves {@code context} after the change, or {@code null} if it was deleted. */
+    /** {@return what the flag serves {@code context} after the change, or {@code null} if it was deleted} */
     public Object newValue(EvaluationContext context) {
         return after.detail(key, Objects.requireNonNull(context, "context")).value();
     }

@@ -11,7 +11,7 @@ public class FlagNotFoundException extends FlagStoreException {
         this.key = key;
     }
 
-    /** The missing key. */
+    /** {@return the missing key} */
     public String key() {
         return key;
     }

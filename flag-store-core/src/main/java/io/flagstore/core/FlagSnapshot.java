@@ -70,17 +70,17 @@ public final class FlagSnapshot {
         return ready;
     }
 
-    /** The namespace version of this flag set (0 before the first one arrived). */
+    /** {@return the namespace version of this flag set (0 before the first one arrived)} */
     public long version() {
         return compiled.version();
     }
 
-    /** How many flags this set holds. */
+    /** {@return how many flags this set holds} */
     public int size() {
         return compiled.flags().size();
     }
 
-    /** Every flag definition by key; unmodifiable. */
+    /** {@return every flag definition by key; unmodifiable} */
     public Map<String, Flag> flags() {
         return compiled.flags();
     }
@@ -94,7 +94,7 @@ public final class FlagSnapshot {
         return Optional.ofNullable(compiled.flag(Objects.requireNonNull(key, "key")));
     }
 
-    /** The value of a boolean flag, or {@code defaultValue} when it cannot be served. */
+    /** {@return the value of a boolean flag, or {@code defaultValue} when it cannot be served} */
     public boolean boolValue(String key, EvaluationContext context, boolean defaultValue) {
         EvalResult result = plain(key, context);
         int served = result == null ? EvalResult.NO_BOOLEAN : result.servedBoolean();
@@ -110,7 +110,7 @@ public final class FlagSnapshot {
         return boolValue(key, context, false);
     }
 
-    /** The value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served. */
+    /** {@return the value of a string flag, or {@code defaultValue} (may be {@code null}) when it cannot be served} */
     public String stringValue(String key, EvaluationContext context, String defaultValue) {
         EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof String value) {
@@ -120,7 +120,7 @@ public final class FlagSnapshot {
         return evaluate(key, context, Conversion.STRING, defaultValue).value();
     }
 
-    /** The value of a number flag, or {@code defaultValue} when it cannot be served. */
+    /** {@return the value of a number flag, or {@code defaultValue} when it cannot be served} */
     public double numberValue(String key, EvaluationContext context, double defaultValue) {
         EvalResult result = plain(key, context);
         if (result != null && result.value() instanceof Double value) {

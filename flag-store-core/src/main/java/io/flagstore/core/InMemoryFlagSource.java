@@ -44,12 +44,12 @@ public final class InMemoryFlagSource implements FlagSource {
 
     private InMemoryFlagSource() {}
 
-    /** A source holding {@code flags} (written as version 1, or 0 when there are none). */
+    /** {@return a source holding {@code flags} (written as version 1, or 0 when there are none)} */
     public static InMemoryFlagSource of(Flag... flags) {
         return of(Arrays.asList(flags));
     }
 
-    /** A source holding {@code flags} (written as version 1, or 0 when there are none). */
+    /** {@return a source holding {@code flags} (written as version 1, or 0 when there are none)} */
     public static InMemoryFlagSource of(Collection<Flag> flags) {
         InMemoryFlagSource source = new InMemoryFlagSource();
         source.apply(flags, List.of());
@@ -190,17 +190,17 @@ public final class InMemoryFlagSource implements FlagSource {
         return deliver(set.write(List.of(), List.of(), List.of(), List.of(key), clock.instant()));
     }
 
-    /** The flag as currently held (stamped with its write's version). */
+    /** {@return the flag as currently held (stamped with its write's version)} */
     public synchronized Optional<Flag> get(String key) {
         return Optional.ofNullable(set.flags().get(Objects.requireNonNull(key, "key")));
     }
 
-    /** Every flag currently held. */
+    /** {@return every flag currently held} */
     public synchronized List<Flag> flags() {
         return List.copyOf(set.flags().values());
     }
 
-    /** The version of the last write. */
+    /** {@return the version of the last write} */
     public synchronized long version() {
         return set.version();
     }

@@ -17,7 +17,7 @@ public class InvalidFlagException extends FlagStoreException {
         this.problems = List.copyOf(problems);
     }
 
-    /** Every problem found, in document order; never empty. */
+    /** {@return every problem found, in document order; never empty} */
     public List<String> problems() {
         return problems;
     }

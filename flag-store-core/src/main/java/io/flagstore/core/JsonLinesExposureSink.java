@@ -38,13 +38,13 @@ public final class JsonLinesExposureSink implements ExposureSink, AutoCloseable 
         this.owned = owned;
     }
 
-    /** A sink writing to {@code out} (UTF-8), such as {@code System.out}; the stream is not closed. */
+    /** {@return a sink writing to {@code out} (UTF-8), such as {@code System.out}; the stream is not closed} */
     public static JsonLinesExposureSink to(OutputStream out) {
         return new JsonLinesExposureSink(
                 new OutputStreamWriter(Objects.requireNonNull(out, "out"), StandardCharsets.UTF_8), false);
     }
 
-    /** A sink writing to {@code out}; the writer is not closed. */
+    /** {@return a sink writing to {@code out}; the writer is not closed} */
     public static JsonLinesExposureSink to(Writer out) {
         return new JsonLinesExposureSink(Objects.requireNonNull(out, "out"), false);
     }

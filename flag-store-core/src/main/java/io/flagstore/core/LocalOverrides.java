@@ -117,7 +117,7 @@ public final class LocalOverrides {
         return new LocalOverrides(exactMerged, namesMerged);
     }
 
-    /** Whether no override is set at all. */
+    /** {@return whether no override is set at all} */
     public boolean isEmpty() {
         return exact.isEmpty() && byEnvName.isEmpty();
     }

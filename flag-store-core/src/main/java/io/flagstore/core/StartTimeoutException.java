@@ -17,7 +17,7 @@ public class StartTimeoutException extends FlagStoreException {
         this.startTimeout = startTimeout;
     }
 
-    /** How long the client waited. */
+    /** {@return how long the client waited} */
     public Duration startTimeout() {
         return startTimeout;
     }

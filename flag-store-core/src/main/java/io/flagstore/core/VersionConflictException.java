@@ -16,17 +16,17 @@ public class VersionConflictException extends FlagStoreException {
         this.actualVersion = actualVersion;
     }
 
-    /** The flag (or segment) key whose version did not match. */
+    /** {@return the flag (or segment) key whose version did not match} */
     public String key() {
         return key;
     }
 
-    /** The version the caller expected. */
+    /** {@return the version the caller expected} */
     public long expectedVersion() {
         return expectedVersion;
     }
 
-    /** The version found (0 when the key does not exist). */
+    /** {@return the version found (0 when the key does not exist)} */
     public long actualVersion() {
         return actualVersion;
     }

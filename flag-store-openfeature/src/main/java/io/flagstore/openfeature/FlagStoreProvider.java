@@ -80,13 +80,19 @@ public final class FlagStoreProvider extends EventProvider {
      * A provider over a client the application owns: {@link #shutdown()} leaves it open. {@link
      * #initialize} waits up to {@link FlagClient#DEFAULT_START_TIMEOUT} for its first flag data.
      *
+     * @param client the application's client, shared with the provider
+     * @return a provider over {@code client}
      * @throws NullPointerException if {@code client} is null
      */
     public static FlagStoreProvider of(FlagClient client) {
         return builder().client(client).build();
     }
 
-    /** A builder; set exactly one of {@link Builder#client} and {@link Builder#source}. */
+    /**
+     * A builder; set exactly one of {@link Builder#client} and {@link Builder#source}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -282,7 +288,12 @@ public final class FlagStoreProvider extends EventProvider {
 
         private Builder() {}
 
-        /** Uses a client the application owns and closes; the provider never closes it. */
+        /**
+         * Uses a client the application owns and closes; the provider never closes it.
+         *
+         * @param client the application's client
+         * @return this builder
+         */
         public Builder client(FlagClient client) {
             this.client = Objects.requireNonNull(client, "client");
             return this;
@@ -292,6 +303,9 @@ public final class FlagStoreProvider extends EventProvider {
          * Makes the provider create a client reading from {@code source} in {@link
          * FlagStoreProvider#initialize} and own it: {@link FlagStoreProvider#shutdown()} closes the
          * client and the source.
+         *
+         * @param source where the provider's own client reads flags from
+         * @return this builder
          */
         public Builder source(FlagSource source) {
             this.source = Objects.requireNonNull(source, "source");
@@ -301,6 +315,9 @@ public final class FlagStoreProvider extends EventProvider {
         /**
          * Further settings (start timeout, metrics, listener executor, overrides) for the client the
          * provider creates from its {@link #source}; applied in {@link FlagStoreProvider#initialize}.
+         *
+         * @param configurer called with the client's builder before it builds
+         * @return this builder
          */
         public Builder configureClient(Consumer<FlagClient.Builder> configurer) {
             this.clientConfigurer = Objects.requireNonNull(configurer, "configurer");
@@ -310,6 +327,7 @@ public final class FlagStoreProvider extends EventProvider {
         /**
          * Builds the provider; nothing starts until OpenFeature initializes it.
          *
+         * @return the provider
          * @throws IllegalStateException unless exactly one of {@link #client} and {@link #source} is
          *     set, or if {@link #configureClient} is combined with {@link #client}
          */

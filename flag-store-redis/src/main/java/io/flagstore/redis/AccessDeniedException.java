@@ -28,7 +28,7 @@ public class AccessDeniedException extends StoreUnavailableException {
         this.requiredRole = requiredRole;
     }
 
-    /** The role the refused command needs (e.g. {@code "admin"}), or null when the credentials were refused. */
+    /** {@return the role the refused command needs (e.g. {@code "admin"}), or null when the credentials were refused} */
     public String requiredRole() {
         return requiredRole;
     }

@@ -29,7 +29,7 @@ public final class Batch {
         this.changes = List.copyOf(changes);
     }
 
-    /** A new, empty builder. */
+    /** {@return a new, empty builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -39,7 +39,7 @@ public final class Batch {
         return changes;
     }
 
-    /** The number of items. */
+    /** {@return the number of items} */
     public int size() {
         return changes.size();
     }

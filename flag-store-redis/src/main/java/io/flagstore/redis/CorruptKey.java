@@ -21,7 +21,7 @@ public record CorruptKey(String kind, String key, long version, List<String> pro
         problems = List.copyOf(problems);
     }
 
-    /** The key as reported in results and the audit stream: segments as {@code segment:<key>}. */
+    /** {@return the key as reported in results and the audit stream: segments as {@code segment:<key>}} */
     public String displayKey() {
         return kind.equals("segment") ? "segment:" + key : key;
     }

@@ -113,7 +113,7 @@ public final class FlagScheduler {
         return ids;
     }
 
-    /** The pending changes, soonest first (an unmodifiable list). */
+    /** {@return the pending changes, soonest first (an unmodifiable list)} */
     public List<ScheduleEntry> scheduled() {
         List<String> ids = redis.call("ZRANGE", () -> redis.sync().zrange(keys.scheduled(), 0, -1));
         List<ScheduleEntry> out = new ArrayList<>();

@@ -29,12 +29,12 @@ public class NamespaceNotEmptyException extends FlagStoreException {
         this.itemCount = itemCount;
     }
 
-    /** The namespace's current version. */
+    /** {@return the namespace's current version} */
     public long version() {
         return version;
     }
 
-    /** How many flags and segments the namespace holds. */
+    /** {@return how many flags and segments the namespace holds} */
     public long itemCount() {
         return itemCount;
     }

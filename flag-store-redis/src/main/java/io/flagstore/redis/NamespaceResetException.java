@@ -32,17 +32,17 @@ public class NamespaceResetException extends FlagStoreException {
         this.heldVersion = heldVersion;
     }
 
-    /** The namespace written to. */
+    /** {@return the namespace written to} */
     public String namespace() {
         return namespace;
     }
 
-    /** How many live service instances report holding data. */
+    /** {@return how many live service instances report holding data} */
     public long liveInstances() {
         return liveInstances;
     }
 
-    /** The highest namespace version those instances report. */
+    /** {@return the highest namespace version those instances report} */
     public long heldVersion() {
         return heldVersion;
     }

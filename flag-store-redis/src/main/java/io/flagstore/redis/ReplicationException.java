@@ -41,17 +41,17 @@ public class ReplicationException extends StoreUnavailableException {
         this.required = required;
     }
 
-    /** The namespace version the write produced on the master. */
+    /** {@return the namespace version the write produced on the master} */
     public long version() {
         return version;
     }
 
-    /** How many replicas confirmed the write (fewer than {@link #required()}). */
+    /** {@return how many replicas confirmed the write (fewer than {@link #required()})} */
     public int acknowledged() {
         return acknowledged;
     }
 
-    /** How many replicas had to confirm it ({@link RedisOptions#replicaAcks()}). */
+    /** {@return how many replicas had to confirm it ({@link RedisOptions#replicaAcks()})} */
     public int required() {
         return required;
     }

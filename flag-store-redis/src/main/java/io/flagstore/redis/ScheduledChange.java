@@ -42,7 +42,7 @@ public record ScheduledChange(
             this.op = op;
         }
 
-        /** The audit op of the write this kind makes, also its name in stored descriptions. */
+        /** {@return the audit op of the write this kind makes, also its name in stored descriptions} */
         public String op() {
             return op;
         }
@@ -129,7 +129,7 @@ public record ScheduledChange(
         return steps;
     }
 
-    /** The flag keys this change writes, for listings and the audit. */
+    /** {@return the flag keys this change writes, for listings and the audit} */
     public List<String> keys() {
         if (kind != Kind.BATCH) {
             return List.of(key);

@@ -38,22 +38,22 @@ public class VersionRegressionException extends FlagStoreException {
         this.instances = instances;
     }
 
-    /** The namespace written to. */
+    /** {@return the namespace written to} */
     public String namespace() {
         return namespace;
     }
 
-    /** The version Redis holds. */
+    /** {@return the version Redis holds} */
     public long namespaceVersion() {
         return namespaceVersion;
     }
 
-    /** The highest version live instances of the namespace's epoch report. */
+    /** {@return the highest version live instances of the namespace's epoch report} */
     public long heldVersion() {
         return heldVersion;
     }
 
-    /** How many live instances report a version above Redis's. */
+    /** {@return how many live instances report a version above Redis's} */
     public long instances() {
         return instances;
     }

@@ -40,22 +40,22 @@ public record WriteOptions(String actor, String reason, Long expectedVersion) {
         }
     }
 
-    /** The default actor, no reason, no expected version. */
+    /** {@return the default actor, no reason, no expected version} */
     public static WriteOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A copy with the given actor. */
+    /** {@return a copy with the given actor} */
     public WriteOptions withActor(String newActor) {
         return new WriteOptions(newActor, reason, expectedVersion);
     }
 
-    /** A copy with the given reason (nullable). */
+    /** {@return a copy with the given reason (nullable)} */
     public WriteOptions withReason(String newReason) {
         return new WriteOptions(actor, newReason, expectedVersion);
     }
 
-    /** A copy expecting the given version (0: the key must not exist). */
+    /** {@return a copy expecting the given version (0: the key must not exist)} */
     public WriteOptions withExpectedVersion(long version) {
         return new WriteOptions(actor, reason, version);
     }

@@ -25,7 +25,7 @@ public class WriteOutcomeUnknownException extends StoreUnavailableException {
         this.op = op;
     }
 
-    /** The write's audit op. */
+    /** {@return the write's audit op} */
     public String op() {
         return op;
     }

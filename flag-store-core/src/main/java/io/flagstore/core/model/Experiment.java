@@ -29,12 +29,12 @@ public record Experiment(
         Objects.requireNonNull(startAt, "startAt");
     }
 
-    /** Whether the experiment counts at {@code now}: started and not yet stopped. */
+    /** {@return whether the experiment counts at {@code now}: started and not yet stopped} */
     public boolean isRunningAt(Instant now) {
         return !now.isBefore(startAt) && (stopAt == null || now.isBefore(stopAt));
     }
 
-    /** Whether the experiment stopped at or before {@code now}. */
+    /** {@return whether the experiment stopped at or before {@code now}} */
     public boolean isStoppedAt(Instant now) {
         return stopAt != null && !now.isBefore(stopAt);
     }

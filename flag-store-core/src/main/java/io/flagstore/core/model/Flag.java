@@ -136,7 +136,7 @@ public record Flag(
         return booleanFlag(key).enabled(true).build();
     }
 
-    /** A builder for a boolean flag with variants {@code on}/{@code off}, disabled, serving {@code on}. */
+    /** {@return a builder for a boolean flag with variants {@code on}/{@code off}, disabled, serving {@code on}} */
     public static Builder booleanFlag(String key) {
         return builder(key, FlagType.BOOLEAN)
                 .variant(ON, BooleanNode.TRUE)
@@ -145,12 +145,12 @@ public record Flag(
                 .fallthrough(Serve.variant(ON));
     }
 
-    /** A builder for a flag of the given type with no variants yet. */
+    /** {@return a builder for a flag of the given type with no variants yet} */
     public static Builder builder(String key, FlagType type) {
         return new Builder(key, type);
     }
 
-    /** A builder initialised with this flag's components. */
+    /** {@return a builder initialised with this flag's components} */
     public Builder toBuilder() {
         Builder b = new Builder(key, type);
         b.enabled = enabled;
@@ -207,7 +207,7 @@ public record Flag(
         return null;
     }
 
-    /** The bucketing salt in effect: {@link #salt()} or, when blank, the key. */
+    /** {@return the bucketing salt in effect: {@link #salt()} or, when blank, the key} */
     public String effectiveSalt() {
         return salt == null || salt.isEmpty() ? key : salt;
     }

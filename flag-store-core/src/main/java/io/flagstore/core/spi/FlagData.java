@@ -18,7 +18,7 @@ public record FlagData(long version, Map<String, Flag> flags, Map<String, Segmen
         segments = Map.copyOf(segments);
     }
 
-    /** An empty set at version 0. */
+    /** {@return an empty set at version 0} */
     public static FlagData empty() {
         return new FlagData(0, Map.of(), Map.of());
     }

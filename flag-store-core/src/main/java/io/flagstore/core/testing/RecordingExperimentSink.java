@@ -35,12 +35,12 @@ public final class RecordingExperimentSink implements ExperimentSink {
         outcomes.addAll(batch);
     }
 
-    /** Every exposure received so far, in order. */
+    /** {@return every exposure received so far, in order} */
     public List<Exposure> exposures() {
         return Collections.unmodifiableList(exposures);
     }
 
-    /** Every outcome received so far, in order. */
+    /** {@return every outcome received so far, in order} */
     public List<Outcome> outcomes() {
         return Collections.unmodifiableList(outcomes);
     }

@@ -92,12 +92,12 @@ public final class TestFlags implements AutoCloseable {
         return this;
     }
 
-    /** The source behind the client, for batches and state changes. */
+    /** {@return the source behind the client, for batches and state changes} */
     public InMemoryFlagSource source() {
         return source;
     }
 
-    /** The client (built on first use, then the same one) serving these flags. */
+    /** {@return the client (built on first use, then the same one) serving these flags} */
     public synchronized FlagClient client() {
         if (client == null) {
             client = FlagClient.builder()

@@ -28,10 +28,10 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Repeatable(WithFlags.class)
 public @interface WithFlag {
-    /** The flag key. */
+    /** {@return the flag key} */
     String key();
 
-    /** The value served to everyone, as text. */
+    /** {@return the value served to everyone, as text} */
     String value();
 
     /** {@code boolean}, {@code string}, {@code number} or {@code json}; empty (default) infers it. */

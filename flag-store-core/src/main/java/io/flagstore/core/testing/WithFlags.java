@@ -11,6 +11,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 public @interface WithFlags {
-    /** The pinned flags. */
+    /** {@return the pinned flags} */
     WithFlag[] value();
 }

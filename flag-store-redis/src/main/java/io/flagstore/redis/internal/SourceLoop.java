@@ -83,7 +83,7 @@ public final class SourceLoop {
         this.namespace = settings.options().namespace();
         this.keys = KeySchema.of(namespace);
         this.sink = sink;
-        this.metrics = new SourceMetrics(settings.meterRegistry(), namespace);
+        this.metrics = SourceMetrics.of(settings.meterRegistry(), namespace);
         this.headKeys = new String[] {keys.version(), keys.meta()};
         this.decider = new SyncDecider(namespace, settings.reconcileInterval().toNanos());
         this.decoder = new HashDecoder(namespace, metrics);

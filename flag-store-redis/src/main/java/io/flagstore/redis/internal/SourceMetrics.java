@@ -1,24 +1,16 @@
 package io.flagstore.redis.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * The {@code flagstore.source.*} meters of one Redis source, resolved once; a registry-less source
- * records into an empty composite registry (no-op meters). Thread-safe.
+ * The {@code flagstore.source.*} meters of one Redis source. Micrometer is optional: a source without a
+ * registry records into {@link Off}, and no Micrometer class is loaded. Thread-safe.
  */
-public final class SourceMetrics {
+public interface SourceMetrics {
     /** {@code kind} tag of {@code flagstore.source.errors}. */
-    public enum ErrorKind {
+    enum ErrorKind {
         /** A change message that could not be decoded. */
         MESSAGE,
         /** A flag or segment hash that could not be decoded. */
@@ -27,123 +19,68 @@ public final class SourceMetrics {
         BACKUP;
 
         String tag() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     /** The {@code path} tags of {@code flagstore.source.propagation.lag}. */
-    public static final java.util.List<String> PATHS = java.util.List.of("push", "catchup", "reload");
-
-    /** Subscribed sources per registry and namespace: several sources may share one registry. */
-    private static final Map<MeterRegistry, Map<String, AtomicInteger>> CONNECTED = new WeakHashMap<>();
-
-    private final AtomicInteger connected;
-    private boolean isConnected;
-    private final Counter catchUps;
-    private final Counter fullReloads;
-    private final Counter updates;
-    private final Map<String, Timer> lag = new HashMap<>();
-    private final AtomicInteger corrupt = new AtomicInteger();
-    private final Counter[] errors;
+    List<String> PATHS = List.of("push", "catchup", "reload");
 
     /**
      * @param registry where to register, or {@code null} for no metrics
      * @param namespace the {@code namespace} tag
      */
-    public SourceMetrics(MeterRegistry registry, String namespace) {
-        MeterRegistry r = registry == null ? new CompositeMeterRegistry() : registry;
-        Tags tags = Tags.of("namespace", namespace);
-        synchronized (CONNECTED) {
-            Map<String, AtomicInteger> byNamespace = CONNECTED.computeIfAbsent(r, k -> new HashMap<>());
-            AtomicInteger shared = byNamespace.get(namespace);
-            if (shared == null) {
-                shared = new AtomicInteger();
-                byNamespace.put(namespace, shared);
-                Gauge.builder("flagstore.source.connected", shared, AtomicInteger::get)
-                        .description("Sources of this namespace subscribed to its change channel (1 or 0 for one"
-                                + " client per process)")
-                        .tags(tags)
-                        .register(r);
-            }
-            connected = shared;
-        }
-        catchUps = counter(
-                r,
-                "flagstore.source.catchups",
-                "Catch-ups (changes since the applied version) after a gap, reconnect or version check",
-                tags);
-        fullReloads = counter(
-                r,
-                "flagstore.source.full.reloads",
-                "Full loads of the namespace (start, trimmed deletion log, re-seeded namespace)",
-                tags);
-        updates = counter(r, "flagstore.source.updates", "Incremental updates applied (by any path)", tags);
-        for (String path : PATHS) {
-            lag.put(
-                    path,
-                    Timer.builder("flagstore.source.propagation.lag")
-                            .description("Write time (Redis's clock, in the hash read) to applied here, by delivery"
-                                    + " path: push, catchup, reload (wall clocks of two hosts: skew shows up)")
-                            .tags(tags.and("path", path))
-                            .publishPercentiles(0.5, 0.99)
-                            .register(r));
-        }
-        Gauge.builder("flagstore.source.corrupt", corrupt, AtomicInteger::get)
-                .description("Flags and segments in Redis that this source cannot read (wrong key type, corrupt"
-                        + " hash): each keeps its last good definition here, if it had one")
-                .tags(tags)
-                .register(r);
-        ErrorKind[] kinds = ErrorKind.values();
-        errors = new Counter[kinds.length];
-        for (ErrorKind kind : kinds) {
-            errors[kind.ordinal()] = counter(
-                    r,
-                    "flagstore.source.errors",
-                    "Corrupt messages or hashes ignored, and backup file failures",
-                    tags.and("kind", kind.tag()));
-        }
+    static SourceMetrics of(MeterRegistry registry, String namespace) {
+        return registry == null ? Off.INSTANCE : new MicrometerSourceMetrics(registry, namespace);
     }
 
-    private static Counter counter(MeterRegistry registry, String name, String description, Tags tags) {
-        return Counter.builder(name).description(description).tags(tags).register(registry);
-    }
+    /** Subscribed or not; called by the updater thread only. */
+    void connected(boolean nowConnected);
 
-    /** Called by the updater thread only. */
-    public void connected(boolean nowConnected) {
-        if (nowConnected != isConnected) {
-            isConnected = nowConnected;
-            connected.addAndGet(nowConnected ? 1 : -1);
-        }
-    }
+    /** One catch-up (changes since the applied version). */
+    void catchUp();
 
-    public void catchUp() {
-        catchUps.increment();
-    }
-
-    public void fullReload() {
-        fullReloads.increment();
-    }
+    /** One full load of the namespace. */
+    void fullReload();
 
     /** One update applied. */
-    public void updated() {
-        updates.increment();
-    }
+    void updated();
 
     /**
      * A write made at {@code writtenAtMillis} (epoch ms, Redis's clock) applied here at {@code
      * nowMillis}, delivered by {@code path} (one of {@link #PATHS}).
      */
-    public void lag(String path, long writtenAtMillis, long nowMillis) {
-        // another host's clock may be ahead of ours: a negative lag is recorded as zero
-        lag.get(path).record(Duration.ofMillis(Math.max(0, nowMillis - writtenAtMillis)));
-    }
+    void lag(String path, long writtenAtMillis, long nowMillis);
 
     /** How many keys are corrupt now. */
-    public void corrupt(int count) {
-        corrupt.set(count);
-    }
+    void corrupt(int count);
 
-    public void error(ErrorKind kind) {
-        errors[kind.ordinal()].increment();
+    /** One corrupt message or hash ignored, or a backup failure. */
+    void error(ErrorKind kind);
+
+    /** No registry: nothing recorded. */
+    enum Off implements SourceMetrics {
+        INSTANCE;
+
+        @Override
+        public void connected(boolean nowConnected) {}
+
+        @Override
+        public void catchUp() {}
+
+        @Override
+        public void fullReload() {}
+
+        @Override
+        public void updated() {}
+
+        @Override
+        public void lag(String path, long writtenAtMillis, long nowMillis) {}
+
+        @Override
+        public void corrupt(int count) {}
+
+        @Override
+        public void error(ErrorKind kind) {}
     }
 }

@@ -9,6 +9,10 @@ import io.flagstore.core.FlagClient;
  */
 @FunctionalInterface
 public interface FlagClientBuilderCustomizer {
-    /** Adjusts {@code builder}. */
+    /**
+     * Adjusts {@code builder}.
+     *
+     * @param builder the builder of the application's client, before it builds
+     */
     void customize(FlagClient.Builder builder);
 }
