@@ -13,11 +13,9 @@ import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.core.spi.UsageSink;
-import io.flagstore.redis.Batch;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
-import io.flagstore.redis.WriteOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.management.ManagementFactory;
@@ -153,21 +151,7 @@ public final class ScaleBenchmark {
 
     private void seed(FlagAdmin admin) {
         long start = System.nanoTime();
-        Batch.Builder segments = Batch.builder();
-        ScaleFlags.segments().forEach(segments::putSegment);
-        admin.apply(segments.build(), WriteOptions.defaults());
-        List<Flag> flags = ScaleFlags.flags(flagCount);
-        // kill switches first: the prerequisite flags name them
-        flags.sort((a, b) ->
-                Boolean.compare(!a.prerequisites().isEmpty(), !b.prerequisites().isEmpty()));
-        Batch.Builder batch = Batch.builder();
-        for (int i = 0; i < flags.size(); i++) {
-            batch.put(flags.get(i));
-            if ((i + 1) % 500 == 0 || i == flags.size() - 1) {
-                admin.apply(batch.build(), WriteOptions.defaults());
-                batch = Batch.builder();
-            }
-        }
+        ScaleFlags.seed(admin, flagCount);
         System.out.printf(
                 Locale.ROOT,
                 "seeded %d flags and %d segments in %.1f s%n",

@@ -9,6 +9,9 @@ import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.Batch;
+import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.WriteOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +81,25 @@ final class ScaleFlags {
         return Serve.rollout(new Rollout(
                 List.of(new WeightedVariant(Flag.ON, onPercent), new WeightedVariant(Flag.OFF, 100 - onPercent)),
                 null));
+    }
+
+    /** Writes the {@link #segments()} and {@code count} {@link #flags(int)} in batches of 500. */
+    static void seed(FlagAdmin admin, int count) {
+        Batch.Builder segments = Batch.builder();
+        segments().forEach(segments::putSegment);
+        admin.apply(segments.build(), WriteOptions.defaults());
+        List<Flag> flags = flags(count);
+        // kill switches first: the prerequisite flags name them
+        flags.sort((a, b) ->
+                Boolean.compare(!a.prerequisites().isEmpty(), !b.prerequisites().isEmpty()));
+        Batch.Builder batch = Batch.builder();
+        for (int i = 0; i < flags.size(); i++) {
+            batch.put(flags.get(i));
+            if ((i + 1) % 500 == 0 || i == flags.size() - 1) {
+                admin.apply(batch.build(), WriteOptions.defaults());
+                batch = Batch.builder();
+            }
+        }
     }
 
     static List<Flag> flags(int count) {
