@@ -5,8 +5,6 @@ import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.FlagStoreException;
 import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.Rule;
-import io.flagstore.core.model.Serve;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
@@ -49,8 +47,6 @@ import org.HdrHistogram.Histogram;
  * have (they share Lettuce's event loops, as sources in one process do). Reports, in order:
  *
  * <ol>
- *   <li>what one admin write that changes a flag's rules costs at this size (it re-validates the
- *       namespace; the storm's writes do not change rules);
  *   <li>cold start: one fresh client ready with every flag (first in the JVM, then the median of
  *       three), and {@code --clients} started together (when not all are ready within {@code
  *       --together-timeout} seconds, the fleet is started again in waves of ten for what follows);
@@ -128,7 +124,6 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20);
         try (FlagAdmin admin = FlagAdmin.connect(options)) {
             seed(admin);
-            ruleWrites(admin);
             long heapNone = heapAfterGc();
             List<TimedClient> clients = new ArrayList<>();
             try {
@@ -158,32 +153,6 @@ public final class ScaleBenchmark {
                 flagCount,
                 ScaleFlags.SEGMENTS,
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * What an admin write costs that changes a flag's rules: FlagAdmin then re-reads and re-checks
-     * the references of the whole namespace (the storm's edits avoid this; see the class comment of
-     * {@link ScaleFlags}).
-     */
-    private static void ruleWrites(FlagAdmin admin) {
-        Flag original = admin.get(ScaleFlags.TARGETED).orElseThrow();
-        Rule rule = original.rules().get(0);
-        Flag changed = original.toBuilder()
-                .version(0)
-                .rules(List.of(new Rule(rule.id(), rule.description(), rule.clauses(), Serve.variant(Flag.ON))))
-                .build();
-        long[] times = new long[7];
-        for (int i = 0; i < times.length; i++) {
-            long start = System.nanoTime();
-            admin.update(i % 2 == 0 ? changed : original.toBuilder().version(0).build());
-            times[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(times);
-        System.out.printf(
-                Locale.ROOT,
-                "an admin write that changes a flag's rules: median %.1f ms of %d (re-validates the whole namespace)%n",
-                times[times.length / 2] / 1e6,
-                times.length);
     }
 
     // ---- cold start -----------------------------------------------------------------------------

@@ -24,8 +24,9 @@ import java.util.List;
  *
  * <p>Edits ({@link #flag(int, int)} with a generation above 0) are what operators do all day:
  * toggle a kill switch, move a rollout percentage, change targets, reword a description; they keep
- * rules and prerequisites as they are (an admin write that changes those re-validates the whole
- * namespace's references, docs/benchmarks.md "Scale").
+ * rules and prerequisites as they are (an admin write that changes prerequisites or variants
+ * re-validates the whole namespace's references, docs/benchmarks.md "Scale"; {@link WriteBenchmark}
+ * measures a rule change).
  */
 final class ScaleFlags {
     static final int SEGMENTS = 20;
