@@ -5,19 +5,15 @@ import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.FlagStoreException;
 import io.flagstore.core.model.Flag;
-import io.flagstore.core.model.Rule;
-import io.flagstore.core.model.Serve;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.core.spi.UsageSink;
-import io.flagstore.redis.Batch;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
-import io.flagstore.redis.WriteOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.management.ManagementFactory;
@@ -51,8 +47,6 @@ import org.HdrHistogram.Histogram;
  * have (they share Lettuce's event loops, as sources in one process do). Reports, in order:
  *
  * <ol>
- *   <li>what one admin write that changes a flag's rules costs at this size (it re-validates the
- *       namespace; the storm's writes do not change rules);
  *   <li>cold start: one fresh client ready with every flag (first in the JVM, then the median of
  *       three), and {@code --clients} started together (when not all are ready within {@code
  *       --together-timeout} seconds, the fleet is started again in waves of ten for what follows);
@@ -130,7 +124,6 @@ public final class ScaleBenchmark {
                 Runtime.getRuntime().maxMemory() >> 20);
         try (FlagAdmin admin = FlagAdmin.connect(options)) {
             seed(admin);
-            ruleWrites(admin);
             long heapNone = heapAfterGc();
             List<TimedClient> clients = new ArrayList<>();
             try {
@@ -153,53 +146,13 @@ public final class ScaleBenchmark {
 
     private void seed(FlagAdmin admin) {
         long start = System.nanoTime();
-        Batch.Builder segments = Batch.builder();
-        ScaleFlags.segments().forEach(segments::putSegment);
-        admin.apply(segments.build(), WriteOptions.defaults());
-        List<Flag> flags = ScaleFlags.flags(flagCount);
-        // kill switches first: the prerequisite flags name them
-        flags.sort((a, b) ->
-                Boolean.compare(!a.prerequisites().isEmpty(), !b.prerequisites().isEmpty()));
-        Batch.Builder batch = Batch.builder();
-        for (int i = 0; i < flags.size(); i++) {
-            batch.put(flags.get(i));
-            if ((i + 1) % 500 == 0 || i == flags.size() - 1) {
-                admin.apply(batch.build(), WriteOptions.defaults());
-                batch = Batch.builder();
-            }
-        }
+        ScaleFlags.seed(admin, flagCount);
         System.out.printf(
                 Locale.ROOT,
                 "seeded %d flags and %d segments in %.1f s%n",
                 flagCount,
                 ScaleFlags.SEGMENTS,
                 (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * What an admin write costs that changes a flag's rules: FlagAdmin then re-reads and re-checks
-     * the references of the whole namespace (the storm's edits avoid this; see the class comment of
-     * {@link ScaleFlags}).
-     */
-    private static void ruleWrites(FlagAdmin admin) {
-        Flag original = admin.get(ScaleFlags.TARGETED).orElseThrow();
-        Rule rule = original.rules().get(0);
-        Flag changed = original.toBuilder()
-                .version(0)
-                .rules(List.of(new Rule(rule.id(), rule.description(), rule.clauses(), Serve.variant(Flag.ON))))
-                .build();
-        long[] times = new long[7];
-        for (int i = 0; i < times.length; i++) {
-            long start = System.nanoTime();
-            admin.update(i % 2 == 0 ? changed : original.toBuilder().version(0).build());
-            times[i] = System.nanoTime() - start;
-        }
-        Arrays.sort(times);
-        System.out.printf(
-                Locale.ROOT,
-                "an admin write that changes a flag's rules: median %.1f ms of %d (re-validates the whole namespace)%n",
-                times[times.length / 2] / 1e6,
-                times.length);
     }
 
     // ---- cold start -----------------------------------------------------------------------------

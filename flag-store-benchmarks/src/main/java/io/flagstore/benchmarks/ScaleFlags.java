@@ -9,6 +9,9 @@ import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
+import io.flagstore.redis.Batch;
+import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.WriteOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +24,9 @@ import java.util.List;
  *
  * <p>Edits ({@link #flag(int, int)} with a generation above 0) are what operators do all day:
  * toggle a kill switch, move a rollout percentage, change targets, reword a description; they keep
- * rules and prerequisites as they are (an admin write that changes those re-validates the whole
- * namespace's references, docs/benchmarks.md "Scale").
+ * rules and prerequisites as they are (an admin write that changes prerequisites or variants
+ * re-validates the whole namespace's references, docs/benchmarks.md "Scale"; {@link WriteBenchmark}
+ * measures a rule change).
  */
 final class ScaleFlags {
     static final int SEGMENTS = 20;
@@ -78,6 +82,25 @@ final class ScaleFlags {
         return Serve.rollout(new Rollout(
                 List.of(new WeightedVariant(Flag.ON, onPercent), new WeightedVariant(Flag.OFF, 100 - onPercent)),
                 null));
+    }
+
+    /** Writes the {@link #segments()} and {@code count} {@link #flags(int)} in batches of 500. */
+    static void seed(FlagAdmin admin, int count) {
+        Batch.Builder segments = Batch.builder();
+        segments().forEach(segments::putSegment);
+        admin.apply(segments.build(), WriteOptions.defaults());
+        List<Flag> flags = flags(count);
+        // kill switches first: the prerequisite flags name them
+        flags.sort((a, b) ->
+                Boolean.compare(!a.prerequisites().isEmpty(), !b.prerequisites().isEmpty()));
+        Batch.Builder batch = Batch.builder();
+        for (int i = 0; i < flags.size(); i++) {
+            batch.put(flags.get(i));
+            if ((i + 1) % 500 == 0 || i == flags.size() - 1) {
+                admin.apply(batch.build(), WriteOptions.defaults());
+                batch = Batch.builder();
+            }
+        }
     }
 
     static List<Flag> flags(int count) {

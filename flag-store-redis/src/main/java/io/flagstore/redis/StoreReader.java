@@ -10,6 +10,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,35 @@ final class StoreReader {
             }
         });
         return new Snapshot(flags, segments, corrupt);
+    }
+
+    /**
+     * The segments among {@code segmentKeys} that {@link #all()} would return: indexed, with a
+     * readable hash (hashes and index scores read pipelined).
+     */
+    Map<String, Segment> indexedSegments(Collection<String> segmentKeys) {
+        Map<String, RedisFuture<Map<String, String>>> hashes = new TreeMap<>();
+        Map<String, RedisFuture<Double>> scores = new TreeMap<>();
+        for (String k : segmentKeys) {
+            hashes.put(k, redis.async().hgetall(keys.segment(k)));
+            scores.put(k, redis.async().zscore(keys.segments(), k));
+        }
+        Map<String, Segment> out = new TreeMap<>();
+        hashes.forEach((k, f) -> {
+            HashRead read = read(keys.segment(k), f);
+            Double score = redis.await("ZSCORE", scores.get(k));
+            Segment segment = decoded(
+                    read,
+                    "segment",
+                    k,
+                    score == null ? null : score.longValue(),
+                    fields -> decodeSegment(k, fields),
+                    new ArrayList<>());
+            if (score != null && segment != null) {
+                out.put(k, segment);
+            }
+        });
+        return out;
     }
 
     /** What each change's key holds now: index version and decoded value (null when corrupt). */

@@ -1,5 +1,6 @@
 package io.flagstore.redis;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +12,7 @@ import io.flagstore.core.VersionConflictException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
+import io.flagstore.core.model.Operator;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.internal.ChangeMessage;
 import io.flagstore.redis.internal.FlagHashCodec;
@@ -346,7 +348,7 @@ final class WritePipeline {
                                     || !old.prerequisites().equals(c.flag().prerequisites())
                                     || !old.rules().equals(c.flag().rules()));
         }
-        if (!needed) {
+        if (!needed || validateRulesOnly(changes, current)) {
             return;
         }
         StoreReader.Snapshot all = reader.all();
@@ -372,6 +374,55 @@ final class WritePipeline {
         if (!introduced.isEmpty()) {
             throw new InvalidFlagException(introduced);
         }
+    }
+
+    /**
+     * The check of {@link #validateSet} for a write that only changes the rules of indexed, readable
+     * flags (same variants in the same order, same prerequisites): then no other flag's problems and
+     * no cycle can change, only each flag's own segment references, so reading the segments its old
+     * and new rules name gives the same verdict as reading the namespace. False when the write is
+     * not of that kind (the caller then checks the whole set).
+     */
+    private boolean validateRulesOnly(List<Change> changes, List<StoreReader.Stored> current) {
+        Set<String> named = new HashSet<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            Flag old = current.get(i).flag();
+            if (c.segment()
+                    || c.isDelete()
+                    || old == null
+                    || current.get(i).version() <= 0
+                    || !List.copyOf(old.variants().keySet())
+                            .equals(List.copyOf(c.flag().variants().keySet()))
+                    || !old.prerequisites().equals(c.flag().prerequisites())) {
+                return false;
+            }
+            named.addAll(segmentKeys(old));
+            named.addAll(segmentKeys(c.flag()));
+        }
+        Map<String, Segment> segments = reader.indexedSegments(named);
+        List<String> introduced = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Flag changed = changes.get(i).flag();
+            Set<String> existing = new HashSet<>(FlagValidator.problemsInSet(
+                    Map.of(changed.key(), current.get(i).flag()), segments));
+            FlagValidator.problemsInSet(Map.of(changed.key(), changed), segments).stream()
+                    .filter(p -> !existing.contains(p))
+                    .forEach(introduced::add);
+        }
+        if (!introduced.isEmpty()) {
+            throw new InvalidFlagException(introduced);
+        }
+        return true;
+    }
+
+    /** The segment keys {@code flag}'s {@code inSegment} clauses name (the ones a set check resolves). */
+    private static Set<String> segmentKeys(Flag flag) {
+        Set<String> out = new HashSet<>();
+        flag.rules().forEach(r -> r.clauses().stream()
+                .filter(c -> c.op() == Operator.IN_SEGMENT)
+                .forEach(c -> c.values().stream().filter(JsonNode::isTextual).forEach(v -> out.add(v.textValue()))));
+        return out;
     }
 
     /** The Redis user this connection is authenticated as (asked once), or null when Redis will not say. */

@@ -9,9 +9,12 @@ import io.flagstore.core.FlagNotFoundException;
 import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.core.VersionConflictException;
+import io.flagstore.core.model.Clause;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagType;
+import io.flagstore.core.model.Operator;
 import io.flagstore.core.model.Prerequisite;
+import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.Serve;
 import io.flagstore.core.model.WeightedVariant;
@@ -215,6 +218,44 @@ class FlagAdminIT {
         assertThat(version()).isNull();
         assertThat(redis.execute("EXISTS", keys.flags(), keys.audit(), keys.meta(), keys.flag("bad")))
                 .isEqualTo(0L);
+    }
+
+    /** A flag whose one rule serves {@code variant} to the contexts in {@code segment}. */
+    private static Flag inSegment(Flag flag, String segment, String variant) {
+        Clause clause = new Clause("key", Operator.IN_SEGMENT, List.of(TextNode.valueOf(segment)), false);
+        return flag.toBuilder()
+                .version(0)
+                .rules(List.of(new Rule("r", null, List.of(clause), Serve.variant(variant))))
+                .build();
+    }
+
+    @Test
+    void aRuleChangeIsCheckedAgainstTheSegmentsItNames() {
+        admin.putSegment(new Segment("staff", "employees", List.of("u1"), List.of(), List.of(), null, 0), by("x"));
+        admin.create(inSegment(Flag.killSwitch("f"), "staff", "on"));
+        Flag f = admin.get("f").orElseThrow();
+        admin.create(Flag.killSwitch("g"));
+
+        assertThatThrownBy(() -> admin.update(inSegment(f, "ghost", "on")))
+                .isInstanceOfSatisfying(InvalidFlagException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .satisfies(p ->
+                                assertThat(p).startsWith("flag f: rules[0]").contains("ghost")));
+        admin.update(inSegment(f, "staff", "off"));
+        assertThat(admin.get("f").orElseThrow().rules().get(0).serve()).isEqualTo(Serve.variant("off"));
+
+        // an unreadable segment counts as missing, as in the check of the whole namespace: naming it
+        // anew is refused, a flag that already named it may still change
+        redis.execute("DEL", keys.segment("staff"));
+        redis.execute("SET", keys.segment("staff"), "not a hash");
+        assertThatThrownBy(() -> admin.update(inSegment(admin.get("g").orElseThrow(), "staff", "on")))
+                .isInstanceOfSatisfying(InvalidFlagException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .satisfies(p ->
+                                assertThat(p).startsWith("flag g: rules[0]").contains("staff")));
+        admin.update(inSegment(admin.get("f").orElseThrow(), "staff", "on"));
+        assertThat(admin.get("g").orElseThrow().rules()).isEmpty();
+        assertThat(admin.get("f").orElseThrow().rules().get(0).serve()).isEqualTo(Serve.variant("on"));
     }
 
     @Test

@@ -3,9 +3,17 @@ package io.flagstore.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.flagstore.core.InvalidFlagException;
+import io.flagstore.core.model.Clause;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagGenerator;
+import io.flagstore.core.model.FlagValidator;
+import io.flagstore.core.model.Operator;
+import io.flagstore.core.model.Rule;
 import io.flagstore.core.model.Segment;
+import io.flagstore.core.model.Serve;
 import io.flagstore.redis.internal.ChangeMessage;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.testing.RandomWrites;
@@ -147,6 +155,82 @@ class FlagAdminRandomizedIT {
         } finally {
             client.shutdown();
         }
+    }
+
+    /**
+     * Rule-only updates read just the segments they name; their verdict (and the problems listed)
+     * must be the one the whole-set check gives, also with pre-existing broken references (a
+     * removed segment, an unreadable one, one that never existed).
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {3L, 11L, 20261203L})
+    void ruleChangesAreRefusedExactlyWhenTheWholeSetCheckWould(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        RedisOptions options = RedisOptions.builder()
+                .uri(redis.uri())
+                .namespace(redis.uniqueNamespace())
+                .build();
+        KeySchema keys = KeySchema.of(options.namespace());
+        List<String> named = List.of("s0", "s1", "s2", "never");
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            for (String s : SEGMENT_KEYS) {
+                admin.putSegment(
+                        new Segment(s, "d", List.of("u"), List.of(), List.of(), null, 0), WriteOptions.defaults());
+            }
+            for (String f : FLAG_KEYS) {
+                admin.create(
+                        withRule(Flag.killSwitch(f), List.of(SEGMENT_KEYS.get(random.nextInt(SEGMENT_KEYS.size())))));
+            }
+            redis.execute("DEL", keys.segment("s2"));
+            redis.execute("ZREM", keys.segments(), "s2"); // gone: its references are now broken
+            redis.execute("DEL", keys.segment("s1"));
+            redis.execute("SET", keys.segment("s1"), "not a hash"); // indexed but unreadable
+
+            int refused = 0;
+            for (int write = 1; write <= 60; write++) {
+                String key = FLAG_KEYS.get(random.nextInt(FLAG_KEYS.size()));
+                List<String> segments = new ArrayList<>();
+                for (int n = 1 + random.nextInt(2); n > 0; n--) {
+                    segments.add(named.get(random.nextInt(named.size())));
+                }
+                Flag changed = withRule(admin.get(key).orElseThrow(), segments);
+                Map<String, Flag> before = new TreeMap<>();
+                admin.list().forEach(f -> before.put(f.key(), f));
+                Map<String, Segment> stored = new TreeMap<>();
+                admin.segments().forEach(seg -> stored.put(seg.key(), seg));
+                Map<String, Flag> after = new TreeMap<>(before);
+                after.put(key, changed);
+                List<String> existing = FlagValidator.problemsInSet(before, stored);
+                List<String> introduced = FlagValidator.problemsInSet(after, stored).stream()
+                        .filter(p -> !existing.contains(p))
+                        .toList();
+                String at = "seed " + seed + ", write " + write + ": " + key + " -> " + segments;
+                try {
+                    admin.update(changed);
+                    assertThat(introduced).as(at + " was accepted").isEmpty();
+                    assertThat(admin.get(key).orElseThrow().rules()).as(at).isEqualTo(changed.rules());
+                } catch (InvalidFlagException e) {
+                    refused++;
+                    assertThat(e.problems()).as(at + " was refused").containsExactlyElementsOf(introduced);
+                }
+            }
+            assertThat(refused)
+                    .as("seed " + seed + ": some writes refused, some accepted")
+                    .isBetween(1, 59);
+        }
+    }
+
+    /** {@code flag} with one rule whose clause is in any of {@code segments}. */
+    private static Flag withRule(Flag flag, List<String> segments) {
+        Clause clause = new Clause(
+                "key",
+                Operator.IN_SEGMENT,
+                segments.stream().<JsonNode>map(TextNode::valueOf).toList(),
+                false);
+        return flag.toBuilder()
+                .version(0)
+                .rules(List.of(new Rule("r", null, List.of(clause), Serve.variant(Flag.ON))))
+                .build();
     }
 
     private static Flag unstamped(Flag f) {
