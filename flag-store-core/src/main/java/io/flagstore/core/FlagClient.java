@@ -340,11 +340,13 @@ public final class FlagClient implements AutoCloseable {
                 Set<String> candidates = new LinkedHashSet<>(keys);
                 candidates.addAll(moreKeys);
                 List<FlagChangeEvent> events = new ArrayList<>();
+                FlagSnapshot unrecordedBefore = before.unrecorded();
+                FlagSnapshot unrecordedAfter = after.unrecorded();
                 for (String key : candidates) {
                     Flag was = before.compiled().flag(key);
                     Flag is = next.flag(key);
                     if (!Definitions.same(was, is)) {
-                        events.add(new FlagChangeEvent(key, was, is, before, after));
+                        events.add(new FlagChangeEvent(key, was, is, unrecordedBefore, unrecordedAfter));
                     }
                 }
                 if (!events.isEmpty()) {
