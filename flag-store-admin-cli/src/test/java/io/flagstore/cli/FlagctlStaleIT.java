@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Rollout;
 import io.flagstore.core.model.Serve;
@@ -80,7 +81,9 @@ class FlagctlStaleIT {
                         .options(options)
                         .serviceName("checkout")
                         .build())
-                .usageInterval(Duration.ofMillis(100))
+                .metricsOptions(MetricsOptions.builder()
+                        .usageInterval(Duration.ofMillis(100))
+                        .build())
                 .build()) {
             client.isEnabled("evaluated-now", EvaluationContext.of("u1"));
             await().atMost(Duration.ofSeconds(5)).until(() -> Long.valueOf(1)

@@ -8,6 +8,10 @@ import java.util.Objects;
  * #oldDefinition()} is {@code null}), deleted ({@link #newDefinition()} is {@code null}) or
  * updated. Changes of write metadata only (version, creation and update time, actor) produce no event. Immutable and
  * thread-safe.
+ *
+ * <p>Evaluations through {@link #oldValue}, {@link #newValue}, {@link #before()} and {@link #after()}
+ * are not recorded: they count in no {@code flagstore.evaluations} meter, mark no flag as used and
+ * expose no context to an experiment, since they describe a change rather than serve a request.
  */
 public final class FlagChangeEvent {
     private final String key;

@@ -60,8 +60,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FlagClient implements AutoCloseable {
     /** Default of {@link Builder#startTimeout(Duration)}. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(5);
-    /** Default of {@link Builder#usageInterval(Duration)}. */
-    public static final Duration DEFAULT_USAGE_INTERVAL = Duration.ofSeconds(60);
     /** Default of {@link Builder#experimentFlushInterval(Duration)}. */
     public static final Duration DEFAULT_EXPERIMENT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     /** Default of {@link Builder#exposureCacheSize(int)}. */
@@ -92,8 +90,8 @@ public final class FlagClient implements AutoCloseable {
                 ? null
                 : new EvaluationMeters(builder.meterRegistry, builder.metricsOptions);
         LocalOverrides overrides = builder.overrides == null || builder.overrides.isEmpty() ? null : builder.overrides;
-        this.usage = builder.source instanceof UsageSink usageSink && !builder.usageInterval.isZero()
-                ? new UsageReporter(usageSink, builder.usageInterval, builder.clock)
+        this.usage = builder.source instanceof UsageSink usageSink && builder.metricsOptions.recordsUsage()
+                ? new UsageReporter(usageSink, builder.metricsOptions.usageInterval(), builder.clock)
                 : null;
         List<ExposureSink> exposureSinks = new ArrayList<>();
         if (builder.source instanceof ExposureSink sourceSink) {
@@ -340,11 +338,13 @@ public final class FlagClient implements AutoCloseable {
                 Set<String> candidates = new LinkedHashSet<>(keys);
                 candidates.addAll(moreKeys);
                 List<FlagChangeEvent> events = new ArrayList<>();
+                FlagSnapshot unrecordedBefore = before.unrecorded();
+                FlagSnapshot unrecordedAfter = after.unrecorded();
                 for (String key : candidates) {
                     Flag was = before.compiled().flag(key);
                     Flag is = next.flag(key);
                     if (!Definitions.same(was, is)) {
-                        events.add(new FlagChangeEvent(key, was, is, before, after));
+                        events.add(new FlagChangeEvent(key, was, is, unrecordedBefore, unrecordedAfter));
                     }
                 }
                 if (!events.isEmpty()) {
@@ -425,7 +425,6 @@ public final class FlagClient implements AutoCloseable {
         private MetricsOptions metricsOptions = MetricsOptions.defaults();
         private LocalOverrides overrides;
         private Clock clock = Clock.systemUTC();
-        private Duration usageInterval = DEFAULT_USAGE_INTERVAL;
         private final List<ExposureSink> exposureSinks = new ArrayList<>();
         private Duration experimentFlushInterval = DEFAULT_EXPERIMENT_FLUSH_INTERVAL;
         private int exposureCacheSize = DEFAULT_EXPOSURE_CACHE_SIZE;
@@ -488,7 +487,11 @@ public final class FlagClient implements AutoCloseable {
             return this;
         }
 
-        /** Cardinality and tag options of the metrics (default {@link MetricsOptions#defaults()}). */
+        /**
+         * Cardinality and tag options of the metrics, and whether usage is recorded for {@code flagctl
+         * stale} (default {@link MetricsOptions#defaults()}: usage recorded every 60 s on a source
+         * that takes it). Used with or without {@link #meterRegistry}.
+         */
         public Builder metricsOptions(MetricsOptions metricsOptions) {
             this.metricsOptions = Objects.requireNonNull(metricsOptions, "metricsOptions");
             return this;
@@ -497,22 +500,6 @@ public final class FlagClient implements AutoCloseable {
         /** Local values that win over the source, for development; off unless set. */
         public Builder overrides(LocalOverrides overrides) {
             this.overrides = Objects.requireNonNull(overrides, "overrides");
-            return this;
-        }
-
-        /**
-         * How often the flags evaluated since the last time are handed to the source, when it records
-         * usage (it implements {@link UsageSink}, as the Redis source does; docs/flag-debt.md). Default
-         * 60 s; zero turns usage recording off.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder usageInterval(Duration usageInterval) {
-            Objects.requireNonNull(usageInterval, "usageInterval");
-            if (usageInterval.isNegative()) {
-                throw new IllegalArgumentException("usageInterval must not be negative, was " + usageInterval);
-            }
-            this.usageInterval = usageInterval;
             return this;
         }
 

@@ -55,6 +55,14 @@ public final class FlagSnapshot {
         return new FlagSnapshot(newCompiled, true, overrides, meters, usage, experiments);
     }
 
+    /**
+     * The same flag set whose evaluations are not recorded (no evaluation meters, usage or
+     * exposures): for change listeners, whose reads describe a change rather than serve a request.
+     */
+    FlagSnapshot unrecorded() {
+        return new FlagSnapshot(compiled, ready, overrides, null, null, null);
+    }
+
     /** Records an outcome for the running experiments judged on {@code metric} (see {@link FlagClient#track}). */
     void track(String metric, EvaluationContext context, Double value) {
         if (experiments != null) {

@@ -6,6 +6,7 @@ import static io.flagstore.core.TestFlagDefinitions.string;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.UsageSink;
@@ -66,7 +67,9 @@ class UsageRecordingTest {
         RecordingSource source = new RecordingSource();
         try (FlagClient client = FlagClient.builder()
                 .source(source)
-                .usageInterval(Duration.ofMillis(50))
+                .metricsOptions(MetricsOptions.builder()
+                        .usageInterval(Duration.ofMillis(50))
+                        .build())
                 .build()) {
             client.isEnabled("a", EvaluationContext.of("u1"));
             await().atMost(Duration.ofSeconds(5)).until(() -> source.reports.contains(Set.of("a")));
@@ -80,8 +83,11 @@ class UsageRecordingTest {
     @Test
     void zeroIntervalTurnsRecordingOff() {
         RecordingSource source = new RecordingSource();
-        FlagClient client =
-                FlagClient.builder().source(source).usageInterval(Duration.ZERO).build();
+        FlagClient client = FlagClient.builder()
+                .source(source)
+                .metricsOptions(
+                        MetricsOptions.builder().usageInterval(Duration.ZERO).build())
+                .build();
         client.isEnabled("a", EvaluationContext.of("u1"));
         client.close();
         assertThat(source.reports).isEmpty();
@@ -94,7 +100,9 @@ class UsageRecordingTest {
         RecordingSource source = new RecordingSource();
         FlagClient client = FlagClient.builder()
                 .source(source)
-                .usageInterval(Duration.ofHours(1))
+                .metricsOptions(MetricsOptions.builder()
+                        .usageInterval(Duration.ofHours(1))
+                        .build())
                 .build();
         UsageTracker tracker = new UsageTracker();
         FlagSnapshot snapshot = new FlagSnapshot(client.snapshot().compiled(), true, null, null, tracker, null);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.flagstore.core.ClientState;
 import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
 import io.flagstore.core.model.WeightedVariant;
@@ -94,7 +95,9 @@ class AccessControlIT {
                 .build();
         FlagClient client = open(FlagClient.builder()
                 .source(source)
-                .usageInterval(Duration.ofMillis(100))
+                .metricsOptions(MetricsOptions.builder()
+                        .usageInterval(Duration.ofMillis(100))
+                        .build())
                 .build());
         EvaluationContext ctx = EvaluationContext.of("user-1");
 

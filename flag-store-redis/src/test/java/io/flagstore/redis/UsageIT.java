@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.metrics.MetricsOptions;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.testing.RedisServerExtension;
@@ -47,7 +48,8 @@ class UsageIT {
                         .options(options)
                         .serviceName(service)
                         .build())
-                .usageInterval(usageInterval)
+                .metricsOptions(
+                        MetricsOptions.builder().usageInterval(usageInterval).build())
                 .build();
     }
 

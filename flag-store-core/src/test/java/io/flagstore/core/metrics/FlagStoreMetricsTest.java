@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.search.RequiredSearch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,32 @@ class FlagStoreMetricsTest {
                         .functionCounter()
                         .count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void changeListenerReadsAreNotCountedAsEvaluations() {
+        List<Object> seen = new CopyOnWriteArrayList<>();
+        client.onChange(event -> {
+            seen.add(event.oldValue(ALICE));
+            seen.add(event.newValue(ALICE));
+            seen.add(event.before().isEnabled(event.key(), ALICE));
+            seen.add(event.after().stringValue("missing", ALICE, "default"));
+        });
+        source.setEnabled("payments", false);
+        await().until(() -> seen.size() == 4);
+        assertThat(seen).containsExactly(true, false, true, "default");
+        assertThat(totalCount("flagstore.evaluations")).isZero();
+        assertThat(totalCount("flagstore.evaluation.errors")).isZero();
+
+        client.isEnabled("payments", ALICE);
+        assertThat(totalCount("flagstore.evaluations")).isEqualTo(1);
+        assertThat(evaluations("payments", "off", "DISABLED")).isEqualTo(1);
+    }
+
+    private double totalCount(String name) {
+        return registry.find(name).functionCounters().stream()
+                .mapToDouble(FunctionCounter::count)
+                .sum();
     }
 
     @Test

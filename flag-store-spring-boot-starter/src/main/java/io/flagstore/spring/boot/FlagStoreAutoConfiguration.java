@@ -104,7 +104,11 @@ public class FlagStoreAutoConfiguration {
                 .source(flagStoreSource)
                 .startTimeout(properties.startTimeout())
                 .failFast(properties.failFast())
-                .usageInterval(properties.usageInterval());
+                .metricsOptions(MetricsOptions.builder()
+                        .maxTaggedFlags(properties.metrics().maxTaggedFlags())
+                        .variantTag(properties.metrics().variantTag())
+                        .usageInterval(properties.usageInterval())
+                        .build());
         if (!properties.overrides().isEmpty()) {
             builder.overrides(LocalOverrides.of(properties.overrides()));
         }
@@ -118,12 +122,8 @@ public class FlagStoreAutoConfiguration {
     static class Metrics {
         @Bean
         @ConditionalOnBean(MeterRegistry.class)
-        FlagClientBuilderCustomizer flagStoreMeterRegistry(MeterRegistry registry, FlagStoreProperties properties) {
-            MetricsOptions options = MetricsOptions.builder()
-                    .maxTaggedFlags(properties.metrics().maxTaggedFlags())
-                    .variantTag(properties.metrics().variantTag())
-                    .build();
-            return builder -> builder.meterRegistry(registry).metricsOptions(options);
+        FlagClientBuilderCustomizer flagStoreMeterRegistry(MeterRegistry registry) {
+            return builder -> builder.meterRegistry(registry);
         }
     }
 
