@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Flag evaluation cost (issue 2, item 11): (a) a boolean flag without rules, (b) a flag whose rule
+ * Flag evaluation cost: (a) a boolean flag without rules, (b) a flag whose rule
  * has three clauses and serves a 50/50 rollout, over 1024 pre-built varying contexts; each through
  * the public entry point {@link FlagClient#boolValue}, with metrics off and on (a {@link
  * SimpleMeterRegistry}).

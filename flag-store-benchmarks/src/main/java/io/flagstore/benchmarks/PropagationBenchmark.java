@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Propagation against a real Redis (issue 3 item 8; not part of {@code mvn verify}): {@code
+ * Propagation against a real Redis (not part of {@code mvn verify}): {@code
  * --clients} subscribed {@link RedisFlagSource}s in this JVM, each with its own connections as
  * separate services would have, and {@code --flips} enable/disable writes through {@link
  * FlagAdmin}, one at a time. For each flip and client it records the time from the admin call

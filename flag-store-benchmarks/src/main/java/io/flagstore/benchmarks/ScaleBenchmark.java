@@ -41,7 +41,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
- * Fleet scale against a real Redis (issue 5, item 5; not part of {@code mvn verify}): {@code
+ * Fleet scale against a real Redis (not part of {@code mvn verify}): {@code
  * --flags} realistic flags ({@link ScaleFlags}) and {@code --clients} {@link FlagClient}s on
  * {@link RedisFlagSource}s in this JVM, each with its own connections as separate services would
  * have (they share Lettuce's event loops, as sources in one process do). Reports, in order:

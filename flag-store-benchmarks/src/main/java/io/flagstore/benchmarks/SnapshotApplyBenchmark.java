@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one pushed write costs a client's snapshot (issue 5, item 5): {@link CompiledSnapshot#apply}
+ * What one pushed write costs a client's snapshot: {@link CompiledSnapshot#apply}
  * of a single-flag update to a snapshot of {@code flags} {@link ScaleFlags} flags; each call
  * writes the next flag of a rotation of 256 (kill switches, rules, rollouts, segment users and
  * prerequisite flags alike) at the next version. The snapshot is replaced by the result, as the
