@@ -16,12 +16,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-/** {@code flagctl create KEY}: a boolean kill switch unless told otherwise. */
+/**
+ * {@code flagctl create KEY}: a boolean flag unless told otherwise, created off like every new flag
+ * (a JSON definition without {@code enabled}, {@code Flag.booleanFlag}): nobody is exposed to a path
+ * until someone turns it on on purpose.
+ */
 @Command(
         name = "create",
         mixinStandardHelpOptions = true,
         description = {
-            "Create a flag. By default a boolean kill switch: variants on=true/off=false, enabled, serving on.",
+            "Create a flag. By default a boolean flag: variants on=true/off=false, serving on once enabled.",
+            "A new flag is off (serves its off variant) until --enabled or a later 'enable'.",
             "Other types: --type string|number|json with --variant NAME=VALUE (the first variant is the off",
             "variant and the fallthrough unless --off-variant/--fallthrough say otherwise).",
             "Or the whole definition from a JSON file: --from-file FILE (see docs/flag-format.md)."
@@ -61,8 +66,8 @@ final class CreateCommand extends WriteCommand {
             description = "When a temporary flag should be gone: 2026-12-31 or an ISO-8601 instant.")
     Instant expires;
 
-    @Option(names = "--disabled", description = "Create it switched off.")
-    boolean disabled;
+    @Option(names = "--enabled", description = "Create it switched on (a new flag is off otherwise).")
+    boolean enabled;
 
     @Option(names = "--from-file", paramLabel = "FILE", description = "The definition as JSON (one flag).")
     Path fromFile;
@@ -131,7 +136,7 @@ final class CreateCommand extends WriteCommand {
         if (fallthrough != null) {
             b.fallthrough(Serve.variant(fallthrough));
         }
-        return b.enabled(!disabled)
+        return b.enabled(enabled)
                 .description(description)
                 .owner(owner)
                 .tags(tags)

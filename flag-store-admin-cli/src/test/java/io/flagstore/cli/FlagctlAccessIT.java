@@ -37,7 +37,7 @@ class FlagctlAccessIT {
         namespace = redis.uniqueNamespace();
         service = env(DocumentedAcl.create(redis, Role.SERVICE, namespace, "svc-" + namespace, "service-pw"));
         admin = env(DocumentedAcl.create(redis, Role.ADMIN, namespace, "adm-" + namespace, "admin-pw"));
-        ok(admin, "create", "payments-api", "--tag", "payments");
+        ok(admin, "create", "payments-api", "--enabled", "--tag", "payments");
     }
 
     private Map<String, String> env(String uri) {

@@ -168,7 +168,7 @@ class FlagctlHostileArgumentsIT {
         "--description",
         "--temporary",
         "--expires",
-        "--disabled",
+        "--enabled",
         "--from-file",
         "-f",
         "--dry-run",

@@ -60,28 +60,30 @@ class FlagctlIT {
     }
 
     @Test
-    void createMakesAnEnabledBooleanKillSwitchByDefault() {
+    void createMakesABooleanFlagThatIsOffUntilEnabled() {
         Cli.Result created =
                 ok("create", "payments-api", "--tag", "payments", "--owner", "payments-team", "--reason", "new");
         assertThat(created.out()).startsWith("created payments-api: version ").contains("received by");
 
         JsonNode get = ok("get", "payments-api", "--json").json();
         assertThat(get.get("flag").get("type").asText()).isEqualTo("boolean");
-        assertThat(get.get("flag").get("enabled").asBoolean()).isTrue();
+        assertThat(get.get("flag").get("enabled").asBoolean()).isFalse();
         assertThat(get.get("flag").get("variants").get("on").asBoolean()).isTrue();
         assertThat(get.get("flag").get("offVariant").asText()).isEqualTo("off");
         assertThat(get.get("lastChange").get("reason").asText()).isEqualTo("new");
         assertThat(get.get("lastChange").get("actor").asText()).isEqualTo(System.getProperty("user.name"));
+        assertThat(ok("get", "payments-api").out()).contains("state", "off", "payments-team", "last change");
 
-        Cli.Result human = ok("get", "payments-api");
-        assertThat(human.out()).contains("state", "on (serving on)", "payments-team", "last change");
+        ok("create", "kill-switch", "--enabled");
+        assertThat(flag("kill-switch").get("enabled").asBoolean()).isTrue();
+        assertThat(ok("get", "kill-switch").out()).contains("on (serving on)");
     }
 
     @Test
     void listFiltersByTagStateAndOwnerInTablesAndJson() {
-        ok("create", "a", "--tag", "payments", "--owner", "team-a");
-        ok("create", "b", "--tag", "payments", "--tag", "eu", "--owner", "team-b", "--disabled");
-        ok("create", "c");
+        ok("create", "a", "--enabled", "--tag", "payments", "--owner", "team-a");
+        ok("create", "b", "--tag", "payments", "--tag", "eu", "--owner", "team-b");
+        ok("create", "c", "--enabled");
 
         assertThat(ok("list", "--json").json().get("flags"))
                 .extracting(n -> n.get("key").asText())
@@ -106,9 +108,9 @@ class FlagctlIT {
 
     @Test
     void disableByTagIsOneAtomicWriteAndEnableTurnsThemBack() {
-        ok("create", "a", "--tag", "payments");
-        ok("create", "b", "--tag", "payments");
-        ok("create", "c");
+        ok("create", "a", "--enabled", "--tag", "payments");
+        ok("create", "b", "--enabled", "--tag", "payments");
+        ok("create", "c", "--enabled");
         long before = namespaceVersion();
 
         JsonNode result = ok("disable", "--tag", "payments", "--no-wait", "--json", "--reason", "INC-7")
@@ -234,7 +236,7 @@ class FlagctlIT {
 
     @Test
     void rolloutAndTargetsChangeWhatIsServed() {
-        ok("create", "new-checkout");
+        ok("create", "new-checkout", "--enabled");
         JsonNode rollout =
                 ok("rollout", "new-checkout", "on=25", "off=75", "--json").json();
         assertThat(rollout.get("keys").get(0).asText()).isEqualTo("new-checkout");

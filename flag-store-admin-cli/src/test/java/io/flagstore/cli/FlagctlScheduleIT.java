@@ -134,7 +134,7 @@ class FlagctlScheduleIT {
     @Test
     void aScheduledBatchWritesTheFileAndTheDeletesAsOneVersion(@TempDir Path dir) throws Exception {
         ok("create", "summer-banner");
-        ok("create", "winter-banner", "--disabled");
+        ok("create", "winter-banner");
         ok("export", "-o", dir.resolve("all.json").toString());
         JsonNode doc = Json.MAPPER.readTree(java.nio.file.Files.readString(dir.resolve("all.json")));
         ObjectNode winter = (ObjectNode) doc.get("flags").get(1);

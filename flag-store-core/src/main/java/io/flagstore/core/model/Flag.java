@@ -2,6 +2,9 @@ package io.flagstore.core.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -249,6 +252,26 @@ public record Flag(
         public Builder variant(String name, JsonNode value) {
             variants.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
+        }
+
+        /** Adds or replaces a boolean variant. */
+        public Builder variant(String name, boolean value) {
+            return variant(name, BooleanNode.valueOf(value));
+        }
+
+        /** Adds or replaces a string variant. */
+        public Builder variant(String name, String value) {
+            return variant(name, TextNode.valueOf(Objects.requireNonNull(value, "value")));
+        }
+
+        /** Adds or replaces a whole-number variant. */
+        public Builder variant(String name, long value) {
+            return variant(name, LongNode.valueOf(value));
+        }
+
+        /** Adds or replaces a number variant. */
+        public Builder variant(String name, double value) {
+            return variant(name, DoubleNode.valueOf(value));
         }
 
         /** Removes all variants. */

@@ -14,4 +14,9 @@ public record Prerequisite(String flagKey, String variant) {
         Objects.requireNonNull(flagKey, "flagKey");
         Objects.requireNonNull(variant, "variant");
     }
+
+    /** {@return a prerequisite: flag {@code flagKey} must serve {@code variant}} */
+    public static Prerequisite of(String flagKey, String variant) {
+        return new Prerequisite(flagKey, variant);
+    }
 }

@@ -1,5 +1,6 @@
 package io.flagstore.core.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,5 +12,25 @@ import java.util.List;
 public record Rollout(List<WeightedVariant> variants, String bucketBy) {
     public Rollout {
         variants = List.copyOf(variants);
+    }
+
+    /**
+     * {@return a rollout with one slice, to extend with {@link #and}: {@code Rollout.of("on",
+     * 25).and("off", 75)}}
+     */
+    public static Rollout of(String variant, double weight) {
+        return new Rollout(List.of(new WeightedVariant(variant, weight)), null);
+    }
+
+    /** {@return this rollout with one more slice after the others} */
+    public Rollout and(String variant, double weight) {
+        List<WeightedVariant> more = new ArrayList<>(variants);
+        more.add(new WeightedVariant(variant, weight));
+        return new Rollout(more, bucketBy);
+    }
+
+    /** {@return this rollout bucketed by the given context attribute instead of the targeting key} */
+    public Rollout bucketedBy(String attribute) {
+        return new Rollout(variants, attribute);
     }
 }

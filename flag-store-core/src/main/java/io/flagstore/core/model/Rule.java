@@ -17,4 +17,14 @@ public record Rule(String id, String description, List<Clause> clauses, Serve se
         clauses = List.copyOf(clauses);
         Objects.requireNonNull(serve, "serve");
     }
+
+    /** {@return a rule serving {@code serve} when all clauses match, with no description} */
+    public static Rule of(String id, Serve serve, Clause... clauses) {
+        return new Rule(id, null, List.of(clauses), serve);
+    }
+
+    /** {@return this rule with the given description} */
+    public Rule withDescription(String newDescription) {
+        return new Rule(id, newDescription, clauses, serve);
+    }
 }

@@ -1,6 +1,7 @@
 package io.flagstore.core.model;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -36,5 +37,27 @@ public record Segment(
     /** Returns a copy with the given version and update time. */
     public Segment withVersion(long newVersion, Instant newUpdatedAt) {
         return new Segment(key, description, included, excluded, rules, newUpdatedAt, newVersion);
+    }
+
+    /** {@return a segment holding exactly the given context keys} */
+    public static Segment of(String key, String... includedKeys) {
+        return new Segment(key, null, List.of(includedKeys), List.of(), List.of(), null, 0);
+    }
+
+    /** {@return this segment with the given description} */
+    public Segment withDescription(String newDescription) {
+        return new Segment(key, newDescription, included, excluded, rules, updatedAt, version);
+    }
+
+    /** {@return this segment with these context keys never in it (unless included)} */
+    public Segment excluding(String... contextKeys) {
+        return new Segment(key, description, included, List.of(contextKeys), rules, updatedAt, version);
+    }
+
+    /** {@return this segment with one more rule: contexts matching all the clauses are in it} */
+    public Segment withRule(Clause... clauses) {
+        List<List<Clause>> more = new ArrayList<>(rules);
+        more.add(List.of(clauses));
+        return new Segment(key, description, included, excluded, more, updatedAt, version);
     }
 }

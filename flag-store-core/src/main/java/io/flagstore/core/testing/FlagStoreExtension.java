@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -23,13 +24,21 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@link TestFlags} (of test methods, {@code @BeforeEach} and {@code @AfterEach} methods), and in
  * non-static fields of those types that are {@code null} when the test starts. Change flags during
  * a test through the source or {@link TestFlags}. The client is closed after each test.
+ *
+ * <p>{@link WithFlag} registers this extension by itself. Under Spring's test context (a class
+ * extended with Spring's {@code SpringExtension}, as {@code @SpringBootTest} is) it steps aside:
+ * there the application context's client serves the pins.
  */
 public final class FlagStoreExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(FlagStoreExtension.class);
+    private static final String SPRING_EXTENSION = "org.springframework.test.context.junit.jupiter.SpringExtension";
 
     @Override
     public void beforeEach(ExtensionContext context) throws IllegalAccessException {
+        if (underSpring(context)) {
+            return;
+        }
         TestFlags flags = TestFlags.create();
         // outermost class first, so a @Nested class and then the method win for the same key
         List<Object> instances = context.getRequiredTestInstances().getAllInstances();
@@ -75,6 +84,9 @@ public final class FlagStoreExtension implements BeforeEachCallback, AfterEachCa
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        if (underSpring(extensionContext)) {
+            return false;
+        }
         Class<?> type = parameterContext.getParameter().getType();
         return type == FlagClient.class || type == InMemoryFlagSource.class || type == TestFlags.class;
     }
@@ -87,6 +99,19 @@ public final class FlagStoreExtension implements BeforeEachCallback, AfterEachCa
                     "FlagStoreExtension provides flags to test methods and @BeforeEach/@AfterEach methods only");
         }
         return valueFor(parameterContext.getParameter().getType(), flags);
+    }
+
+    private static boolean underSpring(ExtensionContext context) {
+        for (Class<?> type = context.getRequiredTestClass(); type != null; type = type.getEnclosingClass()) {
+            for (ExtendWith extendWith : AnnotationSupport.findRepeatableAnnotations(type, ExtendWith.class)) {
+                for (Class<?> extension : extendWith.value()) {
+                    if (extension.getName().equals(SPRING_EXTENSION)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static Object valueFor(Class<?> type, TestFlags flags) {

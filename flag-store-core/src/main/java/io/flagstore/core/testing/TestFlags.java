@@ -72,7 +72,7 @@ public final class TestFlags implements AutoCloseable {
     /**
      * Pins a flag from text: {@code type} is {@code boolean}, {@code string}, {@code number} or
      * {@code json}, or empty to infer it ({@code true}/{@code false} boolean, a number, a JSON object
-     * or array, else a string).
+     * or array, else a string; {@code TRUE} or {@code False} is refused rather than read as a string).
      *
      * @throws IllegalArgumentException if the text does not fit the type
      */
@@ -118,7 +118,8 @@ public final class TestFlags implements AutoCloseable {
 
     static Flag parse(String key, String value, String type) {
         Objects.requireNonNull(value, "value");
-        String kind = Objects.requireNonNull(type, "type").isEmpty() ? infer(value) : type.toLowerCase(Locale.ROOT);
+        String kind =
+                Objects.requireNonNull(type, "type").isEmpty() ? infer(key, value) : type.toLowerCase(Locale.ROOT);
         try {
             return switch (kind) {
                 case "boolean" -> {
@@ -139,9 +140,14 @@ public final class TestFlags implements AutoCloseable {
         }
     }
 
-    private static String infer(String value) {
+    private static String infer(String key, String value) {
         if (value.equals("true") || value.equals("false")) {
             return "boolean";
+        }
+        // "TRUE" would otherwise become a string flag that every boolean read ignores, silently
+        if (value.trim().equalsIgnoreCase("true") || value.trim().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("flag '" + key + "': value '" + value
+                    + "' is not a boolean: write true or false in lower case (or type = \"string\" for the text)");
         }
         String trimmed = value.trim();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {

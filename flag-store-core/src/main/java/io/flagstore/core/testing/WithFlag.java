@@ -6,13 +6,16 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pins a flag for a test run with {@link FlagStoreExtension}: on the test class (every test) or a
- * test method (that test; wins over the class for the same key). Repeatable.
+ * test method (that test; wins over the class for the same key). Repeatable. The annotation
+ * registers the extension itself, so a pin can never be silently ignored for want of an
+ * {@code @ExtendWith}; in a Spring test context ({@code @SpringBootTest}) the Spring Boot starter
+ * serves the pins from the context's client instead.
  *
  * <pre>{@code
- * @ExtendWith(FlagStoreExtension.class)
  * @WithFlag(key = "new-checkout", value = "true")
  * class CheckoutTest {
  *     @Test
@@ -27,6 +30,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Repeatable(WithFlags.class)
+@ExtendWith(FlagStoreExtension.class)
 public @interface WithFlag {
     /** {@return the flag key} */
     String key();

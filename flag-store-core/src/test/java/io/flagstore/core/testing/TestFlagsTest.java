@@ -59,11 +59,22 @@ class TestFlagsTest {
                 "-0.5", FlagType.NUMBER,
                 "{\"a\":1}", FlagType.JSON,
                 "[1]", FlagType.JSON,
-                "dark", FlagType.STRING,
-                "TRUE", FlagType.STRING);
+                "dark", FlagType.STRING);
         expected.forEach((text, type) ->
                 assertThat(TestFlags.parse("f", text, "").type()).as(text).isEqualTo(type));
         assertThat(TestFlags.parse("f", "12", "string").type()).isEqualTo(FlagType.STRING);
+        assertThat(TestFlags.parse("f", "TRUE", "string").type()).isEqualTo(FlagType.STRING);
+    }
+
+    @Test
+    void aBooleanInTheWrongCaseIsRefusedNotReadAsAString() {
+        for (String text : List.of("TRUE", "False", " true ", "FALSE")) {
+            assertThatThrownBy(() -> TestFlags.create().set("my-flag", text, ""))
+                    .as(text)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("my-flag")
+                    .hasMessageContaining("lower case");
+        }
     }
 
     @Test
