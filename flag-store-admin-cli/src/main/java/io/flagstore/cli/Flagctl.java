@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             VerifyCommand.class,
             StaleCommand.class,
             ExperimentCommand.class,
+            NamespaceCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
             CompletionCommand.class,

@@ -444,6 +444,29 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
+     * Every namespace of this Redis that has been written to, sorted by name, with its version and
+     * counts. Found with {@code SCAN} (never {@code KEYS}), so a large Redis is not blocked.
+     */
+    public List<NamespaceSummary> namespaces() {
+        return new Namespaces(redis).list();
+    }
+
+    /**
+     * Drops this admin's namespace: deletes every flag and segment (corrupt keys included) in one
+     * audited write with {@code options}' actor and reason, then removes the namespace's other keys
+     * (version, meta, indexes, deletion log, presence, usage, schedules, experiment counters). The
+     * audit stream stays: the namespace's history, ending with the deletion, can still be read.
+     * Safe to run again when cut short. Services still running on the namespace apply the deletion
+     * (their code defaults) and then report the namespace as reset.
+     *
+     * @throws IllegalArgumentException if {@code options} names an expected version
+     */
+    public NamespaceDropResult dropNamespace(WriteOptions options) {
+        requireNoExpectedVersion(options, "a namespace drop");
+        return new Namespaces(redis).drop(this, options);
+    }
+
+    /**
      * Writes a batch as one version, one audit entry and one message. Items with an expected
      * version are compare-and-set; the others are written over whatever is stored when the batch
      * runs, a corrupt key included.
