@@ -51,6 +51,7 @@ import picocli.CommandLine.Spec;
             StaleCommand.class,
             ExperimentCommand.class,
             NamespaceCommand.class,
+            PromoteCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
             CompletionCommand.class,
