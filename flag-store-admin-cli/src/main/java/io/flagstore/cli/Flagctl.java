@@ -52,6 +52,8 @@ import picocli.CommandLine.Spec;
             ExperimentCommand.class,
             NamespaceCommand.class,
             PromoteCommand.class,
+            RuleCommand.class,
+            SegmentCommand.class,
             ScheduleCommand.class,
             SchedulerCommand.class,
             CompletionCommand.class,

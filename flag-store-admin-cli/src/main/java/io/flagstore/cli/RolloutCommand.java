@@ -1,11 +1,14 @@
 package io.flagstore.cli;
 
+import io.flagstore.core.model.Rollout;
+import io.flagstore.core.model.Serve;
 import io.flagstore.redis.FlagAdmin;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code flagctl rollout KEY on=25 off=75}: the fallthrough becomes a weighted rollout. */
 @Command(
@@ -20,9 +23,20 @@ final class RolloutCommand extends WriteCommand {
     @Mixin
     RolloutArguments rollout;
 
+    @Option(
+            names = "--bucket-by",
+            paramLabel = "ATTRIBUTE",
+            description = "Bucket by this context attribute (e.g. org: everyone of a tenant gets the same variant)"
+                    + " instead of the targeting key; without it the rollout keeps its current bucketing.")
+    String bucketBy;
+
     @Override
     WriteResult write(FlagAdmin admin, WriteOptions writeOptions) {
-        return admin.setRollout(rollout.key, rollout.weights, writeOptions);
+        if (bucketBy == null) {
+            return admin.setRollout(rollout.key, rollout.weights, writeOptions);
+        }
+        Serve serve = Serve.rollout(new Rollout(rollout.weights, bucketBy));
+        return admin.modify(rollout.key, f -> f.toBuilder().fallthrough(serve).build(), writeOptions);
     }
 
     @Override
