@@ -62,6 +62,15 @@ final class ClauseSyntax {
         return new Clause(attribute, op, values(rest, op, text), negate);
     }
 
+    /** Parses clauses given as options; one that does not parse is a usage error naming it. */
+    static List<Clause> parseOptions(List<String> texts, picocli.CommandLine commandLine) {
+        try {
+            return texts.stream().map(ClauseSyntax::parse).toList();
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(commandLine, e.getMessage());
+        }
+    }
+
     /** The form {@link #parse} reads. */
     static String print(Clause clause) {
         String values = clause.values().stream().map(v -> value(v, clause.op())).collect(Collectors.joining(","));

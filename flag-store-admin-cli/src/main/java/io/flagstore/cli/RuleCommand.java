@@ -91,11 +91,7 @@ final class RuleCommand implements Callable<Integer> {
             if (position != null && position < 1) {
                 throw new ParameterException(spec.commandLine(), "--position counts from 1, not " + position);
             }
-            try {
-                clauses = clauseTexts.stream().map(ClauseSyntax::parse).toList();
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
+            clauses = ClauseSyntax.parseOptions(clauseTexts, spec.commandLine());
         }
 
         @Override

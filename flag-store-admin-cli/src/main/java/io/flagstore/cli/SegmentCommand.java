@@ -16,7 +16,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -91,11 +90,7 @@ final class SegmentCommand implements Callable<Integer> {
 
         @Override
         void validate() {
-            try {
-                clauses = match.stream().map(ClauseSyntax::parse).toList();
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
+            clauses = ClauseSyntax.parseOptions(match, spec.commandLine());
         }
 
         @Override
