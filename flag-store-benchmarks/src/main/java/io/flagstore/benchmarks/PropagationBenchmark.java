@@ -1,5 +1,6 @@
 package io.flagstore.benchmarks;
 
+import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.spi.FlagData;
@@ -32,9 +33,17 @@ import org.HdrHistogram.Histogram;
  * --flags} flags, time from {@code start()} to the first full set applied, median of {@code
  * --runs}.
  *
+ * <p>With {@code --readers spin} each client is a {@link FlagClient} with one reader thread that
+ * evaluates the flag in a tight loop, as a busy service does; with {@code --readers pause} the
+ * reader pauses 100 µs after each evaluation. Then the figure is, per flip, the time from the
+ * write call's start until the last reader has evaluated the new value (flip to last reader), and
+ * the cold start is skipped. Spinning readers take every core, so this measures whether a change
+ * reaches readers without waiting for a background thread to be scheduled.
+ *
  * <pre>
  * java -cp flag-store-benchmarks/target/benchmarks.jar io.flagstore.benchmarks.PropagationBenchmark \
- *     [--redis redis://127.0.0.1:6379] [--clients 50] [--flips 1000] [--flags 10000] [--runs 5]
+ *     [--redis redis://127.0.0.1:6379] [--clients 50] [--flips 1000] [--flags 10000] [--runs 5] \
+ *     [--readers none|spin|pause]
  * </pre>
  *
  * Without {@code --redis} it starts a {@code redis-server} from PATH on a free loopback port.
@@ -43,6 +52,7 @@ public final class PropagationBenchmark {
     private static final int WARMUP_FLIPS = 200;
     private static final int COLD_WARMUP_RUNS = 3;
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long READER_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
     private PropagationBenchmark() {}
 
@@ -51,18 +61,31 @@ public final class PropagationBenchmark {
         int flips = Integer.parseInt(RedisBenchmarks.option(args, "--flips", "1000"));
         int flags = Integer.parseInt(RedisBenchmarks.option(args, "--flags", "10000"));
         int runs = Integer.parseInt(RedisBenchmarks.option(args, "--runs", "5"));
+        String readers = RedisBenchmarks.option(args, "--readers", "none");
+        long pauseNanos =
+                switch (readers) {
+                    case "none", "spin" -> 0;
+                    case "pause" -> READER_PAUSE_NANOS;
+                    default -> throw new IllegalArgumentException(
+                            "--readers must be none, spin or pause, not " + readers);
+                };
         RedisBenchmarks.withRedis(args, url -> {
             System.out.printf(
                     Locale.ROOT,
-                    "Redis %s, %d clients, %d flips (+%d warm-up), %d cores, Java %s%n",
+                    "Redis %s, %d clients, readers %s, %d flips (+%d warm-up), %d cores, Java %s%n",
                     url.replaceAll("//[^@]*@", "//***@"),
                     clients,
+                    readers,
                     flips,
                     WARMUP_FLIPS,
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.version());
-            propagation(url, clients, flips);
-            coldStart(url, flags, runs);
+            if (readers.equals("none")) {
+                propagation(url, clients, flips);
+                coldStart(url, flags, runs);
+            } else {
+                toReaders(url, clients, flips, pauseNanos);
+            }
         });
     }
 
@@ -157,6 +180,104 @@ public final class PropagationBenchmark {
                 RedisBenchmarks.printLatency("propagation from the admin call starting ", fromStart);
             } finally {
                 sources.forEach(RedisFlagSource::close);
+            }
+        }
+    }
+
+    // ---- propagation to evaluating threads ------------------------------------------------------
+
+    /** One client's reader thread: records when it first evaluated each flip's value. */
+    private static final class Reader implements Runnable {
+        private final FlagClient client;
+        private final EvaluationContext context;
+        private final long[] seenAt;
+        private final AtomicInteger countdown;
+        private final long pauseNanos;
+        private volatile boolean stop;
+
+        Reader(FlagClient client, int c, int flips, AtomicInteger countdown, long pauseNanos) {
+            this.client = client;
+            this.context = EvaluationContext.of("reader-" + c);
+            this.seenAt = new long[flips];
+            this.countdown = countdown;
+            this.pauseNanos = pauseNanos;
+        }
+
+        @Override
+        public void run() {
+            int next = 0;
+            while (!stop) {
+                // flip i disables the enabled flag when i is even, enables it when odd
+                if (client.boolValue("kill-switch", context, false) == (next % 2 == 1) && next < seenAt.length) {
+                    seenAt[next++] = System.nanoTime();
+                    countdown.decrementAndGet();
+                }
+                if (pauseNanos > 0) {
+                    LockSupport.parkNanos(pauseNanos);
+                }
+            }
+        }
+    }
+
+    private static void toReaders(String url, int clients, int flips, long pauseNanos) throws Exception {
+        RedisOptions options = RedisOptions.builder()
+                .uri(url)
+                .namespace("bench-readers-" + System.currentTimeMillis())
+                .build();
+        int total = WARMUP_FLIPS + flips;
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            long first = admin.create(Flag.killSwitch("kill-switch")).version() + 1;
+            AtomicInteger countdown = new AtomicInteger(clients);
+            List<FlagClient> fleet = new ArrayList<>();
+            List<Reader> readers = new ArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            try {
+                for (int c = 0; c < clients; c++) {
+                    FlagClient client = FlagClient.builder()
+                            .source(RedisFlagSource.builder()
+                                    .options(options)
+                                    .serviceName("bench" + c)
+                                    .build())
+                            .startTimeout(Duration.ofSeconds(30))
+                            .build();
+                    fleet.add(client);
+                    Reader reader = new Reader(client, c, total, countdown, pauseNanos);
+                    readers.add(reader);
+                    Thread thread = new Thread(reader, "reader-" + c);
+                    thread.setDaemon(true);
+                    threads.add(thread);
+                }
+                threads.forEach(Thread::start);
+                Histogram fromStart = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                for (int i = 0; i < total; i++) {
+                    countdown.set(clients);
+                    long start = System.nanoTime();
+                    WriteResult result = i % 2 == 0 ? admin.disable("kill-switch") : admin.enable("kill-switch");
+                    if (result.version() != first + i) {
+                        throw new IllegalStateException("someone else writes to " + options.namespace());
+                    }
+                    long deadline = start + TimeUnit.SECONDS.toNanos(10);
+                    while (countdown.get() > 0) {
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException("flip " + i + " did not reach " + countdown + " readers");
+                        }
+                        LockSupport.parkNanos(POLL_NANOS);
+                    }
+                    if (i >= WARMUP_FLIPS) {
+                        long last = 0;
+                        for (Reader reader : readers) {
+                            last = Math.max(last, reader.seenAt[i]);
+                        }
+                        fromStart.recordValue((last - start) / 1_000);
+                    }
+                }
+                RedisBenchmarks.printLatency("flip to last reader, from the admin call starting", fromStart);
+            } finally {
+                readers.forEach(r -> r.stop = true);
+                for (Thread thread : threads) {
+                    thread.join();
+                }
+                fleet.forEach(FlagClient::close);
             }
         }
     }
