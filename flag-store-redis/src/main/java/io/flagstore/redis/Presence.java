@@ -64,8 +64,9 @@ final class Presence {
         List<ServiceInstance> lost = new ArrayList<>();
         Map<String, String> gone = new LinkedHashMap<>();
         read.forEach((field, json) -> {
-            ServiceInstance instance = PresenceJson.read(json);
-            String problem = instance == null ? "not a presence entry" : implausibility(instance, now);
+            PresenceJson.Parsed parsed = PresenceJson.read(json, keys.namespace());
+            ServiceInstance instance = parsed.instance();
+            String problem = instance == null ? parsed.problem() : implausibility(instance, now);
             if (problem != null) {
                 implausible.add(new FleetView.Implausible(field, problem));
                 return;
@@ -116,7 +117,7 @@ final class Presence {
         List<ServiceInstance> live = new ArrayList<>();
         Map<String, String> dead = new LinkedHashMap<>();
         entries.forEach((field, json) -> {
-            ServiceInstance instance = PresenceJson.read(json);
+            ServiceInstance instance = PresenceJson.read(json, keys.namespace()).instance();
             if (instance == null || implausibility(instance, now) != null) {
                 LOG.log(System.Logger.Level.WARNING, "ignoring presence entry {0}: {1}", field, json);
             } else if (instance.heartbeat().isBefore(cutoff)) {
