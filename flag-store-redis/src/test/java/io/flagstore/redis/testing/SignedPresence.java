@@ -16,6 +16,11 @@ public final class SignedPresence {
         return PresenceJson.write(instance, namespace, signer);
     }
 
+    /** The entry {@code instance} unsigned, as sources older than signed presence write it. */
+    public static String unsigned(ServiceInstance instance) {
+        return PresenceJson.write(instance);
+    }
+
     /** The public key, as entries carry it. */
     public String publicKey() {
         return signer.publicKey();
