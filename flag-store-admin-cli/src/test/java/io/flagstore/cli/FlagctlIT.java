@@ -384,6 +384,9 @@ class FlagctlIT {
             assertThat(json.get("wait").get("complete").asBoolean()).isTrue();
             JsonNode confirmed = json.get("wait").get("confirmed").get(0);
             assertThat(confirmed.get("instance").asText()).isEqualTo("checkout-1");
+            assertThat(confirmed.get("signingKey").isTextual())
+                    .as("a source signs its entry")
+                    .isTrue();
             assertThat(confirmed.get("appliedVersion").asLong())
                     .isGreaterThanOrEqualTo(json.get("version").asLong());
             assertThat(confirmed.get("applyMs").asDouble()).isBetween(-1000.0, 10_000.0);
