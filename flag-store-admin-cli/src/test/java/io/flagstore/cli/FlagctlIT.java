@@ -414,6 +414,7 @@ class FlagctlIT {
         Cli.Result r = run("disable", "payments-api", "--wait-timeout", "300ms");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
         assertThat(r.out()).contains("ghost-1", "NOT CONFIRMED");
+        assertThat(ok("status").out()).doesNotContain("unsigned");
         assertThat(r.err())
                 .startsWith("flagctl: error: 1 of 1 live instances did not confirm")
                 .contains("ghost/ghost-1");

@@ -166,6 +166,9 @@ class FlagctlPresenceForgeryIT {
                     case THE_INSTANCES_SIGNATURE_ON_ALTERED_CONTENT -> "signature does not verify";
                     default -> null; // a replay is the instance's own entry: verified, and not a confirmation
                 };
+        if (forgery == Forgery.UNSIGNED) {
+            assertThat(Cli.ok(env, "status").out()).contains("unsigned", ID, "--wait never counts");
+        }
         if (reason == null) {
             assertThat(wait.get("unverified")).as(r.toString()).isEmpty();
         } else {
