@@ -6,9 +6,12 @@ import io.flagstore.redis.ServiceInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,6 +22,14 @@ import java.util.concurrent.locks.LockSupport;
  * it has confirmed; one that stops heartbeating cannot confirm and is reported, as are instances
  * that went silent shortly before the write. The wait ends at once when the namespace version is
  * found to have gone backwards.
+ *
+ * <p>Only an instance's own entry confirms: one signed by the key its entry had in the view read
+ * just before the write (for an instance first seen after the write, the key it was first seen
+ * with). Any holder of the service role can write any presence entry, but not sign with another
+ * instance's key, so an entry that is unsigned, signed by another key or whose signature does not
+ * verify is reported as unverified and never counts. The instances waited for are those of the view
+ * before the write and of the first view after it, so entries deleted or added meanwhile neither
+ * drop an instance from the wait nor stand in for it.
  */
 final class FleetWait {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -31,6 +42,8 @@ final class FleetWait {
      *
      * @param lost instances silent since shortly before the write (a fleet smaller than it was)
      * @param ahead live instances holding a version above Redis's: the version went backwards
+     * @param unverified of the unconfirmed and lost instances, those whose last entry was not
+     *     believed to be their own: instance id to why
      */
     record Outcome(
             long version,
@@ -38,6 +51,7 @@ final class FleetWait {
             List<ServiceInstance> unconfirmed,
             List<ServiceInstance> lost,
             List<ServiceInstance> ahead,
+            Map<String, String> unverified,
             Duration waited) {
         /** Every instance there was confirmed, and there was at least one. */
         boolean complete() {
@@ -47,30 +61,66 @@ final class FleetWait {
 
     private FleetWait() {}
 
-    static Outcome await(FlagAdmin admin, long version, Instant writtenAt, Duration timeout) {
+    /** The view to hold instances' keys to: read it just before the write. */
+    static FleetView before(FlagAdmin admin) {
+        return admin.fleet();
+    }
+
+    static Outcome await(FlagAdmin admin, FleetView before, long version, Instant writtenAt, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         FleetView view = admin.fleet();
         Map<String, ServiceInstance> pending = new LinkedHashMap<>();
-        view.live().forEach(i -> pending.put(i.instance(), i));
         Map<String, ServiceInstance> lost = new LinkedHashMap<>();
-        view.lost().forEach(i -> lost.put(i.instance(), i));
+        Map<String, String> keys = new HashMap<>(); // instance id -> its key, null if it was unsigned
+        for (FleetView seen : List.of(before, view)) {
+            for (ServiceInstance i : seen.lost()) {
+                if (!pending.containsKey(i.instance())) {
+                    lost.putIfAbsent(i.instance(), i);
+                    keys.putIfAbsent(i.instance(), i.signingKey());
+                }
+            }
+            for (ServiceInstance i : seen.live()) {
+                lost.remove(i.instance());
+                pending.putIfAbsent(i.instance(), i);
+                keys.putIfAbsent(i.instance(), i.signingKey());
+            }
+        }
         List<Confirmation> confirmed = new ArrayList<>();
+        Map<String, String> unverified = new HashMap<>();
         while (true) {
             List<ServiceInstance> ahead = view.ahead();
             Map<String, ServiceInstance> present = new LinkedHashMap<>();
             view.live().forEach(i -> present.put(i.instance(), i));
             view.closed().forEach(i -> present.put(i.instance(), i));
+            Map<String, String> refused = new HashMap<>();
+            view.implausible().forEach(i -> refused.put(i.field(), i.reason()));
             for (Map<String, ServiceInstance> waiting : List.of(pending, lost)) {
-                waiting.replaceAll((id, last) -> present.getOrDefault(id, last));
-                FleetView current = view;
-                waiting.values().removeIf(i -> {
-                    if (present.containsKey(i.instance()) && current.confirms(i, version, writtenAt)) {
-                        confirmed.add(new Confirmation(i, Duration.between(writtenAt, i.appliedAt())));
-                        return true;
+                for (Iterator<Map.Entry<String, ServiceInstance>> it =
+                                waiting.entrySet().iterator();
+                        it.hasNext(); ) {
+                    Map.Entry<String, ServiceInstance> waited = it.next();
+                    String id = waited.getKey();
+                    ServiceInstance entry = present.get(id);
+                    String problem = entry == null
+                            ? (refused.containsKey(id) ? "entry not believed: " + refused.get(id) : null)
+                            : unverified(entry, keys.get(id));
+                    if (problem != null) {
+                        unverified.put(id, problem);
+                        continue;
                     }
-                    return false;
-                });
+                    unverified.remove(id);
+                    if (entry == null) {
+                        continue;
+                    }
+                    waited.setValue(entry); // reported as last seen: only ever a verified entry
+                    if (view.confirms(entry, version, writtenAt)) {
+                        confirmed.add(new Confirmation(entry, Duration.between(writtenAt, entry.appliedAt())));
+                        it.remove();
+                    } else if (entry.closedAt() != null && entry.closedAt().isBefore(writtenAt)) {
+                        it.remove(); // it shut down before the write: nothing to confirm, and only it could say so
+                    }
+                }
             }
             boolean done = !ahead.isEmpty() || (pending.isEmpty() && lost.isEmpty());
             if (done
@@ -82,10 +132,25 @@ final class FleetWait {
                         List.copyOf(pending.values()),
                         List.copyOf(lost.values()),
                         ahead,
+                        Map.copyOf(unverified),
                         Duration.ofNanos(System.nanoTime() - start));
             }
             LockSupport.parkNanos(POLL_NANOS);
             view = admin.fleet();
         }
+    }
+
+    /**
+     * Why {@code entry} cannot be taken as written by the instance whose key before the write was
+     * {@code key} ({@code null}: it was unsigned), or {@code null} if it can.
+     */
+    static String unverified(ServiceInstance entry, String key) {
+        if (entry.signingKey() == null) {
+            return "unsigned entry (a source older than signed presence, or written by another hand)";
+        }
+        if (key == null) {
+            return "unsigned before the write and signed now: cannot tell it from another writer's";
+        }
+        return Objects.equals(entry.signingKey(), key) ? null : "signed by another key than before the write";
     }
 }

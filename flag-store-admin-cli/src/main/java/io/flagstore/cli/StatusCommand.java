@@ -101,6 +101,14 @@ final class StatusCommand extends ReadCommand {
                     + fleet.lost().stream().map(ServiceInstance::instance).toList()
                     + " stopped heartbeating (down, or partitioned from Redis)");
         }
+        List<String> unsigned = fleet.live().stream()
+                .filter(i -> i.signingKey() == null)
+                .map(ServiceInstance::instance)
+                .toList();
+        if (!unsigned.isEmpty()) {
+            out.println("unsigned     " + unsigned
+                    + " write unsigned presence (older flag-store): --wait never counts their confirmations");
+        }
         if (!fleet.closed().isEmpty()) {
             out.println("closed       "
                     + fleet.closed().stream().map(ServiceInstance::instance).toList() + " shut down cleanly");

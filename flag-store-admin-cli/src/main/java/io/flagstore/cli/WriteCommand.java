@@ -3,6 +3,7 @@ package io.flagstore.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.FleetView;
 import io.flagstore.redis.ServiceInstance;
 import io.flagstore.redis.WriteOptions;
 import io.flagstore.redis.WriteResult;
@@ -10,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Mixin;
@@ -93,6 +95,9 @@ abstract class WriteCommand implements Callable<Integer> {
         }
         validate();
         try (FlagAdmin admin = connection.connect()) {
+            boolean wait = options.waitOr(waitByDefault());
+            // the instances' keys as they were before the write: the wait holds their entries to them
+            FleetView before = wait ? FleetWait.before(admin) : null;
             WriteResult result = write(admin, options.writeOptions());
             if (result == null) {
                 if (options.json) {
@@ -109,7 +114,7 @@ abstract class WriteCommand implements Callable<Integer> {
                         + Formats.plural(result.receivers(), "subscriber"));
                 out().flush();
             }
-            FleetWait.Outcome outcome = options.waitOr(waitByDefault()) ? waitForFleet(admin, result) : null;
+            FleetWait.Outcome outcome = wait ? waitForFleet(admin, before, result) : null;
             if (options.json) {
                 Json.print(out(), toJson(result, outcome));
             }
@@ -149,6 +154,15 @@ abstract class WriteCommand implements Callable<Integer> {
             problems.add(Formats.plural(outcome.lost().size(), "instance")
                     + " went silent shortly before the write and did not confirm: " + names(outcome.lost()));
         }
+        if (!outcome.unverified().isEmpty()) {
+            int n = outcome.unverified().size();
+            problems.add(n + (n == 1 ? " presence entry" : " presence entries")
+                    + " not verified as the instance's own, so not counted: "
+                    + outcome.unverified().entrySet().stream()
+                            .sorted(Map.Entry.comparingByKey())
+                            .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                            .collect(Collectors.joining(", ")));
+        }
         ErrorHandler.print(
                 err,
                 String.join("; ", problems),
@@ -163,7 +177,7 @@ abstract class WriteCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
     }
 
-    private FleetWait.Outcome waitForFleet(FlagAdmin admin, WriteResult result) {
+    private FleetWait.Outcome waitForFleet(FlagAdmin admin, FleetView before, WriteResult result) {
         PrintWriter out = out();
         if (!options.json) {
             out.println("waiting up to " + Formats.millis(options.waitTimeout)
@@ -172,7 +186,7 @@ abstract class WriteCommand implements Callable<Integer> {
         }
         FleetWait.Outcome outcome;
         try {
-            outcome = FleetWait.await(admin, result.version(), result.writtenAt(), options.waitTimeout);
+            outcome = FleetWait.await(admin, before, result.version(), result.writtenAt(), options.waitTimeout);
         } catch (RuntimeException e) {
             // the write is done: whatever breaks the wait must not read as "nothing written"
             throw new CliException(
@@ -206,10 +220,11 @@ abstract class WriteCommand implements Callable<Integer> {
                         c.instance().appliedVersion(),
                         Formats.millis(c.applyTime())));
         for (ServiceInstance i : outcome.unconfirmed()) {
-            table.row(i.service(), i.instance(), i.host(), i.appliedVersion(), "NOT CONFIRMED");
+            table.row(
+                    i.service(), i.instance(), i.host(), i.appliedVersion(), notConfirmed(outcome, i, "NOT CONFIRMED"));
         }
         for (ServiceInstance i : outcome.lost()) {
-            table.row(i.service(), i.instance(), i.host(), i.appliedVersion(), "SILENT");
+            table.row(i.service(), i.instance(), i.host(), i.appliedVersion(), notConfirmed(outcome, i, "SILENT"));
         }
         table.print(out);
         if (outcome.complete()) {
@@ -222,6 +237,10 @@ abstract class WriteCommand implements Callable<Integer> {
                     + ")");
         }
         out.flush();
+    }
+
+    private static String notConfirmed(FleetWait.Outcome outcome, ServiceInstance i, String otherwise) {
+        return outcome.unverified().containsKey(i.instance()) ? "UNVERIFIED" : otherwise;
     }
 
     private ObjectNode toJson(WriteResult result, FleetWait.Outcome outcome) {
@@ -249,6 +268,11 @@ abstract class WriteCommand implements Callable<Integer> {
             outcome.lost().forEach(i -> silent.add(instanceJson(i)));
             ArrayNode ahead = wait.putArray("ahead");
             outcome.ahead().forEach(i -> ahead.add(instanceJson(i)));
+            ArrayNode unverified = wait.putArray("unverified");
+            outcome.unverified().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(e ->
+                            unverified.addObject().put("instance", e.getKey()).put("reason", e.getValue()));
         }
         return node;
     }
@@ -268,6 +292,7 @@ abstract class WriteCommand implements Callable<Integer> {
                 i.heartbeatInterval() == null ? null : i.heartbeatInterval().toMillis());
         node.put("digest", i.digest());
         Json.putInstant(node, "closedAt", i.closedAt());
+        node.put("signingKey", i.signingKey());
         return node;
     }
 }

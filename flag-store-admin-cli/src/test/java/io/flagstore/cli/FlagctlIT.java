@@ -10,13 +10,16 @@ import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
+import io.flagstore.redis.ServiceInstance;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.flagstore.redis.testing.SignedPresence;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -383,6 +386,9 @@ class FlagctlIT {
             assertThat(json.get("wait").get("complete").asBoolean()).isTrue();
             JsonNode confirmed = json.get("wait").get("confirmed").get(0);
             assertThat(confirmed.get("instance").asText()).isEqualTo("checkout-1");
+            assertThat(confirmed.get("signingKey").isTextual())
+                    .as("a source signs its entry")
+                    .isTrue();
             assertThat(confirmed.get("appliedVersion").asLong())
                     .isGreaterThanOrEqualTo(json.get("version").asLong());
             assertThat(confirmed.get("applyMs").asDouble()).isBetween(-1000.0, 10_000.0);
@@ -396,17 +402,21 @@ class FlagctlIT {
     @Test
     void waitTimesOutNamingTheInstanceThatDidNotConfirm() {
         ok("create", "payments-api");
-        long now = System.currentTimeMillis();
+        Instant now = Instant.now();
         redis.execute(
                 "HSET",
                 "flagstore:{" + namespace + "}:clients",
                 "ghost-1",
-                "{\"service\":\"ghost\",\"instance\":\"ghost-1\",\"host\":\"h9\",\"appliedVersion\":0,"
-                        + "\"appliedAt\":" + now + ",\"heartbeat\":" + now + ",\"started\":" + now + "}");
+                new SignedPresence()
+                        .entry(
+                                namespace,
+                                new ServiceInstance(
+                                        "ghost", "ghost-1", "h9", 0, now, now, now, null, null, null, null)));
 
         Cli.Result r = run("disable", "payments-api", "--wait-timeout", "300ms");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
         assertThat(r.out()).contains("ghost-1", "NOT CONFIRMED");
+        assertThat(ok("status").out()).doesNotContain("unsigned");
         assertThat(r.err())
                 .startsWith("flagctl: error: 1 of 1 live instances did not confirm")
                 .contains("ghost/ghost-1");

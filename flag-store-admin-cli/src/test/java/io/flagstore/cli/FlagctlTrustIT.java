@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
+import io.flagstore.redis.ServiceInstance;
 import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.flagstore.redis.testing.SignedPresence;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +69,22 @@ class FlagctlTrustIT {
     private static String entry(String id, long applied, long appliedAt, long heartbeat, String epoch, String extra) {
         return "{\"service\":\"svc\",\"instance\":\"" + id + "\",\"appliedVersion\":" + applied + ",\"appliedAt\":"
                 + appliedAt + ",\"heartbeat\":" + heartbeat + ",\"epoch\":\"" + epoch + "\"" + extra + "}";
+    }
+
+    private static ServiceInstance signed(String id, long applied, long at, String epoch, Long closedAt) {
+        Instant time = Instant.ofEpochMilli(at);
+        return new ServiceInstance(
+                "svc",
+                id,
+                null,
+                applied,
+                time,
+                time,
+                null,
+                epoch,
+                null,
+                null,
+                closedAt == null ? null : Instant.ofEpochMilli(closedAt));
     }
 
     private RedisFlagSource source(String instance) {
@@ -146,13 +165,14 @@ class FlagctlTrustIT {
         long now = System.currentTimeMillis();
         long before = version();
         String epoch = epoch();
-        presence("leaving", entry("leaving", before, now, now, epoch, ""));
+        SignedPresence leaving = new SignedPresence();
+        presence("leaving", leaving.entry(namespace, signed("leaving", before, now, epoch, null)));
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread service = new Thread(() -> {
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> version() > before);
                 long at = System.currentTimeMillis();
-                presence("leaving", entry("leaving", before + 1, at, at, epoch, ",\"closedAt\":" + at));
+                presence("leaving", leaving.entry(namespace, signed("leaving", before + 1, at, epoch, at)));
             } catch (Throwable t) {
                 failed.set(t);
             }

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param digest the digest of the definitions it serves, 16 hex digits, or {@code null} (older entries)
  * @param closedAt when it closed cleanly, or {@code null} while it runs: a closed entry keeps its last
  *     applied version for a while so that a confirmation given just before leaving still counts
+ * @param signingKey the public key (Ed25519, X.509, base64) whose signature over the entry verified,
+ *     or {@code null} for an unsigned entry (sources older than signed presence). A valid signature
+ *     shows that the entry was written by the holder of that key and not altered since; that the
+ *     key is the instance's own is for the reader to judge: {@code flagctl --wait} holds an instance
+ *     to the key it had before the write (docs/operations.md, "Presence")
  */
 public record ServiceInstance(
         String service,
@@ -33,10 +38,56 @@ public record ServiceInstance(
         String epoch,
         Duration heartbeatInterval,
         String digest,
-        Instant closedAt) {
+        Instant closedAt,
+        String signingKey) {
     public ServiceInstance {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(heartbeat, "heartbeat");
+    }
+
+    /** An unsigned entry ({@code signingKey} {@code null}). */
+    public ServiceInstance(
+            String service,
+            String instance,
+            String host,
+            long appliedVersion,
+            Instant appliedAt,
+            Instant heartbeat,
+            Instant started,
+            String epoch,
+            Duration heartbeatInterval,
+            String digest,
+            Instant closedAt) {
+        this(
+                service,
+                instance,
+                host,
+                appliedVersion,
+                appliedAt,
+                heartbeat,
+                started,
+                epoch,
+                heartbeatInterval,
+                digest,
+                closedAt,
+                null);
+    }
+
+    /** This entry as verified under {@code key}. */
+    public ServiceInstance withSigningKey(String key) {
+        return new ServiceInstance(
+                service,
+                instance,
+                host,
+                appliedVersion,
+                appliedAt,
+                heartbeat,
+                started,
+                epoch,
+                heartbeatInterval,
+                digest,
+                closedAt,
+                key);
     }
 }

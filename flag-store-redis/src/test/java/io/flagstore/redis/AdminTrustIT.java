@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.flagstore.core.InvalidFlagException;
@@ -11,6 +12,7 @@ import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.PresenceJson;
 import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.flagstore.redis.testing.SignedPresence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -113,6 +115,32 @@ class AdminTrustIT {
                 .orElseThrow();
         assertThat(withBeyond.confirms(beyond, w.version(), w.writtenAt())).isFalse();
         assertThat(withBeyond.ahead()).containsExactly(beyond);
+    }
+
+    @Test
+    void aSourcesSignedEntryIsReadWithItsKeyAndAlteredOrMovedCopiesAreNotBelieved() {
+        FlagAdmin admin = fx.admin();
+        admin.create(Flag.killSwitch("payments"));
+        RecordingSink sink = fx.start(SourceFixture.NEVER);
+        fx.awaitConverged(sink);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !admin.fleet().live().isEmpty());
+        ServiceInstance real = admin.fleet().live().get(0);
+        String json = (String) redis.execute("HGET", keys.clients(), real.instance());
+        Instant now = Instant.now();
+        ServiceInstance elsewhere =
+                new ServiceInstance("svc", "elsewhere", null, 1, now, now, null, epoch(), null, null, null);
+        SignedPresence otherKey = new SignedPresence();
+
+        redis.execute("HSET", keys.clients(), "altered", json.replace("\"appliedVersion\":", "\"appliedVersion\":1"));
+        redis.execute("HSET", keys.clients(), "elsewhere", otherKey.entry("another-namespace", elsewhere));
+        FleetView fleet = admin.fleet();
+
+        assertThat(real.signingKey()).as("a source signs its entry").isNotNull();
+        assertThat(fleet.live()).extracting(ServiceInstance::instance).containsExactly(real.instance());
+        assertThat(fleet.implausible())
+                .extracting(FleetView.Implausible::field, FleetView.Implausible::reason)
+                .containsExactlyInAnyOrder(
+                        tuple("altered", "signature does not verify"), tuple("elsewhere", "signature does not verify"));
     }
 
     @Test

@@ -262,8 +262,12 @@ class RedisFlagSourceIT {
         } finally {
             source.close();
         }
-        ServiceInstance closed = PresenceJson.read((String) redis.execute("HGET", clients, source.instanceId()));
+        PresenceJson.Parsed read =
+                PresenceJson.read((String) redis.execute("HGET", clients, source.instanceId()), fx.namespace);
+        ServiceInstance closed = read.instance();
+        assertThat(read.problem()).isNull();
         assertThat(closed.closedAt()).as("closed, not removed").isNotNull();
+        assertThat(closed.signingKey()).as("signed, close time included").isNotNull();
         assertThat(closed.heartbeatInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(sink.state()).isEqualTo(SourceState.CLOSED);
         source.close(); // idempotent

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
  * change the version and epoch applied, when, the heartbeat interval it keeps (liveness is judged by
  * it) and the digest of the flags it serves. On a clean close the entry is written once more with
  * {@code closedAt} instead of being deleted, so that a confirmation given just before leaving still
- * counts; the admin side removes closed entries later.
+ * counts; the admin side removes closed entries later. Every entry is signed with a key pair made
+ * when the source starts ({@link PresenceSigner}), so that another holder of the service role cannot
+ * write an entry that passes for this instance's.
  *
  * <p>Implementation notes: writes are fire and forget (presence must never delay applying changes)
  * and at most every {@value #GAP_MILLIS} ms, so a burst of changes costs one write while the entry
@@ -30,6 +32,7 @@ final class PresenceWriter {
     private final KeySchema keys;
     private final String host = bounded(localHost());
     private final Instant started = Instant.now();
+    private final PresenceSigner signer = PresenceSigner.generate();
     private long dueNanos;
     private long lastNanos = Long.MIN_VALUE / 2;
 
@@ -70,18 +73,21 @@ final class PresenceWriter {
     }
 
     private String entry(HeldSet held, Instant closedAt) {
-        return PresenceJson.write(new ServiceInstance(
-                bounded(settings.serviceName()),
-                settings.instanceId(),
-                host,
-                held.version(),
-                held.appliedAtMillis() == 0 ? null : Instant.ofEpochMilli(held.appliedAtMillis()),
-                Instant.now(),
-                started,
-                held.epoch().isEmpty() ? null : bounded(held.epoch()),
-                settings.heartbeatInterval(),
-                held.appliedAtMillis() == 0 ? null : held.digestHex(),
-                closedAt));
+        return PresenceJson.write(
+                new ServiceInstance(
+                        bounded(settings.serviceName()),
+                        settings.instanceId(),
+                        host,
+                        held.version(),
+                        held.appliedAtMillis() == 0 ? null : Instant.ofEpochMilli(held.appliedAtMillis()),
+                        Instant.now(),
+                        started,
+                        held.epoch().isEmpty() ? null : bounded(held.epoch()),
+                        settings.heartbeatInterval(),
+                        held.appliedAtMillis() == 0 ? null : held.digestHex(),
+                        closedAt),
+                keys.namespace(),
+                signer);
     }
 
     private static String bounded(String text) {
