@@ -26,7 +26,7 @@ import java.util.List;
  * toggle a kill switch, move a rollout percentage, change targets, reword a description; they keep
  * rules and prerequisites as they are (an admin write that changes prerequisites or variants
  * re-validates the whole namespace's references, docs/benchmarks.md "Scale"; {@link WriteBenchmark}
- * measures a rule change).
+ * measures such writes).
  */
 final class ScaleFlags {
     static final int SEGMENTS = 20;
