@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Supplier;
 
 /**
  * Scheduled changes of one namespace (docs/scheduling.md): stores changes to make later, lists and
@@ -100,7 +99,7 @@ public final class FlagScheduler {
                 throw new IllegalArgumentException("due time " + change.due() + " is in the past (now " + now + ")");
             }
         }
-        changes.forEach(change -> pipeline.check(plan(change).get(), options.actor()));
+        changes.forEach(change -> pipeline.check(plan(change).changes(), options.actor()));
         List<String> ids = new ArrayList<>();
         List<AdminScripts.Scheduled> stored = new ArrayList<>();
         for (ScheduledChange change : changes) {
@@ -220,7 +219,7 @@ public final class FlagScheduler {
     }
 
     /** Plans {@code change} against the flags as they are when the plan runs. */
-    private Supplier<List<Change>> plan(ScheduledChange change) {
+    private WritePipeline.Planner plan(ScheduledChange change) {
         return switch (change.kind()) {
             case ENABLE -> pipeline.modify(change.key(), f -> f.withEnabled(true), null);
             case DISABLE -> pipeline.modify(change.key(), f -> f.withEnabled(false), null);

@@ -28,11 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,6 +47,20 @@ final class WritePipeline {
 
     /** The changes as they will be stored, validated, with what is stored now. */
     private record Prepared(List<Change> changes, List<StoreReader.Stored> current) {}
+
+    /**
+     * Plans a write against what is stored when it runs (again on each retry). A planner that read
+     * the keys it changes hands that read over, so the write does not read them a second time.
+     */
+    interface Planner {
+        /** The changes to write. */
+        List<Change> changes();
+
+        /** What {@link #changes()} read of each change's key, in order, or {@code null} if it read nothing. */
+        default List<StoreReader.Stored> read() {
+            return null;
+        }
+    }
 
     private final AdminRedis redis;
     private final StoreReader reader;
@@ -66,20 +80,17 @@ final class WritePipeline {
         this.deletedLogLimit = limit;
     }
 
-    WriteResult write(String op, WriteOptions options, Supplier<List<Change>> planner) {
+    WriteResult write(String op, WriteOptions options, Planner planner) {
         return write(op, options, AdminScripts.Mode.WRITE, planner, null);
     }
 
     WriteResult write(
-            String op,
-            WriteOptions options,
-            AdminScripts.Mode mode,
-            Supplier<List<Change>> planner,
-            AdminScripts.Claim claim) {
+            String op, WriteOptions options, AdminScripts.Mode mode, Planner planner, AdminScripts.Claim claim) {
         Objects.requireNonNull(options, "options");
         for (int attempt = 1; ; attempt++) {
             try {
-                return execute(op, planner.get(), options, mode, claim);
+                List<Change> planned = planner.changes();
+                return execute(op, planned, planner.read(), options, mode, claim);
             } catch (RetryableConflict e) {
                 if (attempt >= MAX_ATTEMPTS) {
                     throw e.conflict;
@@ -92,31 +103,48 @@ final class WritePipeline {
 
     /** Checks that {@code planned} would be written now (keys exist, results valid), writing nothing. */
     void check(List<Change> planned, String actor) {
-        prepare(planned, actor, AdminScripts.Mode.WRITE);
+        prepare(planned, null, actor, AdminScripts.Mode.WRITE);
     }
 
     /**
-     * A planner that reads flag {@code key}, applies {@code change} and writes the result expecting
-     * the version read (or {@code expected}, checked as-is, when not null).
+     * A planner that reads flag {@code key} (its hash and index version in one round trip, which the
+     * write then uses as what is stored), applies {@code change} and writes the result expecting the
+     * version read (or {@code expected}, checked as-is, when not null).
      */
-    Supplier<List<Change>> modify(String key, UnaryOperator<Flag> change, Long expected) {
+    Planner modify(String key, UnaryOperator<Flag> change, Long expected) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(change, "change");
-        return () -> {
-            Flag current = reader.flag(key).orElseThrow(() -> new FlagNotFoundException(key));
-            if (expected != null && current.version() != expected) {
-                throw new VersionConflictException(key, expected, current.version());
+        return new Planner() {
+            private List<StoreReader.Stored> read;
+
+            @Override
+            public List<Change> changes() {
+                read = reader.current(List.of(Change.deleteFlag(key, null, false)));
+                StoreReader.Stored stored = read.get(0);
+                if (stored.exists() && stored.flag() == null) {
+                    reader.flag(key); // unreadable: throws, naming its problems
+                }
+                Flag current = Optional.ofNullable(stored.flag()).orElseThrow(() -> new FlagNotFoundException(key));
+                if (expected != null && current.version() != expected) {
+                    throw new VersionConflictException(key, expected, current.version());
+                }
+                Flag changed = Objects.requireNonNull(change.apply(current), "change returned null");
+                if (!changed.key().equals(key)) {
+                    throw new IllegalArgumentException("change turned flag '" + key + "' into '" + changed.key() + "'");
+                }
+                return List.of(Change.putFlag(changed, current.version(), expected != null));
             }
-            Flag changed = Objects.requireNonNull(change.apply(current), "change returned null");
-            if (!changed.key().equals(key)) {
-                throw new IllegalArgumentException("change turned flag '" + key + "' into '" + changed.key() + "'");
+
+            @Override
+            public List<StoreReader.Stored> read() {
+                return read;
             }
-            return List.of(Change.putFlag(changed, current.version(), expected != null));
         };
     }
 
-    private Prepared prepare(List<Change> planned, String actor, AdminScripts.Mode mode) {
-        List<StoreReader.Stored> current = reader.current(planned);
+    private Prepared prepare(
+            List<Change> planned, List<StoreReader.Stored> read, String actor, AdminScripts.Mode mode) {
+        List<StoreReader.Stored> current = read != null ? read : reader.current(planned);
         for (int i = 0; i < planned.size(); i++) {
             if (planned.get(i).mustExist() && !current.get(i).exists()) {
                 throw new FlagNotFoundException(planned.get(i).displayKey());
@@ -131,8 +159,13 @@ final class WritePipeline {
     }
 
     private WriteResult execute(
-            String op, List<Change> planned, WriteOptions options, AdminScripts.Mode mode, AdminScripts.Claim claim) {
-        Prepared prepared = prepare(planned, options.actor(), mode);
+            String op,
+            List<Change> planned,
+            List<StoreReader.Stored> read,
+            WriteOptions options,
+            AdminScripts.Mode mode,
+            AdminScripts.Claim claim) {
+        Prepared prepared = prepare(planned, read, options.actor(), mode);
         List<Change> changes = prepared.changes;
         List<StoreReader.Stored> current = prepared.current;
 
