@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 final class ApplyPlan {
     private final FlagDocument document;
     private final List<Diff.Change> changes = new ArrayList<>();
-    private boolean removes;
+    private boolean reseedPlan; // a re-seed's plan: its count line always says how many it removes
 
     private ApplyPlan(FlagDocument document) {
         this.document = document;
@@ -54,7 +54,7 @@ final class ApplyPlan {
 
     /** Adds the stored keys the document does not name, as removals (a re-seed's plan). */
     ApplyPlan withRemovals(NamespaceContents stored) {
-        removes = true;
+        reseedPlan = true;
         changes.addAll(removals("flag", keys(stored, "flag", Flag::key, stored.flags()), document.flags(), Flag::key));
         changes.addAll(removals(
                 "segment",
@@ -116,7 +116,7 @@ final class ApplyPlan {
         long repairs = count(Diff.Action.REPAIR);
         out.println("plan: " + creates + " to create, " + updates + " to update, "
                 + (repairs > 0 ? repairs + " corrupt to replace, " : "")
-                + (removes ? removals + " to remove, " : "")
+                + (reseedPlan ? removals + " to remove, " : "")
                 + (changes.size() - creates - updates - removals - repairs) + " unchanged" + epilogue);
         out.flush();
     }

@@ -130,7 +130,7 @@ final class NamespaceCommand implements Callable<Integer> {
                                     + "): nothing written",
                             "stop them first, or add --force");
                 }
-                String who = actor != null && !actor.isBlank() ? actor : System.getProperty("user.name", "unknown");
+                String who = WriteOptionsMixin.actor(actor);
                 NamespaceDropResult result = admin.dropNamespace(new WriteOptions(who, reason, null));
                 print(result);
             }

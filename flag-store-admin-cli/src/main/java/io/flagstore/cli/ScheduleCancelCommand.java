@@ -30,7 +30,7 @@ final class ScheduleCancelCommand extends ReadCommand {
             throw new CliException(
                     ExitCodes.NOT_FOUND, "no scheduled change '" + id + "'", "see 'flagctl schedule list'");
         }
-        String who = actor != null && !actor.isBlank() ? actor : WriteOptions.DEFAULT_ACTOR;
+        String who = WriteOptionsMixin.actor(actor);
         ScheduleEntry cancelled;
         try {
             cancelled = scheduler.cancel(id, new WriteOptions(who, reason, null));

@@ -42,7 +42,7 @@ abstract class ScheduleWriteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<ScheduledChange> changes = changes();
-        String who = actor != null && !actor.isBlank() ? actor : WriteOptions.DEFAULT_ACTOR;
+        String who = WriteOptionsMixin.actor(actor);
         try (FlagAdmin admin = connection.connect()) {
             List<String> ids = new FlagScheduler(admin).schedule(changes, new WriteOptions(who, reason, null));
             if (json) {

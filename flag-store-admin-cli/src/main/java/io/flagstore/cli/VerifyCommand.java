@@ -94,7 +94,7 @@ final class VerifyCommand extends ReadCommand {
 
     /** Rewrites a readable key as it is now, compare-and-set against its index version; false if it cannot. */
     private boolean rewrite(FlagAdmin admin, CorruptKey c) {
-        String who = actor != null && !actor.isBlank() ? actor : System.getProperty("user.name", "unknown");
+        String who = WriteOptionsMixin.actor(actor);
         WriteOptions options = new WriteOptions(who, reason == null ? "verify --repair" : reason, c.version());
         try {
             if (c.kind().equals("segment")) {

@@ -56,8 +56,12 @@ final class WriteOptionsMixin {
     }
 
     private WriteOptions writeOptions(Long expected) {
-        String who = actor != null && !actor.isBlank() ? actor : System.getProperty("user.name", "unknown");
-        return new WriteOptions(who, reason, expected);
+        return new WriteOptions(actor(actor), reason, expected);
+    }
+
+    /** Who a write is recorded as: {@code --actor} when given, else the OS user. */
+    static String actor(String given) {
+        return given != null && !given.isBlank() ? given : WriteOptions.DEFAULT_ACTOR;
     }
 
     boolean waitOr(boolean defaultWait) {

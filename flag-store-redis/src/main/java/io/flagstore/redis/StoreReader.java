@@ -46,11 +46,25 @@ final class StoreReader {
 
     /** The flag stored under {@code key}; {@link InvalidFlagException} if it cannot be read. */
     Optional<Flag> flag(String key) {
-        HashRead read = read(keys.flag(key), redis.async().hgetall(keys.flag(key)));
+        return Optional.ofNullable(storedFlag(key).flag());
+    }
+
+    /**
+     * Flag {@code key} with its index version, hash and score read in one round trip (what a
+     * read-modify-write then writes against); {@link InvalidFlagException} if it cannot be read.
+     */
+    Stored storedFlag(String key) {
+        RedisFuture<Map<String, String>> hash = redis.async().hgetall(keys.flag(key));
+        RedisFuture<Double> score = redis.async().zscore(keys.flags(), key);
+        HashRead read = read(keys.flag(key), hash);
+        Double indexed = redis.await("ZSCORE", score);
         if (read.problem != null) {
             throw new InvalidFlagException(List.of(read.problem));
         }
-        return read.fields.isEmpty() ? Optional.empty() : Optional.of(decodeFlag(key, read.fields));
+        long version = indexed == null ? 0 : indexed.longValue();
+        return read.fields.isEmpty()
+                ? new Stored(indexed != null, version, null, null)
+                : new Stored(true, version, decodeFlag(key, read.fields), null);
     }
 
     /** The segment stored under {@code key}; {@link InvalidFlagException} if it cannot be read. */

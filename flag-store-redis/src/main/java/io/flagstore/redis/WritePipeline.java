@@ -119,11 +119,8 @@ final class WritePipeline {
 
             @Override
             public List<Change> changes() {
-                read = reader.current(List.of(Change.deleteFlag(key, null, false)));
-                StoreReader.Stored stored = read.get(0);
-                if (stored.exists() && stored.flag() == null) {
-                    reader.flag(key); // unreadable: throws, naming its problems
-                }
+                StoreReader.Stored stored = reader.storedFlag(key);
+                read = List.of(stored);
                 Flag current = Optional.ofNullable(stored.flag()).orElseThrow(() -> new FlagNotFoundException(key));
                 if (expected != null && current.version() != expected) {
                     throw new VersionConflictException(key, expected, current.version());
