@@ -65,6 +65,8 @@ final class AdminScripts {
      * message body (everything after {@code "ts":..,}), and the optional schedule claim.
      *
      * @param segmentsBefore the audit's segments before, or {@code ""} when the write touches no segment
+     * @param buildDependents whether the script builds the dependents index over the stored flags
+     *     when it is not complete yet (the caller checked this write against the whole namespace)
      */
     record Write(
             String op,
@@ -78,6 +80,7 @@ final class AdminScripts {
             String segmentsBefore,
             String segmentsAfter,
             String messageBody,
+            boolean buildDependents,
             Claim claim) {}
 
     /** The write script's reply. */
@@ -131,7 +134,8 @@ final class AdminScripts {
                 keys.segments(),
                 keys.deleted(),
                 keys.audit(),
-                keys.clients()));
+                keys.clients(),
+                keys.dependents()));
         List<String> args = new ArrayList<>(List.of(
                 epoch,
                 Integer.toString(KeySchema.SCHEMA_VERSION),
@@ -154,7 +158,8 @@ final class AdminScripts {
                 redis.client().publishCommand(),
                 Long.toString(Presence.CLOCK_TOLERANCE.toMillis()),
                 Long.toString(Presence.MAX_VERSION),
-                redisUser == null ? "" : redisUser));
+                redisUser == null ? "" : redisUser,
+                w.buildDependents() ? "1" : ""));
         for (Item item : w.items()) {
             scriptKeys.add(item.segment() ? keys.segment(item.key()) : keys.flag(item.key()));
             args.add(item.segment() ? "segment" : "flag");

@@ -6,6 +6,7 @@ import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.Segment;
 import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.KeySchema;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScoredValue;
@@ -15,7 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads flags and segments from their hashes. A key that cannot be read (another Redis type than a
@@ -24,7 +29,7 @@ import java.util.TreeMap;
  *
  * <p>Thread-safe.
  */
-final class StoreReader {
+final class StoreReader implements ReferenceCheck.Store {
     private static final System.Logger LOG = System.getLogger(StoreReader.class.getName());
 
     /** A key's stored state: its index version, and its decoded value (null if absent or corrupt). */
@@ -77,7 +82,8 @@ final class StoreReader {
     }
 
     /** Every flag and segment in the indexes (hashes read pipelined). */
-    Snapshot all() {
+    @Override
+    public Snapshot all() {
         List<ScoredValue<String>> flagKeys =
                 redis.call("ZRANGE", () -> redis.sync().zrangeWithScores(keys.flags(), 0, -1));
         List<ScoredValue<String>> segmentKeys =
@@ -109,33 +115,70 @@ final class StoreReader {
         return new Snapshot(flags, segments, corrupt);
     }
 
+    @Override
+    public Map<String, Flag> indexedFlags(Collection<String> flagKeys) {
+        return indexed("flag", flagKeys, keys::flag, keys.flags(), this::decodeFlag);
+    }
+
+    @Override
+    public Map<String, Segment> indexedSegments(Collection<String> segmentKeys) {
+        return indexed("segment", segmentKeys, keys::segment, keys.segments(), this::decodeSegment);
+    }
+
     /**
-     * The segments among {@code segmentKeys} that {@link #all()} would return: indexed, with a
-     * readable hash (hashes and index scores read pipelined).
+     * The items among {@code itemKeys} that {@link #all()} would return: indexed, with a readable
+     * hash (hashes and index scores read pipelined).
      */
-    Map<String, Segment> indexedSegments(Collection<String> segmentKeys) {
+    private <T> Map<String, T> indexed(
+            String kind,
+            Collection<String> itemKeys,
+            UnaryOperator<String> hashKey,
+            String index,
+            BiFunction<String, Map<String, String>, T> decoder) {
         Map<String, RedisFuture<Map<String, String>>> hashes = new TreeMap<>();
         Map<String, RedisFuture<Double>> scores = new TreeMap<>();
-        for (String k : segmentKeys) {
-            hashes.put(k, redis.async().hgetall(keys.segment(k)));
-            scores.put(k, redis.async().zscore(keys.segments(), k));
+        for (String k : itemKeys) {
+            hashes.put(k, redis.async().hgetall(hashKey.apply(k)));
+            scores.put(k, redis.async().zscore(index, k));
         }
-        Map<String, Segment> out = new TreeMap<>();
+        Map<String, T> out = new TreeMap<>();
         hashes.forEach((k, f) -> {
-            HashRead read = read(keys.segment(k), f);
+            HashRead read = read(hashKey.apply(k), f);
             Double score = redis.await("ZSCORE", scores.get(k));
-            Segment segment = decoded(
+            T item = decoded(
                     read,
-                    "segment",
+                    kind,
                     k,
                     score == null ? null : score.longValue(),
-                    fields -> decodeSegment(k, fields),
+                    fields -> decoder.apply(k, fields),
                     new ArrayList<>());
-            if (score != null && segment != null) {
-                out.put(k, segment);
+            if (score != null && item != null) {
+                out.put(k, item);
             }
         });
         return out;
+    }
+
+    @Override
+    public Optional<Set<String>> dependents(Collection<String> flagKeys) {
+        RedisFuture<Double> complete = redis.async().zscore(keys.dependents(), KeySchema.DEPENDENTS_COMPLETE);
+        List<RedisFuture<List<String>>> ranges = new ArrayList<>();
+        for (String k : flagKeys) {
+            // members '<k>|<dependent>': the next character after the separator bounds the range
+            ranges.add(redis.async()
+                    .zrangebylex(
+                            keys.dependents(),
+                            Range.from(
+                                    Range.Boundary.including(k + KeySchema.DEPENDENT_SEPARATOR),
+                                    Range.Boundary.excluding(k + (char) (KeySchema.DEPENDENT_SEPARATOR + 1)))));
+        }
+        boolean indexComplete = redis.await("ZSCORE", complete) != null;
+        Set<String> out = new TreeSet<>();
+        for (RedisFuture<List<String>> range : ranges) {
+            redis.await("ZRANGEBYLEX", range)
+                    .forEach(member -> out.add(member.substring(member.indexOf(KeySchema.DEPENDENT_SEPARATOR) + 1)));
+        }
+        return indexComplete ? Optional.of(out) : Optional.empty();
     }
 
     /** What each change's key holds now: index version and decoded value (null when corrupt). */

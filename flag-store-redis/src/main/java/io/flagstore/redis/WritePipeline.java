@@ -1,6 +1,5 @@
 package io.flagstore.redis;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,8 +11,6 @@ import io.flagstore.core.VersionConflictException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
-import io.flagstore.core.model.Operator;
-import io.flagstore.core.model.Segment;
 import io.flagstore.redis.internal.ChangeMessage;
 import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.HashChecksum;
@@ -45,8 +42,11 @@ import java.util.function.UnaryOperator;
 final class WritePipeline {
     static final int MAX_ATTEMPTS = 5;
 
-    /** The changes as they will be stored, validated, with what is stored now. */
-    private record Prepared(List<Change> changes, List<StoreReader.Stored> current) {}
+    /**
+     * The changes as they will be stored, validated, with what is stored now, and whether the write
+     * script builds the dependents index (the check read the whole namespace for want of it).
+     */
+    private record Prepared(List<Change> changes, List<StoreReader.Stored> current, boolean buildDependents) {}
 
     /**
      * Plans a write against what is stored when it runs (again on each retry). A planner that read
@@ -65,6 +65,7 @@ final class WritePipeline {
     private final AdminRedis redis;
     private final StoreReader reader;
     private final AdminScripts scripts;
+    private final ReferenceCheck referenceCheck;
     private volatile String redisUser;
     private volatile boolean redisUserAsked;
     private volatile int deletedLogLimit = KeySchema.DELETED_LOG_LIMIT;
@@ -73,6 +74,7 @@ final class WritePipeline {
         this.redis = redis;
         this.reader = reader;
         this.scripts = scripts;
+        this.referenceCheck = new ReferenceCheck(reader);
     }
 
     /** Lowers the deletion-log limit so tests can trim without 10,000 deletes. */
@@ -149,10 +151,14 @@ final class WritePipeline {
         }
         List<Change> changes = stamp(planned, current, actor);
         validateItems(changes);
-        if (mode == AdminScripts.Mode.WRITE) {
-            validateSet(changes, current); // a seed's set is the document alone, checked by Reseed
+        if (mode != AdminScripts.Mode.WRITE) {
+            return new Prepared(changes, current, false); // a seed's set is the document alone, checked by Reseed
         }
-        return new Prepared(changes, current);
+        ReferenceCheck.Verdict references = referenceCheck.check(changes, current);
+        if (!references.introduced().isEmpty()) {
+            throw new InvalidFlagException(references.introduced());
+        }
+        return new Prepared(changes, current, references.readWhole());
     }
 
     private WriteResult execute(
@@ -232,6 +238,7 @@ final class WritePipeline {
                 touchesSegments ? segmentsBefore.toString() : "",
                 touchesSegments ? segmentsAfter.toString() : "",
                 ChangeMessage.body(op, actor, flagTrees, deletedFlags, segmentTrees, deletedSegments),
+                prepared.buildDependents,
                 claim);
         AdminScripts.Written written;
         try {
@@ -355,104 +362,6 @@ final class WritePipeline {
         if (!problems.isEmpty()) {
             throw new InvalidFlagException(problems);
         }
-    }
-
-    /**
-     * Refuses a write that breaks references between flags and segments (a prerequisite on a missing
-     * flag or variant, a cycle, an unknown segment). Problems the stored set already had are not
-     * the writer's fault and do not block it. Skipped when no reference can change.
-     */
-    private void validateSet(List<Change> changes, List<StoreReader.Stored> current) {
-        boolean needed = false;
-        for (int i = 0; i < changes.size() && !needed; i++) {
-            Change c = changes.get(i);
-            Flag old = current.get(i).flag();
-            needed = c.isDelete()
-                    || c.segment()
-                    || (old == null
-                            ? !c.flag().prerequisites().isEmpty()
-                                    || !c.flag().rules().isEmpty()
-                            : !old.variants()
-                                            .keySet()
-                                            .equals(c.flag().variants().keySet())
-                                    || !old.prerequisites().equals(c.flag().prerequisites())
-                                    || !old.rules().equals(c.flag().rules()));
-        }
-        if (!needed || validateRulesOnly(changes, current)) {
-            return;
-        }
-        StoreReader.Snapshot all = reader.all();
-        Map<String, Flag> flags = new LinkedHashMap<>(all.flags());
-        Map<String, Segment> segments = new LinkedHashMap<>(all.segments());
-        for (Change c : changes) {
-            if (c.segment()) {
-                if (c.isDelete()) {
-                    segments.remove(c.key());
-                } else {
-                    segments.put(c.key(), c.newSegment());
-                }
-            } else if (c.isDelete()) {
-                flags.remove(c.key());
-            } else {
-                flags.put(c.key(), c.flag());
-            }
-        }
-        Set<String> existing = new HashSet<>(FlagValidator.problemsInSet(all.flags(), all.segments()));
-        List<String> introduced = FlagValidator.problemsInSet(flags, segments).stream()
-                .filter(p -> !existing.contains(p))
-                .toList();
-        if (!introduced.isEmpty()) {
-            throw new InvalidFlagException(introduced);
-        }
-    }
-
-    /**
-     * The check of {@link #validateSet} for a write that only changes the rules of indexed, readable
-     * flags (same variants in the same order, same prerequisites): then no other flag's problems and
-     * no cycle can change, only each flag's own segment references, so reading the segments its old
-     * and new rules name gives the same verdict as reading the namespace. False when the write is
-     * not of that kind (the caller then checks the whole set).
-     */
-    private boolean validateRulesOnly(List<Change> changes, List<StoreReader.Stored> current) {
-        Set<String> named = new HashSet<>();
-        for (int i = 0; i < changes.size(); i++) {
-            Change c = changes.get(i);
-            Flag old = current.get(i).flag();
-            if (c.segment()
-                    || c.isDelete()
-                    || old == null
-                    || current.get(i).version() <= 0
-                    || !List.copyOf(old.variants().keySet())
-                            .equals(List.copyOf(c.flag().variants().keySet()))
-                    || !old.prerequisites().equals(c.flag().prerequisites())) {
-                return false;
-            }
-            named.addAll(segmentKeys(old));
-            named.addAll(segmentKeys(c.flag()));
-        }
-        Map<String, Segment> segments = reader.indexedSegments(named);
-        List<String> introduced = new ArrayList<>();
-        for (int i = 0; i < changes.size(); i++) {
-            Flag changed = changes.get(i).flag();
-            Set<String> existing = new HashSet<>(FlagValidator.problemsInSet(
-                    Map.of(changed.key(), current.get(i).flag()), segments));
-            FlagValidator.problemsInSet(Map.of(changed.key(), changed), segments).stream()
-                    .filter(p -> !existing.contains(p))
-                    .forEach(introduced::add);
-        }
-        if (!introduced.isEmpty()) {
-            throw new InvalidFlagException(introduced);
-        }
-        return true;
-    }
-
-    /** The segment keys {@code flag}'s {@code inSegment} clauses name (the ones a set check resolves). */
-    private static Set<String> segmentKeys(Flag flag) {
-        Set<String> out = new HashSet<>();
-        flag.rules().forEach(r -> r.clauses().stream()
-                .filter(c -> c.op() == Operator.IN_SEGMENT)
-                .forEach(c -> c.values().stream().filter(JsonNode::isTextual).forEach(v -> out.add(v.textValue()))));
-        return out;
     }
 
     /** The Redis user this connection is authenticated as (asked once), or null when Redis will not say. */

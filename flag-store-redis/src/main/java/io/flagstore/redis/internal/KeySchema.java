@@ -22,6 +22,13 @@ public final class KeySchema {
     public static final int AUDIT_MAX_LENGTH = 100_000;
     /** Prefix of a segment's member in the {@code deleted} zset (flags use their bare key). */
     public static final String DELETED_SEGMENT_PREFIX = "segment:";
+    /** Between the prerequisite and the dependent flag key in a member of the {@code dependents} zset. */
+    public static final char DEPENDENT_SEPARATOR = '|';
+    /**
+     * The member of the {@code dependents} zset present once the index covers every flag; it sorts
+     * apart from every {@code <key>|<dependent>} member because no key starts with {@code !}.
+     */
+    public static final String DEPENDENTS_COMPLETE = "!complete";
     /** Between the flag key and the service name in a field of the {@code usage} hash. */
     public static final char USAGE_SEPARATOR = '|';
 
@@ -128,6 +135,15 @@ public final class KeySchema {
     /** Sorted set: deleted flag key (or {@code segment:<key>}) to the version of the delete. */
     public String deleted() {
         return prefix + "deleted";
+    }
+
+    /**
+     * Sorted set, every score 0: {@code <prerequisite>|<dependent>} for each prerequisite of each
+     * flag, so the flags a change can break are found without reading the namespace; kept by the
+     * write script.
+     */
+    public String dependents() {
+        return prefix + "dependents";
     }
 
     /** String: the namespace version, incremented once per write. */

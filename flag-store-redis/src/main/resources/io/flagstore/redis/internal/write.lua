@@ -2,7 +2,7 @@
 -- Checks every expected version first and fails with FLAGSTORE_CONFLICT before writing anything.
 --
 -- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset, 6 audit stream,
---       7 clients (presence), 7+i the hash of item i
+--       7 clients (presence), 8 dependents zset, 8+i the hash of item i
 -- ARGV: 1 epoch for a new namespace, 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
 --       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
@@ -11,7 +11,7 @@
 --       command ('PUBLISH', or 'SPUBLISH' in a cluster: the channel is a shard channel of the
 --       namespace's slot), 20 clock tolerance (ms) for heartbeats in the future, 21 highest version
 --       believed from presence, 22 the Redis user the admin is authenticated as ('' = unknown),
---       then per item:
+--       23 '1' to build the dependents index if it is not complete ('' = leave it), then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
 -- Optional schedule claim (docs/scheduling.md): two more KEYS after the items (the schedule zset and
@@ -25,6 +25,9 @@
 -- 'seed' needs an empty namespace (else FLAGSTORE_NOT_EMPTY <version> <flags> <origin>); a
 -- 'force-seed' first removes the namespace's data. Seeds start a new epoch with meta.origin=seed
 -- and a version above every version a live instance holds.
+-- The dependents index (docs/redis-layout.md) holds '<prerequisite>|<dependent>' for every
+-- prerequisite of every flag written here, plus the member '!complete' once it covers the whole
+-- namespace: from an empty namespace or a seed on, or after a build over the stored flags.
 -- Presence entries count only when plausible: live by their own heartbeat interval (three of them),
 -- not closed, heartbeat not in the future, applied version an integer within the believed range.
 -- Returns {version, receivers, ts (epoch ms)}.
@@ -77,7 +80,36 @@ local function live_holders(above, epoch)
   return count, highest
 end
 
-local claim = #KEYS == 9 + tonumber(ARGV[18]) and ARGV[#ARGV - 1] or nil
+local COMPLETE = '!complete'
+
+-- the flag keys a stored or written 'prerequisites' value names (none when it does not decode:
+-- such a flag is unreadable and no check counts it)
+local function prerequisite_keys(json)
+  local ok, list = pcall(cjson.decode, json or '[]')
+  local out = {}
+  if ok and type(list) == 'table' then
+    for _, p in ipairs(list) do
+      if type(p) == 'table' and type(p.flagKey) == 'string' then
+        out[#out + 1] = p.flagKey
+      end
+    end
+  end
+  return out
+end
+
+local function add_dependent(dependent, json)
+  for _, key in ipairs(prerequisite_keys(json)) do
+    redis.call('ZADD', KEYS[8], 0, key .. '|' .. dependent)
+  end
+end
+
+local function remove_dependent(dependent, json)
+  for _, key in ipairs(prerequisite_keys(json)) do
+    redis.call('ZREM', KEYS[8], key .. '|' .. dependent)
+  end
+end
+
+local claim = #KEYS == 10 + tonumber(ARGV[18]) and ARGV[#ARGV - 1] or nil
 if claim and not redis.call('ZSCORE', KEYS[#KEYS - 1], claim) then
   return redis.error_reply('FLAGSTORE_CLAIMED ' .. claim)
 end
@@ -108,10 +140,10 @@ end
 
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 23
+local pos = 24
 for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
-                 expected = tonumber(ARGV[pos + 3]), hash = KEYS[7 + i], first = pos + 5 }
+                 expected = tonumber(ARGV[pos + 3]), hash = KEYS[8 + i], first = pos + 5 }
   item.last = pos + 4 + 2 * tonumber(ARGV[pos + 4])
   pos = item.last + 1
   local score = redis.call('ZSCORE', index[item.kind], item.key)
@@ -133,8 +165,26 @@ if mode ~= 'write' then
       redis.call('DEL', ARGV[17] .. kind .. ':' .. key)
     end
   end
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[8])
   redis.call('SET', KEYS[1], string.format('%d', floor))
+end
+
+-- the index is complete from here if the namespace holds no flag yet (a seed just emptied it), or
+-- after a build over what it holds; a namespace written before the index existed has no build yet
+if not redis.call('ZSCORE', KEYS[8], COMPLETE) then
+  if redis.call('ZCARD', KEYS[3]) == 0 then
+    redis.call('DEL', KEYS[8])
+    redis.call('ZADD', KEYS[8], 0, COMPLETE)
+  elseif ARGV[23] == '1' then
+    redis.call('DEL', KEYS[8])
+    for _, key in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
+      local hash = ARGV[17] .. 'flag:' .. key
+      if redis.call('TYPE', hash).ok == 'hash' then
+        add_dependent(key, redis.call('HGET', hash, 'prerequisites'))
+      end
+    end
+    redis.call('ZADD', KEYS[8], 0, COMPLETE)
+  end
 end
 
 local version = redis.call('INCR', KEYS[1])
@@ -151,6 +201,9 @@ local epoch = redis.call('HGET', KEYS[2], 'epoch')
 local deleted_any = false
 for _, item in ipairs(items) do
   local member = item.kind == 'flag' and item.key or ('segment:' .. item.key)
+  if item.kind == 'flag' and redis.call('TYPE', item.hash).ok == 'hash' then
+    remove_dependent(item.key, redis.call('HGET', item.hash, 'prerequisites'))
+  end
   redis.call('DEL', item.hash)
   if item.action == 'put' then
     local args = { item.hash }
@@ -162,6 +215,9 @@ for _, item in ipairs(items) do
     args[#args + 1] = 'updatedAt'
     args[#args + 1] = updated_at
     redis.call('HSET', unpack(args))
+    if item.kind == 'flag' then
+      add_dependent(item.key, redis.call('HGET', item.hash, 'prerequisites'))
+    end
     redis.call('ZADD', index[item.kind], version, item.key)
     redis.call('ZREM', KEYS[5], member)
   else
