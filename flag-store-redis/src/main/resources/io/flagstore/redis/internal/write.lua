@@ -85,8 +85,11 @@ local COMPLETE = '!complete'
 -- the flag keys a stored or written 'prerequisites' value names (none when it does not decode:
 -- such a flag is unreadable and no check counts it)
 local function prerequisite_keys(json)
-  local ok, list = pcall(cjson.decode, json or '[]')
   local out = {}
+  if type(json) ~= 'string' then
+    return out -- no field, or a key that is not a hash (pcall's error reply)
+  end
+  local ok, list = pcall(cjson.decode, json)
   if ok and type(list) == 'table' then
     for _, p in ipairs(list) do
       if type(p) == 'table' and type(p.flagKey) == 'string' then
@@ -178,10 +181,7 @@ if not redis.call('ZSCORE', KEYS[8], COMPLETE) then
   elseif ARGV[23] == '1' then
     redis.call('DEL', KEYS[8])
     for _, key in ipairs(redis.call('ZRANGE', KEYS[3], 0, -1)) do
-      local hash = ARGV[17] .. 'flag:' .. key
-      if redis.call('TYPE', hash).ok == 'hash' then
-        add_dependent(key, redis.call('HGET', hash, 'prerequisites'))
-      end
+      add_dependent(key, redis.pcall('HGET', ARGV[17] .. 'flag:' .. key, 'prerequisites'))
     end
     redis.call('ZADD', KEYS[8], 0, COMPLETE)
   end
@@ -201,8 +201,8 @@ local epoch = redis.call('HGET', KEYS[2], 'epoch')
 local deleted_any = false
 for _, item in ipairs(items) do
   local member = item.kind == 'flag' and item.key or ('segment:' .. item.key)
-  if item.kind == 'flag' and redis.call('TYPE', item.hash).ok == 'hash' then
-    remove_dependent(item.key, redis.call('HGET', item.hash, 'prerequisites'))
+  if item.kind == 'flag' then
+    remove_dependent(item.key, redis.pcall('HGET', item.hash, 'prerequisites'))
   end
   redis.call('DEL', item.hash)
   if item.action == 'put' then
@@ -215,8 +215,10 @@ for _, item in ipairs(items) do
     args[#args + 1] = 'updatedAt'
     args[#args + 1] = updated_at
     redis.call('HSET', unpack(args))
-    if item.kind == 'flag' then
-      add_dependent(item.key, redis.call('HGET', item.hash, 'prerequisites'))
+    for j = item.first, item.last, 2 do
+      if item.kind == 'flag' and ARGV[j] == 'prerequisites' then
+        add_dependent(item.key, ARGV[j + 1])
+      end
     end
     redis.call('ZADD', index[item.kind], version, item.key)
     redis.call('ZREM', KEYS[5], member)
