@@ -2,9 +2,11 @@ package io.flagstore.benchmarks;
 
 import io.flagstore.core.EvaluationContext;
 import io.flagstore.core.FlagClient;
+import io.flagstore.core.InMemoryFlagSource;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.spi.FlagData;
 import io.flagstore.core.spi.FlagSink;
+import io.flagstore.core.spi.FlagSource;
 import io.flagstore.core.spi.FlagUpdate;
 import io.flagstore.core.spi.SourceState;
 import io.flagstore.redis.Batch;
@@ -36,14 +38,17 @@ import org.HdrHistogram.Histogram;
  * <p>With {@code --readers spin} each client is a {@link FlagClient} with one reader thread that
  * evaluates the flag in a tight loop, as a busy service does; with {@code --readers pause} the
  * reader pauses 100 µs after each evaluation. Then the figure is, per flip, the time from the
- * write call's start until the last reader has evaluated the new value (flip to last reader), and
- * the cold start is skipped. Spinning readers take every core, so this measures whether a change
- * reaches readers without waiting for a background thread to be scheduled.
+ * write call's start until the last reader has evaluated the new value (flip to last reader), until
+ * the first has, and how long the write call alone took; the cold start is skipped. Spinning readers
+ * take every core, so this measures whether a change reaches readers without waiting for a
+ * background thread to be scheduled. {@code --source memory} gives the floor of the same measure: the
+ * flip goes straight into each client's in-memory source on the calling thread, so only the
+ * scheduler stands between it and the readers.
  *
  * <pre>
  * java -cp flag-store-benchmarks/target/benchmarks.jar io.flagstore.benchmarks.PropagationBenchmark \
  *     [--redis redis://127.0.0.1:6379] [--clients 50] [--flips 1000] [--flags 10000] [--runs 5] \
- *     [--readers none|spin|pause]
+ *     [--readers none|spin|pause] [--source redis|memory]
  * </pre>
  *
  * Without {@code --redis} it starts a {@code redis-server} from PATH on a free loopback port.
@@ -62,6 +67,10 @@ public final class PropagationBenchmark {
         int flags = Integer.parseInt(RedisBenchmarks.option(args, "--flags", "10000"));
         int runs = Integer.parseInt(RedisBenchmarks.option(args, "--runs", "5"));
         String readers = RedisBenchmarks.option(args, "--readers", "none");
+        String source = RedisBenchmarks.option(args, "--source", "redis");
+        if (!source.equals("redis") && !source.equals("memory")) {
+            throw new IllegalArgumentException("--source must be redis or memory, not " + source);
+        }
         long pauseNanos =
                 switch (readers) {
                     case "none", "spin" -> 0;
@@ -84,7 +93,7 @@ public final class PropagationBenchmark {
                 propagation(url, clients, flips);
                 coldStart(url, flags, runs);
             } else {
-                toReaders(url, clients, flips, pauseNanos);
+                toReaders(source.equals("memory") ? memoryFlipper() : redisFlipper(url), clients, flips, pauseNanos);
             }
         });
     }
@@ -219,14 +228,75 @@ public final class PropagationBenchmark {
         }
     }
 
-    private static void toReaders(String url, int clients, int flips, long pauseNanos) throws Exception {
+    /**
+     * Flips the kill switch for every reader's client: through Redis with a {@link FlagAdmin}, or
+     * (the floor) straight into in-memory sources, which only the scheduler stands between.
+     */
+    private interface Flipper extends AutoCloseable {
+        FlagSource source(int client);
+
+        void flip(int i);
+
+        @Override
+        void close();
+    }
+
+    private static Flipper redisFlipper(String url) {
         RedisOptions options = RedisOptions.builder()
                 .uri(url)
                 .namespace("bench-readers-" + System.currentTimeMillis())
                 .build();
+        FlagAdmin admin = FlagAdmin.connect(options);
+        long first = admin.create(Flag.killSwitch("kill-switch")).version() + 1;
+        return new Flipper() {
+            @Override
+            public FlagSource source(int client) {
+                return RedisFlagSource.builder()
+                        .options(options)
+                        .serviceName("bench" + client)
+                        .build();
+            }
+
+            @Override
+            public void flip(int i) {
+                WriteResult result = i % 2 == 0 ? admin.disable("kill-switch") : admin.enable("kill-switch");
+                if (result.version() != first + i) {
+                    throw new IllegalStateException("someone else writes to " + options.namespace());
+                }
+            }
+
+            @Override
+            public void close() {
+                admin.close();
+            }
+        };
+    }
+
+    private static Flipper memoryFlipper() {
+        List<InMemoryFlagSource> sources = new ArrayList<>();
+        Flag on = Flag.killSwitch("kill-switch");
+        Flag off = on.toBuilder().enabled(false).build();
+        return new Flipper() {
+            @Override
+            public FlagSource source(int client) {
+                InMemoryFlagSource source = InMemoryFlagSource.of(on);
+                sources.add(source);
+                return source;
+            }
+
+            @Override
+            public void flip(int i) {
+                sources.forEach(source -> source.put(i % 2 == 0 ? off : on));
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    private static void toReaders(Flipper flipper, int clients, int flips, long pauseNanos) throws Exception {
         int total = WARMUP_FLIPS + flips;
-        try (FlagAdmin admin = FlagAdmin.connect(options)) {
-            long first = admin.create(Flag.killSwitch("kill-switch")).version() + 1;
+        try (flipper) {
             AtomicInteger countdown = new AtomicInteger(clients);
             List<FlagClient> fleet = new ArrayList<>();
             List<Reader> readers = new ArrayList<>();
@@ -234,10 +304,7 @@ public final class PropagationBenchmark {
             try {
                 for (int c = 0; c < clients; c++) {
                     FlagClient client = FlagClient.builder()
-                            .source(RedisFlagSource.builder()
-                                    .options(options)
-                                    .serviceName("bench" + c)
-                                    .build())
+                            .source(flipper.source(c))
                             .startTimeout(Duration.ofSeconds(30))
                             .build();
                     fleet.add(client);
@@ -248,14 +315,14 @@ public final class PropagationBenchmark {
                     threads.add(thread);
                 }
                 threads.forEach(Thread::start);
-                Histogram fromStart = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                Histogram toLast = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                Histogram toFirst = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                Histogram call = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 for (int i = 0; i < total; i++) {
                     countdown.set(clients);
                     long start = System.nanoTime();
-                    WriteResult result = i % 2 == 0 ? admin.disable("kill-switch") : admin.enable("kill-switch");
-                    if (result.version() != first + i) {
-                        throw new IllegalStateException("someone else writes to " + options.namespace());
-                    }
+                    flipper.flip(i);
+                    long returned = System.nanoTime();
                     long deadline = start + TimeUnit.SECONDS.toNanos(10);
                     while (countdown.get() > 0) {
                         if (System.nanoTime() > deadline) {
@@ -265,13 +332,19 @@ public final class PropagationBenchmark {
                     }
                     if (i >= WARMUP_FLIPS) {
                         long last = 0;
+                        long firstSeen = Long.MAX_VALUE;
                         for (Reader reader : readers) {
                             last = Math.max(last, reader.seenAt[i]);
+                            firstSeen = Math.min(firstSeen, reader.seenAt[i]);
                         }
-                        fromStart.recordValue((last - start) / 1_000);
+                        toLast.recordValue((last - start) / 1_000);
+                        toFirst.recordValue((firstSeen - start) / 1_000);
+                        call.recordValue((returned - start) / 1_000);
                     }
                 }
-                RedisBenchmarks.printLatency("flip to last reader, from the admin call starting", fromStart);
+                RedisBenchmarks.printLatency("flip to last reader, from the flip's start", toLast);
+                RedisBenchmarks.printLatency("flip to first reader, from the flip's start", toFirst);
+                RedisBenchmarks.printLatency("the flip call alone", call);
             } finally {
                 readers.forEach(r -> r.stop = true);
                 for (Thread thread : threads) {
