@@ -1,6 +1,7 @@
 package io.flagstore.redis;
 
 import io.flagstore.core.FlagStoreException;
+import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.LuaScript;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -32,6 +33,7 @@ final class AdminScripts {
     private static final String NOT_EMPTY = "FLAGSTORE_NOT_EMPTY";
     private static final String CLAIMED = "FLAGSTORE_CLAIMED";
     private static final String REGRESSED = "FLAGSTORE_REGRESSED";
+    private static final String SLOW = "FLAGSTORE_SLOW";
 
     /** How the write script treats the namespace. */
     enum Mode {
@@ -49,13 +51,32 @@ final class AdminScripts {
         }
     }
 
+    /** What the write script does with an item's key. */
+    enum Action {
+        /** Stores the given fields. */
+        PUT("put"),
+        /** Deletes the key. */
+        DELETE("del"),
+        /**
+         * Stores the flag the key holds with the given fields replaced, read and checked inside the
+         * script; {@link SlowPath} when the stored hash is not as a write left it.
+         */
+        SWITCH("switch");
+
+        final String arg;
+
+        Action(String arg) {
+            this.arg = arg;
+        }
+    }
+
     /**
      * One item of a write.
      *
      * @param expected the version the key must have, {@link #MUST_NOT_EXIST} or {@link #ANY_VERSION}
-     * @param fields the hash fields to store (empty for a delete)
+     * @param fields the hash fields to store (empty for a delete; for a switch, the ones it replaces)
      */
-    record Item(boolean segment, boolean delete, String key, long expected, Map<String, String> fields) {}
+    record Item(boolean segment, Action action, String key, long expected, Map<String, String> fields) {}
 
     /** The schedule id a scheduled write claims, and how long its settled hash is kept. */
     record Claim(String id, long keepSeconds) {}
@@ -100,6 +121,15 @@ final class AdminScripts {
             this.key = key;
             this.expected = expected;
             this.actual = actual;
+        }
+    }
+
+    /** A switch found the stored flag unlike what a write left (or absent): nothing was written. */
+    static final class SlowPath extends FlagStoreException {
+        private static final long serialVersionUID = 1L;
+
+        SlowPath(String why) {
+            super("the flag must be read and checked first: " + why);
         }
     }
 
@@ -159,11 +189,12 @@ final class AdminScripts {
                 Long.toString(Presence.CLOCK_TOLERANCE.toMillis()),
                 Long.toString(Presence.MAX_VERSION),
                 redisUser == null ? "" : redisUser,
-                w.buildDependents() ? "1" : ""));
+                w.buildDependents() ? "1" : "",
+                String.join(",", FlagHashCodec.FLAG_JSON_FIELDS)));
         for (Item item : w.items()) {
             scriptKeys.add(item.segment() ? keys.segment(item.key()) : keys.flag(item.key()));
             args.add(item.segment() ? "segment" : "flag");
-            args.add(item.delete() ? "del" : "put");
+            args.add(item.action().arg);
             args.add(item.key());
             args.add(Long.toString(item.expected()));
             args.add(Integer.toString(item.fields().size()));
@@ -232,6 +263,9 @@ final class AdminScripts {
             // FLAGSTORE_NOT_EMPTY <version> <flags and segments> <origin>
             return new NamespaceNotEmptyException(
                     keys.namespace(), Long.parseLong(words[1]), Long.parseLong(words[2]), words[3]);
+        }
+        if (message.startsWith(SLOW)) {
+            return new SlowPath(message.substring(SLOW.length()).trim());
         }
         if (message.startsWith(CLAIMED)) {
             return new ClaimLostException(words[1]);

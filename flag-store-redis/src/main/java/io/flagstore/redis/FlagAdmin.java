@@ -326,7 +326,7 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Turns flag {@code key} on (read-modify-write, see {@link #modify}). */
     public WriteResult enable(String key, WriteOptions options) {
-        return modify("enable", key, f -> f.withEnabled(true), options);
+        return pipeline.toggle("enable", key, true, options);
     }
 
     /** {@link #enable(String, WriteOptions)} with default options. */
@@ -336,7 +336,7 @@ public final class FlagAdmin implements AutoCloseable {
 
     /** Turns flag {@code key} off: it serves its off variant to everyone (the kill switch). */
     public WriteResult disable(String key, WriteOptions options) {
-        return modify("disable", key, f -> f.withEnabled(false), options);
+        return pipeline.toggle("disable", key, false, options);
     }
 
     /** {@link #disable(String, WriteOptions)} with default options. */

@@ -65,7 +65,7 @@ final class HashVerifier {
                 String stored = fields.get(HashChecksum.FIELD);
                 if (stored == null) {
                     problems.add("no checksum: written by another tool or before checksums were stored");
-                } else if (!stored.equals(HashChecksum.of(fields))) {
+                } else if (!HashChecksum.matches(fields, stored)) {
                     problems.add("fields changed after version " + version
                             + " was written (checksum mismatch): edited by hand without a write");
                 }

@@ -41,6 +41,8 @@ import java.util.function.UnaryOperator;
  */
 final class WritePipeline {
     static final int MAX_ATTEMPTS = 5;
+    /** A valid flag, to check an actor as a switch would store it (as {@code updatedBy}). */
+    private static final Flag ACTOR_PROBE = Flag.killSwitch("actor-probe");
 
     /**
      * The changes as they will be stored, validated, with what is stored now, and whether the write
@@ -101,6 +103,57 @@ final class WritePipeline {
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000L, 1_000_000L * attempt));
             }
         }
+    }
+
+    /**
+     * Turns flag {@code key} on or off in one script call: the script reads the stored flag and
+     * writes it with {@code enabled} and {@code updatedBy} replaced, when its checksum shows the hash
+     * is as a validated write left it (so the result is valid too: neither field can break a flag or
+     * a reference). Otherwise (absent, unreadable, edited by hand, an actor the validator refuses) it
+     * is the read-modify-write of {@link #modify}, which reports what is wrong.
+     */
+    WriteResult toggle(String op, String key, boolean enabled, WriteOptions options) {
+        Objects.requireNonNull(key, "key");
+        Planner planner = modify(key, f -> f.withEnabled(enabled), options.expectedVersion());
+        if (!FlagValidator.problems(
+                        ACTOR_PROBE.toBuilder().updatedBy(options.actor()).build())
+                .isEmpty()) {
+            return write(op, options, planner);
+        }
+        ObjectNode replaced = JsonNodeFactory.instance.objectNode();
+        replaced.put("enabled", enabled);
+        replaced.put("updatedBy", options.actor());
+        Long expected = options.expectedVersion();
+        AdminScripts.Item item = new AdminScripts.Item(
+                false,
+                AdminScripts.Action.SWITCH,
+                key,
+                expected == null ? AdminScripts.ANY_VERSION : expected == 0 ? AdminScripts.MUST_NOT_EXIST : expected,
+                FlagHashCodec.fields(replaced));
+        AdminScripts.Write write = new AdminScripts.Write(
+                op,
+                options.actor(),
+                options.reason(),
+                AdminScripts.Mode.WRITE,
+                List.of(item),
+                key,
+                "",
+                "",
+                "",
+                "",
+                ChangeMessage.bodyForOneFlag(op, options.actor()),
+                false,
+                null);
+        AdminScripts.Written written;
+        try {
+            written = scripts.write(write, UUID.randomUUID().toString(), redisUser(), deletedLogLimit);
+        } catch (AdminScripts.SlowPath e) {
+            return write(op, options, planner);
+        } catch (AdminScripts.Conflict e) {
+            throw new VersionConflictException(key, Math.max(0, e.expected), e.actual);
+        }
+        awaitReplicas(written.version());
+        return new WriteResult(written.version(), written.receivers(), List.of(key), written.at());
     }
 
     /** Checks that {@code planned} would be written now (keys exist, results valid), writing nothing. */
@@ -210,7 +263,12 @@ final class WritePipeline {
                     flagTrees.add(tree);
                 }
             }
-            items.add(new AdminScripts.Item(c.segment(), c.isDelete(), c.key(), expectation(c, stored), fields(tree)));
+            items.add(new AdminScripts.Item(
+                    c.segment(),
+                    c.isDelete() ? AdminScripts.Action.DELETE : AdminScripts.Action.PUT,
+                    c.key(),
+                    expectation(c, stored),
+                    fields(tree)));
         }
         if (mode == AdminScripts.Mode.FORCE_SEED) {
             // the audit keeps what the seed replaces, not only the keys it writes

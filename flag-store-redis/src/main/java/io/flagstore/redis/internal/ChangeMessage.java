@@ -89,6 +89,17 @@ public record ChangeMessage(
     }
 
     /**
+     * The body of a message for a write of one flag that the write script fills in: a NUL stands
+     * where the flag's tree goes (JSON text never holds a raw NUL).
+     */
+    public static String bodyForOneFlag(String op, String actor) {
+        String empty = body(op, actor, List.of(), List.of(), List.of(), List.of());
+        String flags = "\"flags\":[";
+        int at = empty.indexOf(flags) + flags.length();
+        return empty.substring(0, at) + '\0' + empty.substring(at);
+    }
+
+    /**
      * Parses a message.
      *
      * @throws IllegalArgumentException naming what is wrong (not JSON, a missing or mistyped field,

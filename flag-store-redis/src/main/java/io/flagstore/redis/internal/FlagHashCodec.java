@@ -23,7 +23,7 @@ import java.util.Set;
  */
 public final class FlagHashCodec {
     /** Flag fields whose hash value is JSON text (structured parts, numbers, booleans). */
-    static final Set<String> FLAG_JSON_FIELDS = Set.of(
+    public static final Set<String> FLAG_JSON_FIELDS = Set.of(
             "enabled",
             "variants",
             "targets",

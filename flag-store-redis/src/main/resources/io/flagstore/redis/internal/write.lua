@@ -11,9 +11,15 @@
 --       command ('PUBLISH', or 'SPUBLISH' in a cluster: the channel is a shard channel of the
 --       namespace's slot), 20 clock tolerance (ms) for heartbeats in the future, 21 highest version
 --       believed from presence, 22 the Redis user the admin is authenticated as ('' = unknown),
---       23 '1' to build the dependents index if it is not complete ('' = leave it), then per item:
---       kind ('flag' | 'segment'), action ('put' | 'del'), key, expected version
+--       23 '1' to build the dependents index if it is not complete ('' = leave it), 24 the flag
+--       fields whose hash value is JSON text (comma-separated), then per item:
+--       kind ('flag' | 'segment'), action ('put' | 'del' | 'switch'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
+-- A 'switch' (a write of one flag alone) gives only the fields it replaces: the script reads the
+-- stored hash, and writes it with those fields replaced, when its checksum shows it is as a write
+-- left it (else FLAGSTORE_SLOW <why>, nothing written: the caller reads, validates and writes the
+-- usual way). For a switch ARGV 7 and 8 are '' (the script writes the audit's before and after)
+-- and the message body has a NUL where the flag's tree goes.
 -- Optional schedule claim (docs/scheduling.md): two more KEYS after the items (the schedule zset and
 -- the schedule's hash) and two more ARGV at the end (schedule id, seconds to keep the settled hash).
 -- The write happens only if it removes the id from the zset, else FLAGSTORE_CLAIMED <id>, so a
@@ -112,6 +118,88 @@ local function remove_dependent(dependent, json)
   end
 end
 
+local JSON_FIELDS = {}
+for name in string.gmatch(ARGV[24], '[^,]+') do
+  JSON_FIELDS[name] = true
+end
+local UNCHECKED = { checksum = true, version = true, updatedAt = true }
+
+-- byte order, as Java sorts the names (Lua's '<' follows the server's locale)
+local function byte_less(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then
+      return x < y
+    end
+  end
+  return #a < #b
+end
+
+-- the checksum a write stores (HashChecksum): SHA-1 over 'name NUL value NUL', names in order
+local function checksum(fields)
+  local names = {}
+  for name in pairs(fields) do
+    if not UNCHECKED[name] then
+      names[#names + 1] = name
+    end
+  end
+  table.sort(names, byte_less)
+  local parts = {}
+  for _, name in ipairs(names) do
+    parts[#parts + 1] = name .. '\0' .. fields[name] .. '\0'
+  end
+  return redis.sha1hex(table.concat(parts))
+end
+
+-- a flag's tree (FlagJson) from its hash fields, leaving out the given names
+local function tree_json(fields, leave_out)
+  local names = {}
+  for name in pairs(fields) do
+    if not leave_out[name] then
+      names[#names + 1] = name
+    end
+  end
+  table.sort(names, byte_less)
+  local parts = {}
+  for _, name in ipairs(names) do
+    local value = fields[name]
+    parts[#parts + 1] = cjson.encode(name) .. ':' .. (JSON_FIELDS[name] and value or cjson.encode(value))
+  end
+  return '{' .. table.concat(parts, ',') .. '}'
+end
+
+-- a switch's fields: the stored hash with the given fields replaced and a new checksum; or nil and
+-- why the caller must take the usual way
+local function switched(item, indexed)
+  if not indexed then
+    return nil, 'not indexed'
+  end
+  local stored = redis.pcall('HGETALL', item.hash)
+  if stored.err or #stored == 0 then
+    return nil, 'unreadable'
+  end
+  local before = {}
+  for i = 1, #stored, 2 do
+    before[stored[i]] = stored[i + 1]
+  end
+  if before.checksum ~= checksum(before) or tonumber(before.version) ~= indexed then
+    return nil, 'changed without a write'
+  end
+  local after = {}
+  for name, value in pairs(before) do
+    if not UNCHECKED[name] then
+      after[name] = value
+    end
+  end
+  for j = item.first, item.last, 2 do
+    after[ARGV[j]] = ARGV[j + 1]
+  end
+  after.checksum = checksum(after)
+  item.before = before
+  item.after = after
+  return true
+end
+
 local claim = #KEYS == 10 + tonumber(ARGV[18]) and ARGV[#ARGV - 1] or nil
 if claim and not redis.call('ZSCORE', KEYS[#KEYS - 1], claim) then
   return redis.error_reply('FLAGSTORE_CLAIMED ' .. claim)
@@ -143,7 +231,7 @@ end
 
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 24
+local pos = 25
 for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
                  expected = tonumber(ARGV[pos + 3]), hash = KEYS[8 + i], first = pos + 5 }
@@ -155,6 +243,12 @@ for i = 1, tonumber(ARGV[18]) do
   if (item.expected == -1 and exists) or (item.expected >= 0 and actual ~= item.expected) then
     return redis.error_reply(string.format('FLAGSTORE_CONFLICT %s %s %d %d',
       item.kind, item.key, item.expected, actual))
+  end
+  if item.action == 'switch' then
+    local ok, why = switched(item, score and actual or nil)
+    if not ok then
+      return redis.error_reply('FLAGSTORE_SLOW ' .. why)
+    end
   end
   items[i] = item
 end
@@ -205,20 +299,25 @@ for _, item in ipairs(items) do
     remove_dependent(item.key, redis.pcall('HGET', item.hash, 'prerequisites'))
   end
   redis.call('DEL', item.hash)
-  if item.action == 'put' then
+  if item.action ~= 'del' then
     local args = { item.hash }
-    for j = item.first, item.last do
-      args[#args + 1] = ARGV[j]
+    if item.after then
+      for name, value in pairs(item.after) do
+        args[#args + 1] = name
+        args[#args + 1] = value
+      end
+    else
+      for j = item.first, item.last do
+        args[#args + 1] = ARGV[j]
+      end
     end
     args[#args + 1] = 'version'
     args[#args + 1] = version
     args[#args + 1] = 'updatedAt'
     args[#args + 1] = updated_at
     redis.call('HSET', unpack(args))
-    for j = item.first, item.last, 2 do
-      if item.kind == 'flag' and ARGV[j] == 'prerequisites' then
-        add_dependent(item.key, ARGV[j + 1])
-      end
+    if item.kind == 'flag' then
+      add_dependent(item.key, redis.call('HGET', item.hash, 'prerequisites'))
     end
     redis.call('ZADD', index[item.kind], version, item.key)
     redis.call('ZREM', KEYS[5], member)
@@ -242,9 +341,20 @@ if deleted_any then
   end
 end
 
+-- a switch's audit and message carry the flag as the script read and wrote it
+local before_json, after_json, body = ARGV[7], ARGV[8], ARGV[11]
+local switch = items[1] and items[1].after and items[1]
+if switch then
+  local written = tree_json(switch.after, UNCHECKED)
+  before_json = '[' .. tree_json(switch.before, { checksum = true }) .. ']'
+  after_json = '[' .. written .. ']'
+  local cut = string.find(body, '\0', 1, true)
+  body = string.sub(body, 1, cut - 1) .. written .. string.sub(body, cut + 1)
+end
+
 local audit = { KEYS[6], 'MAXLEN', '~', ARGV[14], '*',
   'version', version, 'op', ARGV[3], 'keys', ARGV[6], 'actor', ARGV[4], 'reason', ARGV[5],
-  'ts', string.format('%d', ts), 'before', ARGV[7], 'after', ARGV[8] }
+  'ts', string.format('%d', ts), 'before', before_json, 'after', after_json }
 if ARGV[22] ~= '' then
   audit[#audit + 1] = 'redisUser'
   audit[#audit + 1] = ARGV[22]
@@ -265,6 +375,6 @@ if claim then
 end
 
 local message = '{"v":' .. string.format('%d', version) .. ',"epoch":' .. cjson.encode(epoch)
-  .. ',"ts":' .. string.format('%d', ts) .. ',' .. ARGV[11]
+  .. ',"ts":' .. string.format('%d', ts) .. ',' .. body
 local receivers = redis.call(ARGV[19] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', ARGV[12], message)
 return { version, receivers, ts }
