@@ -324,7 +324,12 @@ public final class FlagAdmin implements AutoCloseable {
         return modify("update", key, change, options);
     }
 
-    /** Turns flag {@code key} on (read-modify-write, see {@link #modify}). */
+    /**
+     * Turns flag {@code key} on. One script call reads the flag inside Redis and writes it with
+     * {@code enabled} replaced, when the hash is as a write left it (its checksum); otherwise it is a
+     * read-modify-write (see {@link #modify}). Either way the same flag is stored, audited and
+     * published, and the same exceptions are thrown.
+     */
     public WriteResult enable(String key, WriteOptions options) {
         return pipeline.toggle("enable", key, true, options);
     }
@@ -334,7 +339,10 @@ public final class FlagAdmin implements AutoCloseable {
         return enable(key, WriteOptions.defaults());
     }
 
-    /** Turns flag {@code key} off: it serves its off variant to everyone (the kill switch). */
+    /**
+     * Turns flag {@code key} off: it serves its off variant to everyone (the kill switch). Written as
+     * {@link #enable(String, WriteOptions)} is.
+     */
     public WriteResult disable(String key, WriteOptions options) {
         return pipeline.toggle("disable", key, false, options);
     }
