@@ -50,8 +50,15 @@ final class CompiledFlag {
     private final String problem;
     private final Set<String> prerequisiteKeys;
     private final Set<String> segmentKeys;
-    private final EvalResult malformed;
-    private final EvalResult general;
+    // Shared by every flag without prerequisites or rules: each client holds every flag
+    private static final Prerequisite[] NO_PREREQUISITES = new Prerequisite[0];
+    private static final CompiledClause[][] NO_RULE_CLAUSES = new CompiledClause[0][];
+    private static final CompiledServe[] NO_RULE_SERVES = new CompiledServe[0];
+
+    // The error outcomes, made on first use (most flags never have one): a race makes two equal
+    // instances, which is harmless, and their final fields publish them safely.
+    private EvalResult malformed;
+    private EvalResult general;
     /** The result for every context, or {@code null} when it depends on the context. */
     private final EvalResult constant;
 
@@ -79,9 +86,7 @@ final class CompiledFlag {
         this.problem = problem;
         this.prerequisiteKeys = prerequisiteKeys(flag);
         this.segmentKeys = segmentKeys(flag);
-        this.malformed = error(flag, ErrorKind.MALFORMED_FLAG);
-        this.general = error(flag, ErrorKind.GENERAL);
-        this.constant = malformed;
+        this.constant = malformed();
         this.prerequisiteFailed = null;
         this.prerequisites = null;
         this.targets = null;
@@ -95,8 +100,6 @@ final class CompiledFlag {
         this.problem = null;
         this.prerequisiteKeys = prerequisiteKeys(flag);
         this.segmentKeys = segmentKeys(flag);
-        this.malformed = error(flag, ErrorKind.MALFORMED_FLAG);
-        this.general = error(flag, ErrorKind.GENERAL);
         Map<String, Object> values = new LinkedHashMap<>();
         flag.variants().forEach((name, node) -> values.put(name, Values.variantValue(flag.type(), name, node)));
         Results results = new Results(flag, values, experimentWhere(flag));
@@ -112,10 +115,14 @@ final class CompiledFlag {
             this.fallthrough = null;
             return;
         }
-        this.prerequisiteFailed = results.get(flag.offVariant(), Reason.PREREQUISITE_FAILED, -1, null, "offVariant");
-        this.prerequisites = flag.prerequisites().stream()
-                .map(p -> new Prerequisite(p.flagKey(), p.variant()))
-                .toArray(Prerequisite[]::new);
+        this.prerequisiteFailed = flag.prerequisites().isEmpty()
+                ? null
+                : results.get(flag.offVariant(), Reason.PREREQUISITE_FAILED, -1, null, "offVariant");
+        this.prerequisites = flag.prerequisites().isEmpty()
+                ? NO_PREREQUISITES
+                : flag.prerequisites().stream()
+                        .map(p -> new Prerequisite(p.flagKey(), p.variant()))
+                        .toArray(Prerequisite[]::new);
         Map<String, EvalResult> targetMap = new HashMap<>();
         flag.targets().forEach((variant, keys) -> {
             EvalResult r = results.get(variant, Reason.TARGET_MATCH, -1, null, "targets");
@@ -123,8 +130,8 @@ final class CompiledFlag {
         });
         this.targets = targetMap.isEmpty() ? null : targetMap;
         List<Rule> ruleList = flag.rules();
-        this.ruleClauses = new CompiledClause[ruleList.size()][];
-        this.ruleServes = new CompiledServe[ruleList.size()];
+        this.ruleClauses = ruleList.isEmpty() ? NO_RULE_CLAUSES : new CompiledClause[ruleList.size()][];
+        this.ruleServes = ruleList.isEmpty() ? NO_RULE_SERVES : new CompiledServe[ruleList.size()];
         for (int i = 0; i < ruleList.size(); i++) {
             Rule rule = ruleList.get(i);
             CompiledClause[] clauses = new CompiledClause[rule.clauses().size()];
@@ -296,10 +303,20 @@ final class CompiledFlag {
         try {
             return evaluate(ctx, 0);
         } catch (EvaluationAborted e) {
-            return malformed;
+            return malformed();
         } catch (RuntimeException | StackOverflowError e) {
-            return general;
+            return general();
         }
+    }
+
+    private EvalResult malformed() {
+        EvalResult r = malformed;
+        return r != null ? r : (malformed = error(flag, ErrorKind.MALFORMED_FLAG));
+    }
+
+    private EvalResult general() {
+        EvalResult r = general;
+        return r != null ? r : (general = error(flag, ErrorKind.GENERAL));
     }
 
     private EvalResult evaluate(EvaluationContext ctx, int depth) {

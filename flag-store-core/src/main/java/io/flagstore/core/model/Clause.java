@@ -21,9 +21,11 @@ import java.util.Objects;
  */
 public record Clause(String attribute, Operator op, List<JsonNode> values, boolean negate) {
     public Clause {
-        Objects.requireNonNull(attribute, "attribute");
+        attribute = Canonical.of(Objects.requireNonNull(attribute, "attribute"));
         Objects.requireNonNull(op, "op");
-        values = List.copyOf(values);
+        values = List.copyOf(values.stream()
+                .map(v -> v != null && v.isTextual() ? TextNode.valueOf(Canonical.of(v.textValue())) : v)
+                .toList());
     }
 
     /** {@return a clause: the attribute (or any element of a list attribute) equals one of the values} */

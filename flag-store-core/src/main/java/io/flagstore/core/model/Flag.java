@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +74,23 @@ public record Flag(
     public Flag {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
-        variants = Collections.unmodifiableMap(new LinkedHashMap<>(variants));
-        Objects.requireNonNull(offVariant, "offVariant");
-        Map<String, List<String>> targetCopy = new LinkedHashMap<>();
-        targets.forEach((variant, keys) -> targetCopy.put(variant, List.copyOf(keys)));
-        targets = Collections.unmodifiableMap(targetCopy);
+        if (!(variants instanceof OrderedMap<?, ?>)) {
+            Map<String, JsonNode> variantCopy = new LinkedHashMap<>();
+            variants.forEach((name, value) -> variantCopy.put(Canonical.of(name), value));
+            variants = OrderedMap.copyOf(variantCopy);
+        }
+        offVariant = Canonical.of(Objects.requireNonNull(offVariant, "offVariant"));
+        if (!(targets instanceof OrderedMap<?, ?>)) {
+            Map<String, List<String>> targetCopy = new LinkedHashMap<>();
+            targets.forEach((variant, keys) -> targetCopy.put(Canonical.of(variant), List.copyOf(keys)));
+            targets = OrderedMap.copyOf(targetCopy);
+        }
         rules = List.copyOf(rules);
         Objects.requireNonNull(fallthrough, "fallthrough");
         prerequisites = List.copyOf(prerequisites);
-        tags = List.copyOf(tags);
+        tags = List.copyOf(tags.stream().map(Canonical::of).toList());
+        owner = Canonical.of(owner);
+        updatedBy = Canonical.of(updatedBy);
     }
 
     /** A flag without an experiment: the components as before experiments existed. */

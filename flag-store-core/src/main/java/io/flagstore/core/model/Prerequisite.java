@@ -12,7 +12,7 @@ import java.util.Objects;
 public record Prerequisite(String flagKey, String variant) {
     public Prerequisite {
         Objects.requireNonNull(flagKey, "flagKey");
-        Objects.requireNonNull(variant, "variant");
+        variant = Canonical.of(Objects.requireNonNull(variant, "variant"));
     }
 
     /** {@return a prerequisite: flag {@code flagKey} must serve {@code variant}} */

@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public record Rule(String id, String description, List<Clause> clauses, Serve serve) {
     public Rule {
-        Objects.requireNonNull(id, "id");
+        id = Canonical.of(Objects.requireNonNull(id, "id"));
         clauses = List.copyOf(clauses);
         Objects.requireNonNull(serve, "serve");
     }

@@ -7,6 +7,10 @@ package io.flagstore.core.model;
  * @param rollout the rollout, or {@code null} when {@link #variant()} is set
  */
 public record Serve(String variant, Rollout rollout) {
+    public Serve {
+        variant = Canonical.of(variant);
+    }
+
     /** Serves one variant to everyone. */
     public static Serve variant(String variant) {
         return new Serve(variant, null);

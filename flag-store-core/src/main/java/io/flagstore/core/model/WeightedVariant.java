@@ -11,6 +11,6 @@ import java.util.Objects;
  */
 public record WeightedVariant(String variant, double weight) {
     public WeightedVariant {
-        Objects.requireNonNull(variant, "variant");
+        variant = Canonical.of(Objects.requireNonNull(variant, "variant"));
     }
 }

@@ -8,10 +8,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -21,9 +19,10 @@ import java.util.function.ToLongFunction;
  * only ever decoded from hashes read from Redis (or the backup file): change messages never reach
  * here.
  *
- * <p>Implementation notes. The digest ({@link FleetDigest}) is kept per flag so that an update costs
- * O(changed), and it is brought up to date only when presence asks for it (at most every 50 ms),
- * never on the way to the client. A short journal of the deletes applied lately lets a reconnect check, with a catch-up
+ * <p>Implementation notes. The digest ({@link FleetDigest}) is an XOR over the flags, brought up to
+ * date only when presence asks for it (at most every 50 ms), never on the way to the client: each
+ * key changed since then remembers the definition the digest counts for it, which is taken out and
+ * the current one put in, O(changed) without keeping a digest per flag. A short journal of the deletes applied lately lets a reconnect check, with a catch-up
  * from the start of the failover loss window instead of a full load, that Redis still holds every
  * write held from that window: the definitions held carry their write's version and time, the
  * journal the deletes' versions ({@link #matches}).
@@ -35,8 +34,8 @@ final class HeldSet {
 
     private final Map<String, Flag> flags = new HashMap<>();
     private final Map<String, Segment> segments = new HashMap<>();
-    private final Map<String, Long> digests = new HashMap<>();
-    private final Set<String> undigested = new HashSet<>(); // changed since the digest was taken
+    // key changed since the digest was taken -> the flag the digest counts for it (null: none)
+    private final Map<String, Flag> digestedAs = new HashMap<>();
     private final ArrayDeque<Deletion> deletions = new ArrayDeque<>();
     private long journalLostAfter = Long.MIN_VALUE; // wall ms of the newest delete dropped for space
     private long digest = FleetDigest.EMPTY;
@@ -73,20 +72,16 @@ final class HeldSet {
 
     /** The digest of the flags held, as presence reports it; brought up to date here, O(changed since the last call). */
     String digestHex() {
-        for (String key : undigested) {
-            Long old = digests.remove(key);
-            if (old != null) {
-                digest ^= old;
-            }
-            Flag flag = flags.get(key);
-            if (flag != null) {
-                long d = FleetDigest.of(flag);
-                digests.put(key, d);
-                digest ^= d;
-            }
-        }
-        undigested.clear();
+        digestedAs.forEach((key, counted) -> digest = FleetDigest.replace(digest, counted, flags.get(key)));
+        digestedAs.clear();
         return FleetDigest.hex(digest);
+    }
+
+    /** Flag {@code key} was {@code before} (null: absent) until now: the digest must follow. */
+    private void changed(String key, Flag before) {
+        if (!digestedAs.containsKey(key)) {
+            digestedAs.put(key, before);
+        }
     }
 
     FlagData data() {
@@ -180,12 +175,12 @@ final class HeldSet {
         Map<String, Flag> next = init.data().flags();
         flags.forEach((key, flag) -> {
             if (next.get(key) != flag) {
-                undigested.add(key); // replaced or gone; a definition reused as it was keeps its digest
+                changed(key, flag); // replaced or gone; a definition reused as it was keeps its digest
             }
         });
         next.forEach((key, flag) -> {
             if (flags.get(key) != flag) {
-                undigested.add(key);
+                changed(key, flags.get(key));
             }
         });
         flags.clear();
@@ -203,12 +198,10 @@ final class HeldSet {
     void accept(Update u, long nowMillis) {
         FlagUpdate update = u.update();
         for (Flag flag : update.flags()) {
-            flags.put(flag.key(), flag);
-            undigested.add(flag.key());
+            changed(flag.key(), flags.put(flag.key(), flag));
         }
         for (String key : update.deletedFlags()) {
-            flags.remove(key);
-            undigested.add(key);
+            changed(key, flags.remove(key));
             journal(key, update.version(), nowMillis);
         }
         update.segments().forEach(s -> segments.put(s.key(), s));
