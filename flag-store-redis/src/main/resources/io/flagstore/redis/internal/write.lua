@@ -135,24 +135,8 @@ local function byte_less(a, b)
   return #a < #b
 end
 
--- the checksum a write stores (HashChecksum): SHA-1 over 'name NUL value NUL', names in order
-local function checksum(fields)
-  local names = {}
-  for name in pairs(fields) do
-    if not UNCHECKED[name] then
-      names[#names + 1] = name
-    end
-  end
-  table.sort(names, byte_less)
-  local parts = {}
-  for _, name in ipairs(names) do
-    parts[#parts + 1] = name .. '\0' .. fields[name] .. '\0'
-  end
-  return redis.sha1hex(table.concat(parts))
-end
-
--- a flag's tree (FlagJson) from its hash fields, leaving out the given names
-local function tree_json(fields, leave_out)
+-- the names of 'fields' but those in 'leave_out', in byte order
+local function sorted_names(fields, leave_out)
   local names = {}
   for name in pairs(fields) do
     if not leave_out[name] then
@@ -160,8 +144,22 @@ local function tree_json(fields, leave_out)
     end
   end
   table.sort(names, byte_less)
+  return names
+end
+
+-- the checksum a write stores (HashChecksum): SHA-1 over 'name NUL value NUL', names in order
+local function checksum(fields)
   local parts = {}
-  for _, name in ipairs(names) do
+  for _, name in ipairs(sorted_names(fields, UNCHECKED)) do
+    parts[#parts + 1] = name .. '\0' .. fields[name] .. '\0'
+  end
+  return redis.sha1hex(table.concat(parts))
+end
+
+-- a flag's tree (FlagJson) from its hash fields, leaving out the given names
+local function tree_json(fields, leave_out)
+  local parts = {}
+  for _, name in ipairs(sorted_names(fields, leave_out)) do
     local value = fields[name]
     parts[#parts + 1] = cjson.encode(name) .. ':' .. (JSON_FIELDS[name] and value or cjson.encode(value))
   end
