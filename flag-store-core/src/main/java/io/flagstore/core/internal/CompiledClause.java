@@ -146,7 +146,8 @@ final class CompiledClause {
         }
         this.strings = stringSet == null ? null : StringSet.table(stringSet);
         this.stringMask = strings == null ? 0 : strings.length - 1;
-        this.numbers = numberSet;
+        // an immutable copy: a clause of strings only shares the empty set instead of keeping a HashSet
+        this.numbers = numberSet == null ? null : Set.copyOf(numberSet);
         this.matchesTrue = t;
         this.matchesFalse = f;
         this.texts = textArray;

@@ -12,10 +12,15 @@ import java.util.Collection;
  * The table is at most half full, so a probe always reaches an empty slot.
  */
 final class StringSet {
+    private static final String[] EMPTY = new String[1];
+
     private StringSet() {}
 
     /** A table holding {@code values}; its length is a power of two, the mask is length - 1. */
     static String[] table(Collection<String> values) {
+        if (values.isEmpty()) {
+            return EMPTY; // shared: a clause of numbers only keeps no table of its own
+        }
         int capacity = Integer.highestOneBit(Math.max(1, values.size()) * 2 - 1) << 1;
         String[] table = new String[capacity];
         int mask = capacity - 1;
@@ -31,13 +36,18 @@ final class StringSet {
 
     /** Whether {@code table} (built by {@link #table}, with {@code mask} = its length - 1) holds {@code s}. */
     static boolean contains(String[] table, int mask, String s) {
+        return indexOf(table, mask, s) >= 0;
+    }
+
+    /** The index of {@code s} in {@code table} (built by {@link #table}), or -1 when it holds no {@code s}. */
+    static int indexOf(String[] table, int mask, String s) {
         for (int i = slot(s, mask); ; i = (i + 1) & mask) {
             String e = table[i];
             if (e == null) {
-                return false;
+                return -1;
             }
             if (e == s || e.equals(s)) {
-                return true;
+                return i;
             }
         }
     }

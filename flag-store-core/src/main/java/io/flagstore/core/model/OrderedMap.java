@@ -2,11 +2,8 @@ package io.flagstore.core.model;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -22,14 +19,12 @@ import java.util.function.IntFunction;
  * <p>Immutable and thread-safe when its keys and values are.
  */
 final class OrderedMap<K, V> extends AbstractMap<K, V> {
-    private static final OrderedMap<Object, Object> EMPTY = new OrderedMap<>(new Object[0], new Object[0]);
+    private static final OrderedMap<Object, Object> EMPTY = new OrderedMap<>(new Object[0]);
 
-    private final Object[] keys;
-    private final Object[] values;
+    private final Object[] entries; // key 0, value 0, key 1, value 1, ...: one array, one header
 
-    private OrderedMap(Object[] keys, Object[] values) {
-        this.keys = keys;
-        this.values = values;
+    private OrderedMap(Object[] entries) {
+        this.entries = entries;
     }
 
     /** An unmodifiable copy of {@code map} in its iteration order (itself if it is one already). */
@@ -41,19 +36,18 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
         if (map.isEmpty()) {
             return (Map<K, V>) EMPTY;
         }
-        Object[] keys = new Object[map.size()];
-        Object[] values = new Object[keys.length];
+        Object[] entries = new Object[2 * map.size()];
         int i = 0;
         for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
-            keys[i] = e.getKey();
-            values[i++] = e.getValue();
+            entries[i++] = e.getKey();
+            entries[i++] = e.getValue();
         }
-        return new OrderedMap<>(keys, values);
+        return new OrderedMap<>(entries);
     }
 
     @Override
     public int size() {
-        return keys.length;
+        return entries.length / 2;
     }
 
     @Override
@@ -65,12 +59,12 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
     @SuppressWarnings("unchecked")
     public V get(Object key) {
         int i = indexOf(key);
-        return i < 0 ? null : (V) values[i];
+        return i < 0 ? null : (V) entries[2 * i + 1];
     }
 
     private int indexOf(Object key) {
-        for (int i = 0; i < keys.length; i++) {
-            if (Objects.equals(keys[i], key)) {
+        for (int i = 0; i < size(); i++) {
+            if (Objects.equals(entries[2 * i], key)) {
                 return i;
             }
         }
@@ -82,19 +76,19 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public Set<K> keySet() {
-        return view(i -> (K) keys[i]);
+        return view(i -> (K) entries[2 * i]);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Collection<V> values() {
-        return (List<V>) Collections.unmodifiableList(Arrays.asList(values));
+        return view(i -> (V) entries[2 * i + 1]).stream().toList();
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Set<Map.Entry<K, V>> entrySet() {
-        return view(i -> new SimpleImmutableEntry<>((K) keys[i], (V) values[i]));
+        return view(i -> new SimpleImmutableEntry<>((K) entries[2 * i], (V) entries[2 * i + 1]));
     }
 
     /** The entries' {@code at(i)} in order, as an unmodifiable set. */
@@ -102,7 +96,7 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
         return new AbstractSet<>() {
             @Override
             public int size() {
-                return keys.length;
+                return OrderedMap.this.size();
             }
 
             @Override
@@ -112,12 +106,12 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
 
                     @Override
                     public boolean hasNext() {
-                        return next < keys.length;
+                        return next < size();
                     }
 
                     @Override
                     public T next() {
-                        if (next >= keys.length) {
+                        if (next >= size()) {
                             throw new NoSuchElementException();
                         }
                         return at.apply(next++);

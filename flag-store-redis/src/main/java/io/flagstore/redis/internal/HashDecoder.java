@@ -98,7 +98,7 @@ final class HashDecoder {
                 if (!keyOf.apply(item).equals(key)) {
                     throw new IllegalArgumentException("the hash holds key '" + keyOf.apply(item) + "'");
                 }
-                good.put(key, item);
+                good.put(keyOf.apply(item), item); // the item's own copy of the key: one per flag is held
             } catch (RuntimeException ex) {
                 bad.put(key, hash.isEmpty() ? "the hash is missing" : String.valueOf(ex.getMessage()));
             }
