@@ -173,6 +173,24 @@ class SwitchScriptIT {
     }
 
     @Test
+    void aCorruptHashWithAMatchingChecksumIsStillRefused() {
+        RedisOptions options = options();
+        KeySchema keys = KeySchema.of(options.namespace());
+        try (FlagAdmin admin = FlagAdmin.connect(options)) {
+            admin.create(Flag.killSwitch("forged"));
+            Map<String, String> hash = hash(keys.flag("forged"));
+            hash.put("rules", "[{oops");
+            // whoever can write the hash can also write the checksum that matches it
+            redis.execute("HSET", keys.flag("forged"), "rules", "[{oops", HashChecksum.FIELD, HashChecksum.of(hash));
+            assertThatThrownBy(() -> admin.scripts().write(switchOff("forged"), "epoch", null, 10_000))
+                    .isInstanceOf(AdminScripts.SlowPath.class)
+                    .hasMessageContaining("unreadable");
+            assertThatThrownBy(() -> admin.disable("forged")).isInstanceOf(InvalidFlagException.class);
+            assertThat(redis.execute("GET", keys.version())).isEqualTo("1");
+        }
+    }
+
+    @Test
     void aMissingOrUnreadableFlagIsReportedAsBefore() {
         RedisOptions options = options();
         KeySchema keys = KeySchema.of(options.namespace());

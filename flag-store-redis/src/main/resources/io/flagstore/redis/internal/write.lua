@@ -183,6 +183,15 @@ local function switched(item, indexed)
   if before.checksum ~= checksum(before) or tonumber(before.version) ~= indexed then
     return nil, 'changed without a write'
   end
+  -- a checksum anyone may compute does not prove the hash readable: its key and JSON fields must be
+  if before.key ~= item.key then
+    return nil, 'unreadable'
+  end
+  for name, value in pairs(before) do
+    if JSON_FIELDS[name] and not pcall(cjson.decode, value) then
+      return nil, 'unreadable'
+    end
+  end
   local after = {}
   for name, value in pairs(before) do
     if not UNCHECKED[name] then
