@@ -11,7 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -104,7 +103,7 @@ final class FleetWait {
                     ServiceInstance entry = present.get(id);
                     String problem = entry == null
                             ? (refused.containsKey(id) ? "entry not believed: " + refused.get(id) : null)
-                            : unverified(entry, keys.get(id));
+                            : FleetView.unverified(entry, keys.get(id));
                     if (problem != null) {
                         unverified.put(id, problem);
                         continue;
@@ -138,19 +137,5 @@ final class FleetWait {
             LockSupport.parkNanos(POLL_NANOS);
             view = admin.fleet();
         }
-    }
-
-    /**
-     * Why {@code entry} cannot be taken as written by the instance whose key before the write was
-     * {@code key} ({@code null}: it was unsigned), or {@code null} if it can.
-     */
-    static String unverified(ServiceInstance entry, String key) {
-        if (entry.signingKey() == null) {
-            return "unsigned entry (a source older than signed presence, or written by another hand)";
-        }
-        if (key == null) {
-            return "unsigned before the write and signed now: cannot tell it from another writer's";
-        }
-        return Objects.equals(entry.signingKey(), key) ? null : "signed by another key than before the write";
     }
 }

@@ -162,7 +162,7 @@ class FlagctlPresenceForgeryIT {
         String reason =
                 switch (forgery) {
                     case UNSIGNED -> "unsigned entry";
-                    case SIGNED_WITH_THE_FORGERS_KEY -> "signed by another key than before the write";
+                    case SIGNED_WITH_THE_FORGERS_KEY -> "signed by another key than when first seen";
                     case THE_INSTANCES_SIGNATURE_ON_ALTERED_CONTENT -> "signature does not verify";
                     default -> null; // a replay is the instance's own entry: verified, and not a confirmation
                 };

@@ -1,10 +1,13 @@
 package io.flagstore.console;
 
 import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.FleetView;
 import io.flagstore.redis.ServiceInstance;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * #LAGGING_AFTER} has passed; otherwise it reads it every {@link #IDLE_POLL} to follow heartbeats. Each
  * read that differs from the last is pushed to the listeners (the Server-Sent Event streams), so
  * browsers never poll. One thread per namespace; listeners run on it and must not block.
+ *
+ * <p>An instance counts as having applied a write only by its own entry: signed by the key the
+ * tracker first saw it with, as {@code flagctl --wait} holds instances to their key from before the
+ * write. Any holder of the service role can write any presence entry, so one unsigned or signed by
+ * another key is shown as unverified and never confirms. An instance first seen with a forged entry
+ * is held to the forger's key, as one first seen after the write is by {@code --wait}.
  */
 final class FleetTracker implements AutoCloseable {
     /** An instance that has not applied a write this long after it was written is named lagging. */
@@ -28,10 +37,30 @@ final class FleetTracker implements AutoCloseable {
     static final Duration HOT_POLL = Duration.ofMillis(5);
     static final Duration IDLE_POLL = Duration.ofSeconds(1);
 
-    /** A read of the fleet. {@code readAt} is the console's clock. */
-    record Fleet(List<ServiceInstance> instances, Instant readAt, String error) {
+    /**
+     * A read of the fleet. {@code readAt} is the console's clock; {@code view} is the judged read
+     * ({@code null} before the first); {@code unverified} maps the instances whose entry is not their
+     * own word (see {@link FleetView#unverified}) to why.
+     */
+    record Fleet(
+            List<ServiceInstance> instances,
+            Instant readAt,
+            String error,
+            FleetView view,
+            Map<String, String> unverified) {
         Fleet {
             instances = List.copyOf(instances);
+            unverified = Map.copyOf(unverified);
+        }
+
+        /**
+         * Whether {@code instance} confirms a write of {@code version} made at {@code writtenAt}
+         * ({@code null}: unknown): its own signed entry, judged by {@link FleetView#confirms}.
+         */
+        boolean confirms(ServiceInstance instance, long version, Instant writtenAt) {
+            return view != null
+                    && !unverified.containsKey(instance.instance())
+                    && view.confirms(instance, version, writtenAt == null ? Instant.EPOCH : writtenAt);
         }
     }
 
@@ -44,7 +73,9 @@ final class FleetTracker implements AutoCloseable {
     private final Condition wake = lock.newCondition();
     private final Condition refreshed = lock.newCondition();
     private final Thread thread;
-    private volatile Fleet fleet = new Fleet(List.of(), Instant.EPOCH, null);
+    private volatile Fleet fleet = new Fleet(List.of(), Instant.EPOCH, null, null, Map.of());
+    // instance id -> its signing key when this tracker first saw it (null: unsigned); tracker thread only
+    private final Map<String, String> firstKeys = new HashMap<>();
     private long hotVersion;
     private Instant hotUntil = Instant.EPOCH;
     private volatile boolean closed;
@@ -136,21 +167,37 @@ final class FleetTracker implements AutoCloseable {
     }
 
     private boolean allAt(long version) {
-        return fleet.instances().stream().allMatch(i -> i.closedAt() != null || i.appliedVersion() >= version);
+        Fleet f = fleet;
+        return f.instances().stream().allMatch(i -> i.closedAt() != null || f.confirms(i, version, null));
     }
 
     private void refresh() {
         Fleet next;
         try {
-            next = new Fleet(
-                    admin.instances().stream()
-                            .filter(i -> !i.instance().equals(ownInstance))
-                            .toList(),
-                    Instant.now(),
-                    null);
+            FleetView view = admin.fleet();
+            List<ServiceInstance> instances = view.live().stream()
+                    .filter(i -> !i.instance().equals(ownInstance))
+                    .toList();
+            Map<String, String> unverified = new HashMap<>();
+            for (ServiceInstance i : instances) {
+                if (!firstKeys.containsKey(i.instance())) {
+                    firstKeys.put(i.instance(), i.signingKey());
+                }
+                String why = FleetView.unverified(i, firstKeys.get(i.instance()));
+                if (why != null) {
+                    unverified.put(i.instance(), why);
+                }
+            }
+            next = new Fleet(instances, Instant.now(), null, view, unverified);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read the fleet: {0}", e.getMessage());
-            next = new Fleet(fleet.instances(), fleet.readAt(), "cannot read the fleet from Redis");
+            Fleet last = fleet;
+            next = new Fleet(
+                    last.instances(),
+                    last.readAt(),
+                    "cannot read the fleet from Redis",
+                    last.view(),
+                    last.unverified());
         }
         Fleet previous = fleet;
         lock.lock();
@@ -161,7 +208,8 @@ final class FleetTracker implements AutoCloseable {
             lock.unlock();
         }
         if (!Objects.equals(previous.instances(), next.instances())
-                || !Objects.equals(previous.error(), next.error())) {
+                || !Objects.equals(previous.error(), next.error())
+                || !Objects.equals(previous.unverified(), next.unverified())) {
             for (Runnable listener : listeners) {
                 try {
                     listener.run();

@@ -98,11 +98,15 @@ final class Views {
         List<DeliveryRow> rows = new ArrayList<>();
         int confirmed = 0;
         int lagging = 0;
+        int unverified = 0;
         int counted = 0;
         for (ServiceInstance i : fleet.instances()) {
             String status;
             String applyTime = "";
-            if (i.appliedVersion() >= version) {
+            if (fleet.unverified().containsKey(i.instance())) {
+                status = "unverified"; // not the instance's own word: it never confirms
+                unverified++;
+            } else if (fleet.confirms(i, version, writtenAt)) {
                 status = "confirmed";
                 confirmed++;
                 if (writtenAt != null && i.appliedAt() != null && !i.appliedAt().isBefore(writtenAt)) {
@@ -128,14 +132,16 @@ final class Views {
                     applyTime,
                     ago(i.heartbeat(), now)));
         }
-        boolean done = confirmed + lagging >= counted;
+        boolean done = confirmed + lagging + unverified >= counted;
         String summary = counted == 0
                 ? "No running instance to confirm v" + version
                 : confirmed == counted
                         ? "All " + counted + " instances confirmed v" + version
                         : confirmed + " of " + counted + " instances confirmed v" + version
-                                + (lagging > 0 ? "; " + lagging + " lagging" : "; waiting…");
-        return new DeliveryView(ns, key, version, rows, confirmed, lagging, done, summary, fleet.error());
+                                + (unverified > 0 ? "; " + unverified + " unverified" : "")
+                                + (lagging > 0 ? "; " + lagging + " lagging" : done ? "" : "; waiting…");
+        // an unverified instance is as bad as a lagging one: the write is not known to be there
+        return new DeliveryView(ns, key, version, rows, confirmed, lagging + unverified, done, summary, fleet.error());
     }
 
     /**
@@ -154,6 +160,9 @@ final class Views {
             String status;
             if (i.closedAt() != null) {
                 status = "left";
+            } else if (fleet.unverified().containsKey(i.instance())) {
+                status = "unverified"; // what it reports may not be its own word
+                behind++;
             } else if (epoch != null && i.epoch() != null && !epoch.equals(i.epoch())) {
                 status = "other-epoch";
                 behind++;
@@ -176,7 +185,7 @@ final class Views {
                     status));
         }
         String summary = rows.size() + " instance(s) of " + services.size() + " service(s); namespace at v" + version
-                + (behind == 0 ? "" : "; " + behind + " behind or on another epoch");
+                + (behind == 0 ? "" : "; " + behind + " behind, unverified or on another epoch");
         return new FleetView(ns, version, rows, summary, behind == 0);
     }
 

@@ -1,23 +1,30 @@
 package io.flagstore.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flagstore.core.model.Flag;
 import io.flagstore.redis.FlagAdmin;
+import io.flagstore.redis.NamespaceInfo;
 import io.flagstore.redis.RedisOptions;
+import io.flagstore.redis.ServiceInstance;
+import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.testing.DocumentedAcl;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.flagstore.redis.testing.SignedPresence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,6 +209,62 @@ class ConsoleApiIT {
                 Map.of("X-CSRF-Token", csrf, "If-Match", etag));
         assertError(stale, 412, "precondition-failed", 4);
         assertThat(admin.get("payments-api").orElseThrow().targets().get("off")).containsExactly("tester-1");
+    }
+
+    /**
+     * Any holder of the service role can write any presence entry. The delivery view takes an
+     * instance's word only from an entry signed by the key it was first seen with: a forged
+     * confirmation (another key, or unsigned) shows as unverified and confirms nothing.
+     */
+    @Test
+    void theDeliveryViewBelievesOnlyAnInstancesOwnSignedEntry() {
+        KeySchema keys = KeySchema.of(ns);
+        SignedPresence own = new SignedPresence();
+        SignedPresence forger = new SignedPresence();
+        admin.create(Flag.killSwitch("forgery-target"));
+        NamespaceInfo info = admin.info();
+        redis.execute(
+                "HSET", keys.clients(), "honest-1", own.entry(ns, instance("honest-1", info.version(), info.epoch())));
+        WebClient bot = new WebClient(console.url());
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + viewerToken);
+        String path = "/api/v1/ns/" + ns + "/flags/forgery-target/delivery";
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> statuses(bot.send("GET", path, null, null, auth)).containsKey("honest-1"));
+
+        long written = admin.disable("forgery-target").version();
+        redis.execute(
+                "HSET",
+                keys.clients(),
+                "honest-1",
+                forger.entry(ns, instance("honest-1", written, info.epoch())),
+                "newcomer-1",
+                SignedPresence.unsigned(instance("newcomer-1", written, info.epoch())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses(bot.send("GET", path, null, null, auth))
+                .equals(Map.of("honest-1", "unverified", "newcomer-1", "unverified")));
+        JsonNode delivery = WebClient.parse(bot.send("GET", path, null, null, auth));
+        assertThat(delivery.path("confirmed").asInt()).isZero();
+        assertThat(delivery.path("summary").asText()).contains("2 unverified");
+
+        redis.execute("HSET", keys.clients(), "honest-1", own.entry(ns, instance("honest-1", written, info.epoch())));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "confirmed"
+                .equals(statuses(bot.send("GET", path, null, null, auth)).get("honest-1")));
+        redis.execute("HDEL", keys.clients(), "honest-1", "newcomer-1");
+    }
+
+    /** A live instance of {@code epoch} that applied {@code version} just now. */
+    private static ServiceInstance instance(String id, long version, String epoch) {
+        Instant now = Instant.now();
+        return new ServiceInstance("checkout", id, "host-1", version, now, now, now, epoch, null, null, null);
+    }
+
+    /** Instance id to status in a delivery response. */
+    private static Map<String, String> statuses(HttpResponse<String> response) {
+        Map<String, String> out = new TreeMap<>();
+        WebClient.parse(response)
+                .path("instances")
+                .forEach(i ->
+                        out.put(i.path("instance").asText(), i.path("status").asText()));
+        return out;
     }
 
     @Test

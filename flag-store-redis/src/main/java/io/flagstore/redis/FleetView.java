@@ -61,6 +61,23 @@ public record FleetView(
     }
 
     /**
+     * Why {@code entry} cannot be taken as written by its instance, whose key was {@code key} when
+     * the caller first saw it ({@code null}: it was unsigned then), or {@code null} if it can. Any
+     * holder of the service role can write any presence entry, but not sign with another instance's
+     * key: an entry that is unsigned, or signed by another key than the one held, is not its
+     * instance's word and must not confirm anything.
+     */
+    public static String unverified(ServiceInstance entry, String key) {
+        if (entry.signingKey() == null) {
+            return "unsigned entry (a source older than signed presence, or written by another hand)";
+        }
+        if (key == null) {
+            return "unsigned when first seen and signed now: cannot tell it from another writer's";
+        }
+        return Objects.equals(entry.signingKey(), key) ? null : "signed by another key than when first seen";
+    }
+
+    /**
      * The live instances of the namespace's epoch that report a version above the namespace's: when
      * not empty, the namespace version went backwards (or an entry lies), and a write would be
      * ignored by them.

@@ -70,4 +70,16 @@ class FleetViewTest {
                 .contains("interval");
         assertThat(Presence.interval(fine)).isEqualTo(RedisFlagSource.DEFAULT_HEARTBEAT_INTERVAL);
     }
+
+    @Test
+    void onlyAnEntrySignedByTheKeyFirstSeenIsTheInstancesOwn() {
+        ServiceInstance unsigned = instance(2, WRITTEN, EPOCH);
+        assertThat(FleetView.unverified(unsigned.withSigningKey("k1"), "k1")).isNull();
+        assertThat(FleetView.unverified(unsigned.withSigningKey("k2"), "k1"))
+                .isEqualTo("signed by another key than when first seen");
+        assertThat(FleetView.unverified(unsigned, "k1")).startsWith("unsigned entry");
+        assertThat(FleetView.unverified(unsigned, null)).startsWith("unsigned entry");
+        // unsigned when first seen: a signature now cannot be told from another writer's
+        assertThat(FleetView.unverified(unsigned.withSigningKey("k1"), null)).startsWith("unsigned when first seen");
+    }
 }
