@@ -83,16 +83,7 @@ public final class WriteBenchmark {
         Flag changed = original.toBuilder()
                 .rules(List.of(new Rule(rule.id(), rule.description(), rule.clauses(), Serve.variant(Flag.ON))))
                 .build();
-        Histogram micros = new Histogram(3);
-        int warmup = Math.max(1, count / 10);
-        for (int i = 0; i < warmup + count; i++) {
-            long start = System.nanoTime();
-            admin.update(i % 2 == 0 ? changed : original);
-            if (i >= warmup) {
-                micros.recordValue((System.nanoTime() - start) / 1000);
-            }
-        }
-        RedisBenchmarks.printLatency("rule change (update)", micros);
+        alternate(admin, "rule change (update)", count, original, changed);
     }
 
     /** Alternately moves the prerequisite of {@link #PREREQUISITE_FLAG} to another kill switch and back. */

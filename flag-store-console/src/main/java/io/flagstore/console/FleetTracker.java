@@ -6,9 +6,11 @@ import io.flagstore.redis.ServiceInstance;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -188,6 +190,10 @@ final class FleetTracker implements AutoCloseable {
                     unverified.put(i.instance(), why);
                 }
             }
+            // forget the keys of instances gone from presence altogether, so the map follows the fleet
+            Set<String> known = new HashSet<>();
+            List.of(view.live(), view.closed(), view.lost()).forEach(l -> l.forEach(i -> known.add(i.instance())));
+            firstKeys.keySet().retainAll(known);
             next = new Fleet(instances, Instant.now(), null, view, unverified);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read the fleet: {0}", e.getMessage());

@@ -43,6 +43,11 @@ import java.util.Set;
  * </ul>
  */
 final class CompiledFlag {
+    // Shared by every flag without prerequisites or rules: each client holds every flag
+    private static final Prerequisite[] NO_PREREQUISITES = new Prerequisite[0];
+    private static final CompiledClause[][] NO_RULE_CLAUSES = new CompiledClause[0][];
+    private static final CompiledServe[] NO_RULE_SERVES = new CompiledServe[0];
+
     /** Longest prerequisite chain followed; deeper (a cycle) evaluates to ERROR/MALFORMED_FLAG. */
     static final int MAX_PREREQUISITE_DEPTH = 32;
 
@@ -50,11 +55,6 @@ final class CompiledFlag {
     private final String problem;
     private final Set<String> prerequisiteKeys;
     private final Set<String> segmentKeys;
-    // Shared by every flag without prerequisites or rules: each client holds every flag
-    private static final Prerequisite[] NO_PREREQUISITES = new Prerequisite[0];
-    private static final CompiledClause[][] NO_RULE_CLAUSES = new CompiledClause[0][];
-    private static final CompiledServe[] NO_RULE_SERVES = new CompiledServe[0];
-
     // The error outcomes, made on first use (most flags never have one): a race makes two equal
     // instances, which is harmless, and their final fields publish them safely.
     private EvalResult malformed;

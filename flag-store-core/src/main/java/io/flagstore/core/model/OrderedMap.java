@@ -1,17 +1,18 @@
 package io.flagstore.core.model;
 
+import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
- * An unmodifiable map in insertion order, held in two arrays: a flag's variants and targets are a
+ * An unmodifiable map in insertion order, held in one array: a flag's variants and targets are a
  * few entries each, held by every client for every flag, where a {@code LinkedHashMap} costs about
  * three times the memory. Lookups scan, which for a few entries is as fast as hashing; evaluation
  * does not use these maps (it compiles its own).
@@ -76,47 +77,47 @@ final class OrderedMap<K, V> extends AbstractMap<K, V> {
     @Override
     @SuppressWarnings("unchecked")
     public Set<K> keySet() {
-        return view(i -> (K) entries[2 * i]);
+        return set(list(i -> (K) entries[2 * i]));
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Collection<V> values() {
-        return view(i -> (V) entries[2 * i + 1]).stream().toList();
+        return list(i -> (V) entries[2 * i + 1]);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Set<Map.Entry<K, V>> entrySet() {
-        return view(i -> new SimpleImmutableEntry<>((K) entries[2 * i], (V) entries[2 * i + 1]));
+        return set(list(i -> new SimpleImmutableEntry<>((K) entries[2 * i], (V) entries[2 * i + 1])));
     }
 
-    /** The entries' {@code at(i)} in order, as an unmodifiable set. */
-    private <T> Set<T> view(IntFunction<T> at) {
-        return new AbstractSet<>() {
+    /** The entries' {@code at(i)} in order, as an unmodifiable list. */
+    private <T> List<T> list(IntFunction<T> at) {
+        return new AbstractList<>() {
+            @Override
+            public T get(int index) {
+                return at.apply(Objects.checkIndex(index, size()));
+            }
+
             @Override
             public int size() {
                 return OrderedMap.this.size();
             }
+        };
+    }
 
+    /** {@code elements}, which are distinct, as an unmodifiable set. */
+    private static <T> Set<T> set(List<T> elements) {
+        return new AbstractSet<>() {
             @Override
             public Iterator<T> iterator() {
-                return new Iterator<>() {
-                    private int next;
+                return elements.iterator();
+            }
 
-                    @Override
-                    public boolean hasNext() {
-                        return next < size();
-                    }
-
-                    @Override
-                    public T next() {
-                        if (next >= size()) {
-                            throw new NoSuchElementException();
-                        }
-                        return at.apply(next++);
-                    }
-                };
+            @Override
+            public int size() {
+                return elements.size();
             }
         };
     }
