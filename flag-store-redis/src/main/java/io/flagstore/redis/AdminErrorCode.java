@@ -45,11 +45,14 @@ public enum AdminErrorCode {
             11,
             "namespace version went backwards (services hold a higher one): the write was"
                     + " refused, or --wait found it ineffective; re-seed"),
-    /** The write was sent but no reply came: it may or may not have happened. */
+    /**
+     * The write was sent (and sent again if its connection broke) but no reply came within the
+     * command timeout: it may or may not have happened.
+     */
     OUTCOME_UNKNOWN(
             12,
-            "outcome unknown: the write was sent but no reply came; check the version and"
-                    + " history before retrying"),
+            "outcome unknown: the write was sent, also again over a new connection, but no reply"
+                    + " came; check the version and history before retrying"),
     /** Corrupt or hand-edited keys were found. */
     CORRUPT(13, "corrupt or hand-edited keys found (verify, get, export)");
 

@@ -9,11 +9,14 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The admin side's Lua scripts as typed calls: the one place that knows each script's key and
@@ -34,6 +37,8 @@ final class AdminScripts {
     private static final String CLAIMED = "FLAGSTORE_CLAIMED";
     private static final String REGRESSED = "FLAGSTORE_REGRESSED";
     private static final String SLOW = "FLAGSTORE_SLOW";
+    /** Between sends of a write whose connection broke, while Lettuce reconnects. */
+    private static final Duration RESEND_PAUSE = Duration.ofMillis(20);
 
     /** How the write script treats the namespace. */
     enum Mode {
@@ -151,12 +156,16 @@ final class AdminScripts {
     }
 
     /**
-     * Runs write.lua.
+     * Runs write.lua under a fresh write id, which is also the epoch of a namespace the write
+     * creates. Redis keeps the reply under that id for {@link #rememberWrittenSeconds()}: if the
+     * connection breaks before the reply, Lettuce sends the same command again on reconnect (to a
+     * promoted replica after a failover), and it gets the first reply instead of running twice.
      *
      * @throws Conflict if an item's expected version does not match
      * @throws WriteOutcomeUnknownException if the script was sent but no reply came
      */
-    Written write(Write w, String epoch, String redisUser, int deletedLogLimit) {
+    Written write(Write w, String redisUser, int deletedLogLimit) {
+        String writeId = UUID.randomUUID().toString();
         List<String> scriptKeys = new ArrayList<>(List.of(
                 keys.version(),
                 keys.meta(),
@@ -167,7 +176,7 @@ final class AdminScripts {
                 keys.clients(),
                 keys.dependents()));
         List<String> args = new ArrayList<>(List.of(
-                epoch,
+                writeId,
                 Integer.toString(KeySchema.SCHEMA_VERSION),
                 w.op(),
                 w.actor(),
@@ -190,7 +199,8 @@ final class AdminScripts {
                 Long.toString(Presence.MAX_VERSION),
                 redisUser == null ? "" : redisUser,
                 w.buildDependents() ? "1" : "",
-                String.join(",", FlagHashCodec.FLAG_JSON_FIELDS)));
+                String.join(",", FlagHashCodec.FLAG_JSON_FIELDS),
+                Long.toString(rememberWrittenSeconds())));
         for (Item item : w.items()) {
             scriptKeys.add(item.segment() ? keys.segment(item.key()) : keys.flag(item.key()));
             args.add(item.segment() ? "segment" : "flag");
@@ -209,19 +219,42 @@ final class AdminScripts {
             args.add(w.claim().id());
             args.add(Long.toString(w.claim().keepSeconds()));
         }
-        List<Object> reply;
-        try {
-            reply = LuaScript.WRITE.run(
-                    redis.sync(),
-                    ScriptOutputType.MULTI,
-                    scriptKeys.toArray(String[]::new),
-                    args.toArray(String[]::new));
-        } catch (RedisCommandExecutionException e) {
-            throw writeError(e);
-        } catch (RedisException e) {
-            throw sentButUnanswered(e) ? unknownOutcome(w.op(), e) : redis.translate(e, "EVALSHA write");
-        }
+        List<Object> reply = run(w.op(), scriptKeys.toArray(String[]::new), args.toArray(String[]::new));
         return new Written((Long) reply.get(0), (Long) reply.get(1), Instant.ofEpochMilli((Long) reply.get(2)));
+    }
+
+    /**
+     * Runs the write script; when the connection breaks after the call left, sends the same call
+     * (the same write id) again once reconnected, within the command timeout: Redis answers with the
+     * first reply if the first call ran, so the caller learns the outcome instead of "unknown".
+     */
+    private List<Object> run(String op, String[] scriptKeys, String[] args) {
+        long deadline = System.nanoTime() + redis.options().commandTimeout().toNanos();
+        RedisException unanswered = null;
+        while (true) {
+            try {
+                return LuaScript.WRITE.run(redis.sync(), ScriptOutputType.MULTI, scriptKeys, args);
+            } catch (RedisCommandExecutionException e) {
+                throw writeError(e);
+            } catch (RedisException e) {
+                if (unanswered == null && !sentButUnanswered(e)) {
+                    throw redis.translate(e, "EVALSHA write");
+                }
+                unanswered = unanswered == null ? e : unanswered;
+                if (e instanceof RedisCommandTimeoutException || System.nanoTime() >= deadline) {
+                    throw unknownOutcome(op, unanswered);
+                }
+                LockSupport.parkNanos(RESEND_PAUSE.toNanos()); // while the connection comes back
+            }
+        }
+    }
+
+    /**
+     * How long Redis remembers a write's reply: a re-sent command is still pending, so it arrives
+     * within the command timeout; twice that, and at least a minute, leaves room for a reconnect.
+     */
+    private long rememberWrittenSeconds() {
+        return Math.max(60, 2 * redis.options().commandTimeout().toSeconds());
     }
 
     /**

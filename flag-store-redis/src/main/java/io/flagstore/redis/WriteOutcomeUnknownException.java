@@ -3,8 +3,9 @@ package io.flagstore.redis;
 import io.flagstore.core.StoreUnavailableException;
 
 /**
- * A write was sent to Redis but its reply never came (the command timed out, or the connection
- * broke after sending): it may or may not have happened. Do not assume either; check the namespace
+ * A write was sent to Redis but its reply never came within the command timeout (it timed out, or
+ * its connection broke after sending and sending it again over a new one got no reply either): it
+ * may or may not have happened, at most once. Do not assume either; check the namespace
  * version ({@link FlagAdmin#info()}) and the newest audit entries ({@link FlagAdmin#history(int)}),
  * which show the write with its actor and reason if it happened.
  */

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
@@ -146,7 +145,7 @@ final class WritePipeline {
                 null);
         AdminScripts.Written written;
         try {
-            written = scripts.write(write, UUID.randomUUID().toString(), redisUser(), deletedLogLimit);
+            written = scripts.write(write, redisUser(), deletedLogLimit);
         } catch (AdminScripts.SlowPath e) {
             return write(op, options, planner);
         } catch (AdminScripts.Conflict e) {
@@ -300,7 +299,7 @@ final class WritePipeline {
                 claim);
         AdminScripts.Written written;
         try {
-            written = scripts.write(write, UUID.randomUUID().toString(), redisUser(), deletedLogLimit);
+            written = scripts.write(write, redisUser(), deletedLogLimit);
         } catch (AdminScripts.Conflict e) {
             throw conflict(changes, e);
         }

@@ -12,10 +12,12 @@ import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.PresenceJson;
 import io.flagstore.redis.testing.RecordingSink;
 import io.flagstore.redis.testing.RedisServerExtension;
+import io.flagstore.redis.testing.ReplyDroppingProxy;
 import io.flagstore.redis.testing.SignedPresence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -257,6 +259,35 @@ class AdminTrustIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> version() == before + 1);
         }
         assertThat(fx.admin().get("payments").orElseThrow().enabled()).isFalse();
+    }
+
+    @Test
+    void aWriteSentAgainAfterItsReplyWasLostHappensOnceAndReportsTheFirstReply() {
+        fx.admin().create(Flag.killSwitch("payments"));
+        try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(redis.port());
+                FlagAdmin throughProxy = FlagAdmin.connect(
+                        fx.options().toBuilder().uri(proxy.uri()).build())) {
+            throughProxy.get("payments"); // connected, the script loaded: the next EVALSHA is the write
+            for (Supplier<WriteResult> write : List.<Supplier<WriteResult>>of(
+                    () -> throughProxy.create(Flag.killSwitch("search")), // a write that expects the key absent
+                    () -> throughProxy.disable("payments"), // a switch, one script call
+                    () -> throughProxy.apply(
+                            Batch.builder().delete("search").build(), WriteOptions.defaults()))) {
+                long before = version();
+                long audited = (Long) redis.execute("XLEN", keys.audit());
+                proxy.dropNextReplyTo("EVALSHA");
+
+                // the reply is lost, the connection closes, the client sends the same call again
+                WriteResult result = write.get();
+
+                assertThat(version()).as("written once").isEqualTo(before + 1);
+                assertThat(result.version()).isEqualTo(before + 1);
+                assertThat((Long) redis.execute("XLEN", keys.audit())).isEqualTo(audited + 1);
+            }
+            assertThat(proxy.dropped()).isEqualTo(3);
+            assertThat(fx.admin().get("payments").orElseThrow().enabled()).isFalse();
+            assertThat(fx.admin().get("search")).isEmpty();
+        }
     }
 
     @Test

@@ -154,7 +154,7 @@ class SwitchScriptIT {
             assertThat(admin.verify()).extracting(CorruptKey::key).containsExactly("edited");
 
             for (String key : List.of("edited", "older")) {
-                assertThatThrownBy(() -> admin.scripts().write(switchOff(key), "epoch", null, 10_000))
+                assertThatThrownBy(() -> admin.scripts().write(switchOff(key), null, 10_000))
                         .as(key)
                         .isInstanceOf(AdminScripts.SlowPath.class)
                         .hasMessageContaining("changed without a write");
@@ -182,7 +182,7 @@ class SwitchScriptIT {
             hash.put("rules", "[{oops");
             // whoever can write the hash can also write the checksum that matches it
             redis.execute("HSET", keys.flag("forged"), "rules", "[{oops", HashChecksum.FIELD, HashChecksum.of(hash));
-            assertThatThrownBy(() -> admin.scripts().write(switchOff("forged"), "epoch", null, 10_000))
+            assertThatThrownBy(() -> admin.scripts().write(switchOff("forged"), null, 10_000))
                     .isInstanceOf(AdminScripts.SlowPath.class)
                     .hasMessageContaining("unreadable");
             assertThatThrownBy(() -> admin.disable("forged")).isInstanceOf(InvalidFlagException.class);

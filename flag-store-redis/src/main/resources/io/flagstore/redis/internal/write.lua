@@ -3,7 +3,7 @@
 --
 -- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset, 6 audit stream,
 --       7 clients (presence), 8 dependents zset, 8+i the hash of item i
--- ARGV: 1 epoch for a new namespace, 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
+-- ARGV: 1 this write's id (a fresh UUID per call; also the epoch of a namespace it creates), 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
 --       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
 --       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 default heartbeat interval
@@ -12,7 +12,8 @@
 --       namespace's slot), 20 clock tolerance (ms) for heartbeats in the future, 21 highest version
 --       believed from presence, 22 the Redis user the admin is authenticated as ('' = unknown),
 --       23 '1' to build the dependents index if it is not complete ('' = leave it), 24 the flag
---       fields whose hash value is JSON text (comma-separated), then per item:
+--       fields whose hash value is JSON text (comma-separated), 25 seconds to remember the write's
+--       reply under its id, then per item:
 --       kind ('flag' | 'segment'), action ('put' | 'del' | 'switch'), key, expected version
 --       (-1 must not exist, -2 any, else exact), field count n, n field/value pairs
 -- A 'switch' (a write of one flag alone) gives only the fields it replaces: the script reads the
@@ -36,7 +37,10 @@
 -- namespace: from an empty namespace or a seed on, or after a build over the stored flags.
 -- Presence entries count only when plausible: live by their own heartbeat interval (three of them),
 -- not closed, heartbeat not in the future, applied version an integer within the believed range.
--- Returns {version, receivers, ts (epoch ms)}.
+-- Returns {version, receivers, ts (epoch ms)}. The reply is kept under the write's id for ARGV 25
+-- seconds: a client that lost its connection before the reply may send the same call again (Lettuce
+-- re-sends pending commands on reconnect, possibly to a promoted replica that holds the write), and
+-- that call gets the first reply instead of writing twice or failing on the versions it changed.
 
 local function iso_time(ms)
   local secs = math.floor(ms / 1000)
@@ -207,6 +211,14 @@ local function switched(item, indexed)
   return true
 end
 
+local written_key = ARGV[17] .. 'written:' .. ARGV[1]
+local earlier = redis.call('GET', written_key)
+if earlier then
+  local reply = {}
+  for n in string.gmatch(earlier, '%d+') do reply[#reply + 1] = tonumber(n) end
+  return reply
+end
+
 local claim = #KEYS == 10 + tonumber(ARGV[18]) and ARGV[#ARGV - 1] or nil
 if claim and not redis.call('ZSCORE', KEYS[#KEYS - 1], claim) then
   return redis.error_reply('FLAGSTORE_CLAIMED ' .. claim)
@@ -238,7 +250,7 @@ end
 
 local index = { flag = KEYS[3], segment = KEYS[4] }
 local items = {}
-local pos = 25
+local pos = 26
 for i = 1, tonumber(ARGV[18]) do
   local item = { kind = ARGV[pos], action = ARGV[pos + 1], key = ARGV[pos + 2],
                  expected = tonumber(ARGV[pos + 3]), hash = KEYS[8 + i], first = pos + 5 }
@@ -384,4 +396,5 @@ end
 local message = '{"v":' .. string.format('%d', version) .. ',"epoch":' .. cjson.encode(epoch)
   .. ',"ts":' .. string.format('%d', ts) .. ',' .. body
 local receivers = redis.call(ARGV[19] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH', ARGV[12], message)
+redis.call('SET', written_key, string.format('%d %d %d', version, receivers, ts), 'EX', tonumber(ARGV[25]))
 return { version, receivers, ts }
