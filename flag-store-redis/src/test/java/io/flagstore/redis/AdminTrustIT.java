@@ -271,8 +271,7 @@ class AdminTrustIT {
             for (Supplier<WriteResult> write : List.<Supplier<WriteResult>>of(
                     () -> throughProxy.create(Flag.killSwitch("search")), // a write that expects the key absent
                     () -> throughProxy.disable("payments"), // a switch, one script call
-                    () -> throughProxy.apply(
-                            Batch.builder().delete("search").build(), WriteOptions.defaults()))) {
+                    () -> throughProxy.apply(Batch.builder().delete("search").build(), WriteOptions.defaults()))) {
                 long before = version();
                 long audited = (Long) redis.execute("XLEN", keys.audit());
                 proxy.dropNextReplyTo("EVALSHA");
