@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flagstore.redis.ServiceInstance;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -149,6 +156,30 @@ class PresenceSignatureTest {
         assertThat(PresenceJson.read(node.toString(), NS).problem())
                 .as("seed %d", seed)
                 .isEqualTo("signature does not verify");
+    }
+
+    @Test
+    void signaturesAndKeysArePlainEd25519ThatTheJdkMakesAndChecksToo() throws Exception {
+        byte[] message = "checkout-1 applied 42".getBytes(StandardCharsets.UTF_8);
+        Base64.Decoder decode = Base64.getDecoder();
+        Signature jdkVerifier = Signature.getInstance("Ed25519");
+        jdkVerifier.initVerify(KeyFactory.getInstance("Ed25519")
+                .generatePublic(new X509EncodedKeySpec(decode.decode(signer.publicKey()))));
+        jdkVerifier.update(message);
+        assertThat(jdkVerifier.verify(decode.decode(signer.sign(message)))).isTrue();
+
+        KeyPair jdkPair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Signature jdkSigner = Signature.getInstance("Ed25519");
+        jdkSigner.initSign(jdkPair.getPrivate());
+        jdkSigner.update(message);
+        String jdkSignature = Base64.getEncoder().encodeToString(jdkSigner.sign());
+        String jdkKey = Base64.getEncoder().encodeToString(jdkPair.getPublic().getEncoded());
+        assertThat(PresenceSigner.verify(jdkKey, message, jdkSignature)).isTrue();
+        assertThat(PresenceSigner.verify(
+                        jdkKey, "checkout-1 applied 43".getBytes(StandardCharsets.UTF_8), jdkSignature))
+                .isFalse();
+        assertThat(PresenceSigner.verify(signer.publicKey(), message, jdkSignature))
+                .isFalse();
     }
 
     @Test
