@@ -262,6 +262,27 @@ class AdminTrustIT {
     }
 
     @Test
+    void theWriteScriptReadsAppliedVersionsHoweverTheEntryIsSpelled() {
+        FlagAdmin admin = fx.admin();
+        admin.create(Flag.killSwitch("payments"));
+        long now = System.currentTimeMillis();
+        // plain entries at or below the version are judged by their number alone, without decoding
+        presence("plain", version(), Instant.ofEpochMilli(now), Instant.ofEpochMilli(now), epoch());
+        admin.disable("payments");
+        // the same facts spelled with spaces and an escaped key name, as another JSON writer may write them
+        redis.execute(
+                "HSET",
+                keys.clients(),
+                "spaced",
+                String.format(
+                        "{ \"service\" : \"svc\", \"instance\" : \"spaced\", \"applied\\u0056ersion\" : %d,"
+                                + " \"heartbeat\" : %d, \"heartbeatMs\" : 5000, \"epoch\" : \"%s\" }",
+                        version() + 5, now, epoch()));
+
+        assertThatThrownBy(() -> admin.enable("payments")).isInstanceOf(VersionRegressionException.class);
+    }
+
+    @Test
     void aWriteSentAgainAfterItsReplyWasLostHappensOnceAndReportsTheFirstReply() {
         fx.admin().create(Flag.killSwitch("payments"));
         try (ReplyDroppingProxy proxy = new ReplyDroppingProxy(redis.port());

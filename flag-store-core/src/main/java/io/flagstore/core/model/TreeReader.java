@@ -415,7 +415,7 @@ final class TreeReader {
         try {
             return allowDate && text.length() == 10
                     ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(text);
+                    : IsoInstant.parse(text);
         } catch (DateTimeParseException e) {
             problems.parse(
                     field(base, name),

@@ -62,6 +62,20 @@ local function iso_time(ms)
     math.floor(rem / 3600), math.floor((rem % 3600) / 60), rem % 60, millis)
 end
 
+-- whether a presence entry may hold a version above 'above'. Decoding costs about 2 µs an entry on
+-- every write; an entry whose one "appliedVersion" key is spelled plainly is judged by that number
+-- alone when it is not above (the common case: the fleet holds this version or an older one). Any
+-- other spelling is decoded; an entry that hides a higher version this way (an escaped key beside a
+-- plain one) is a forgery, which can only go unnoticed, never count.
+local function may_hold_above(json, above)
+  local _, last = string.find(json, '[{,]"appliedVersion":')
+  if not last or string.find(json, '"appliedVersion":', last + 1, true) then
+    return true
+  end
+  local version = tonumber(string.match(json, '^%-?%d+', last + 1))
+  return version == nil or version > above
+end
+
 -- plausible live presence entries holding a version above 'above' (of epoch 'epoch' unless nil):
 -- count and highest version
 local function live_holders(above, epoch)
@@ -74,7 +88,10 @@ local function live_holders(above, epoch)
   end
   local entries = redis.call('HVALS', KEYS[7])
   for _, json in ipairs(entries) do
-    local ok, entry = pcall(cjson.decode, json)
+    local ok, entry = false, nil
+    if may_hold_above(json, above) then
+      ok, entry = pcall(cjson.decode, json)
+    end
     if ok and type(entry) == 'table' then
       local heartbeat, version = tonumber(entry.heartbeat), tonumber(entry.appliedVersion)
       local interval = tonumber(entry.heartbeatMs) or tonumber(ARGV[16])
