@@ -42,18 +42,6 @@ public final class FleetDigest {
         return digest;
     }
 
-    /** The digest after {@code before} was replaced by {@code after}; either may be null (absent). */
-    public static long replace(long digest, Flag before, Flag after) {
-        long result = digest;
-        if (before != null) {
-            result ^= of(before);
-        }
-        if (after != null) {
-            result ^= of(after);
-        }
-        return result;
-    }
-
     /** The form a digest takes in presence entries and command output: 16 lower-case hex digits. */
     public static String hex(long digest) {
         return String.format("%016x", digest);

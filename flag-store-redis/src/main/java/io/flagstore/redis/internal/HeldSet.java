@@ -22,7 +22,8 @@ import java.util.function.ToLongFunction;
  * <p>Implementation notes. The digest ({@link FleetDigest}) is an XOR over the flags, brought up to
  * date only when presence asks for it (at most every 50 ms), never on the way to the client: each
  * key changed since then remembers the definition the digest counts for it, which is taken out and
- * the current one put in, O(changed) without keeping a digest per flag. A short journal of the deletes applied lately lets a reconnect check, with a catch-up
+ * the current one put in, O(changed) without keeping a digest per flag (only those of the last
+ * update's keys, since a flag that changes often is taken out as it was put in). A short journal of the deletes applied lately lets a reconnect check, with a catch-up
  * from the start of the failover loss window instead of a full load, that Redis still holds every
  * write held from that window: the definitions held carry their write's version and time, the
  * journal the deletes' versions ({@link #matches}).
@@ -36,12 +37,17 @@ final class HeldSet {
     private final Map<String, Segment> segments = new HashMap<>();
     // key changed since the digest was taken -> the flag the digest counts for it (null: none)
     private final Map<String, Flag> digestedAs = new HashMap<>();
+    // the digests the last update counted in, by key: a flag changed again is taken out without hashing it twice
+    private Map<String, Counted> lastCounted = Map.of();
     private final ArrayDeque<Deletion> deletions = new ArrayDeque<>();
     private long journalLostAfter = Long.MIN_VALUE; // wall ms of the newest delete dropped for space
     private long digest = FleetDigest.EMPTY;
     private long version;
     private String epoch = "";
     private long appliedAtMillis;
+
+    /** A definition and its digest. */
+    private record Counted(Flag flag, long digest) {}
 
     /** A delete applied: its member in the deletion log, the version, when (wall ms). */
     private record Deletion(String member, long version, long atMillis) {}
@@ -72,8 +78,21 @@ final class HeldSet {
 
     /** The digest of the flags held, as presence reports it; brought up to date here, O(changed since the last call). */
     String digestHex() {
-        digestedAs.forEach((key, counted) -> digest = FleetDigest.replace(digest, counted, flags.get(key)));
+        Map<String, Counted> counted = new HashMap<>();
+        digestedAs.forEach((key, before) -> {
+            if (before != null) {
+                Counted last = lastCounted.get(key);
+                digest ^= last != null && last.flag() == before ? last.digest() : FleetDigest.of(before);
+            }
+            Flag now = flags.get(key);
+            if (now != null) {
+                long of = FleetDigest.of(now);
+                digest ^= of;
+                counted.put(key, new Counted(now, of));
+            }
+        });
         digestedAs.clear();
+        lastCounted = counted;
         return FleetDigest.hex(digest);
     }
 

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PresenceWriter {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
-    static final long GAP_MILLIS = 50;
+    static final long GAP_MILLIS = 100;
     static final int MAX_TEXT = 256;
 
     private final SourceSettings settings;

@@ -106,4 +106,67 @@ class ChangeMessageTest {
                     .hasMessageStartingWith("malformed change message:");
         }
     }
+
+    /** The claim, or the class of what reading it threw. */
+    private static Object claimOrError(java.util.function.Function<String, ChangeMessage.Claim> read, String text) {
+        try {
+            return read.apply(text);
+        } catch (IllegalArgumentException e) {
+            return IllegalArgumentException.class;
+        }
+    }
+
+    @org.junit.jupiter.api.RepeatedTest(40)
+    void theFastReadOfAClaimAgreesWithTheJsonParser(org.junit.jupiter.api.RepetitionInfo repetition) {
+        long seed = 0xC1A1_0000L + repetition.getCurrentRepetition();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        String[] versions = {
+            "1",
+            "42",
+            "0",
+            "007",
+            "-3",
+            "4.5",
+            "1e3",
+            "123456789012345678",
+            "1234567890123456789",
+            "99999999999999999999",
+            "",
+            "\"5\"",
+            "7 "
+        };
+        String[] epochs = {
+            "e1", "", "3f2a-uuid", "with \\\"quote", "tab\there", "caf\u00e9", "ünï", "a\\nb", "ctl\u0001x"
+        };
+        String[] rests = {
+            "\"ts\":1,\"op\":\"update\"}",
+            "\"ts\":1733000000123}",
+            "\"ts\":",
+            "\"ts\":01,",
+            "\"ts\":1.5,",
+            "\"ts\":7x",
+            "}",
+            "garbage",
+            "",
+            "\"v\":9,\"epoch\":\"other\"}"
+        };
+        for (int i = 0; i < 200; i++) {
+            String text = "{\"v\":" + versions[random.nextInt(versions.length)] + ",\"epoch\":\""
+                    + epochs[random.nextInt(epochs.length)] + "\"," + rests[random.nextInt(rests.length)];
+            if (random.nextInt(4) == 0) { // an edit anywhere: a character replaced, dropped or added
+                StringBuilder edited = new StringBuilder(text);
+                int at = random.nextInt(edited.length());
+                char c = "{}\":,0123456789 \\ve".charAt(random.nextInt(18));
+                switch (random.nextInt(3)) {
+                    case 0 -> edited.setCharAt(at, c);
+                    case 1 -> edited.deleteCharAt(at);
+                    default -> edited.insert(at, c);
+                }
+                text = edited.toString();
+            }
+            assertThat(claimOrError(ChangeMessage::claim, text))
+                    .as("seed %d: %s", seed, text)
+                    .isEqualTo(claimOrError(ChangeMessage::parsedClaim, text));
+        }
+    }
 }

@@ -24,14 +24,6 @@ class FleetDigestTest {
     }
 
     @Test
-    void replaceKeepsTheDigestEqualToARecomputation() {
-        long digest = FleetDigest.of(List.of(ON, OTHER));
-        assertThat(FleetDigest.replace(digest, ON, OFF)).isEqualTo(FleetDigest.of(List.of(OFF, OTHER)));
-        assertThat(FleetDigest.replace(digest, OTHER, null)).isEqualTo(FleetDigest.of(List.of(ON)));
-        assertThat(FleetDigest.replace(FleetDigest.EMPTY, null, ON)).isEqualTo(FleetDigest.of(ON));
-    }
-
-    @Test
     void hexIsSixteenDigits() {
         assertThat(FleetDigest.hex(1L)).isEqualTo("0000000000000001");
         assertThat(FleetDigest.hex(-1L)).isEqualTo("ffffffffffffffff");
