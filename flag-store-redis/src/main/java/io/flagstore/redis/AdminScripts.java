@@ -352,7 +352,8 @@ final class AdminScripts {
                         actor,
                         detail == null ? "" : detail,
                         Integer.toString(KeySchema.AUDIT_MAX_LENGTH),
-                        Long.toString(keepSeconds)));
+                        Long.toString(keepSeconds),
+                        UUID.randomUUID().toString()));
         return settled == 1;
     }
 

@@ -9,8 +9,11 @@ import io.flagstore.core.InvalidFlagException;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.WeightedVariant;
 import io.flagstore.redis.internal.KeySchema;
+import io.flagstore.redis.internal.LuaScript;
+import io.flagstore.redis.testing.DirectConnection;
 import io.flagstore.redis.testing.RedisServerExtension;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +53,42 @@ class FlagSchedulerIT {
         return admin.history(10_000).stream()
                 .filter(e -> e.reason() != null && e.reason().startsWith("scheduled:" + id + " "))
                 .toList();
+    }
+
+    @Test
+    void aScheduleOrSettleCallSentAgainAfterItsReplyWasLostCountsOnce() {
+        RedisOptions options = freshNamespace();
+        KeySchema keys = KeySchema.of(options.namespace());
+        String id = "0123456789ab";
+        String due = Long.toString(Instant.now().plusSeconds(3600).toEpochMilli());
+        String[] scheduleKeys = {keys.scheduled(), keys.audit(), keys.schedule(id)};
+        String[] schedule = {"alice", "", "100000", "1", id, due, "f", "{\"kind\":\"enable\",\"key\":\"f\"}"};
+        String[] settleKeys = {keys.scheduled(), keys.schedule(id), keys.audit()};
+        String[] cancel = {id, "cancelled", "schedule-cancel", "alice", "not needed", "100000", "60", "call-1"};
+        DirectConnection.with(redis.uri(), c -> {
+            Long created = LuaScript.SCHEDULE.run(c, ScriptOutputType.INTEGER, scheduleKeys, schedule);
+            assertThat((Long) LuaScript.SCHEDULE.run(c, ScriptOutputType.INTEGER, scheduleKeys, schedule))
+                    .as("the same call again")
+                    .isEqualTo(created);
+            String[] other = schedule.clone();
+            other[7] = "{\"kind\":\"disable\",\"key\":\"f\"}";
+            assertThatThrownBy(() -> LuaScript.SCHEDULE.run(c, ScriptOutputType.INTEGER, scheduleKeys, other))
+                    .hasMessageContaining("FLAGSTORE_ID_TAKEN " + id);
+
+            assertThat((Long) LuaScript.SETTLE_SCHEDULE.run(c, ScriptOutputType.INTEGER, settleKeys, cancel))
+                    .isEqualTo(1);
+            assertThat((Long) LuaScript.SETTLE_SCHEDULE.run(c, ScriptOutputType.INTEGER, settleKeys, cancel))
+                    .as("the same call again")
+                    .isEqualTo(1);
+            String[] anotherCall = cancel.clone();
+            anotherCall[7] = "call-2";
+            assertThat((Long) LuaScript.SETTLE_SCHEDULE.run(c, ScriptOutputType.INTEGER, settleKeys, anotherCall))
+                    .as("another call: no longer pending")
+                    .isEqualTo(0);
+            assertThat(c.xlen(keys.audit()))
+                    .as("one entry for the schedule, one for the cancel")
+                    .isEqualTo(2);
+        });
     }
 
     @Test

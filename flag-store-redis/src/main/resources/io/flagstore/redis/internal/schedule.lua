@@ -5,7 +5,16 @@
 -- ARGV: 1 actor, 2 reason, 3 audit max length, 4 change count, then per change:
 --       id, due (epoch ms), flag keys (comma-separated), change (JSON)
 -- Returns the creation time (epoch ms); FLAGSTORE_ID_TAKEN <id> if an id is in use (nothing stored).
+-- The ids are fresh per call, so a first change already stored with this call's due time, change
+-- and actor means this call ran before (a client re-sends a command whose reply was lost): it
+-- returns that creation time and stores nothing again.
 local count = tonumber(ARGV[4])
+if count > 0 and redis.call('TYPE', KEYS[3]).ok == 'hash' then
+  local first = redis.call('HMGET', KEYS[3], 'due', 'change', 'actor', 'created')
+  if first[1] == ARGV[6] and first[2] == ARGV[8] and first[3] == ARGV[1] and first[4] then
+    return tonumber(first[4])
+  end
+end
 for i = 1, count do
   if redis.call('EXISTS', KEYS[2 + i]) == 1 then
     return redis.error_reply('FLAGSTORE_ID_TAKEN ' .. ARGV[1 + 4 * i])
