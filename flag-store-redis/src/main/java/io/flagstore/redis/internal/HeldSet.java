@@ -32,6 +32,8 @@ import java.util.function.ToLongFunction;
  */
 final class HeldSet {
     private static final int MAX_JOURNAL = 10_000;
+    /** The most digests of one update kept for the next (see {@link #digestHex}). */
+    private static final int MAX_COUNTED = 64;
 
     private final Map<String, Flag> flags = new HashMap<>();
     private final Map<String, Segment> segments = new HashMap<>();
@@ -78,7 +80,8 @@ final class HeldSet {
 
     /** The digest of the flags held, as presence reports it; brought up to date here, O(changed since the last call). */
     String digestHex() {
-        Map<String, Counted> counted = new HashMap<>();
+        // a burst changes a few flags again and again; a full load's thousands are not worth keeping
+        Map<String, Counted> counted = digestedAs.size() <= MAX_COUNTED ? new HashMap<>() : null;
         digestedAs.forEach((key, before) -> {
             if (before != null) {
                 Counted last = lastCounted.get(key);
@@ -88,11 +91,13 @@ final class HeldSet {
             if (now != null) {
                 long of = FleetDigest.of(now);
                 digest ^= of;
-                counted.put(key, new Counted(now, of));
+                if (counted != null) {
+                    counted.put(key, new Counted(now, of));
+                }
             }
         });
         digestedAs.clear();
-        lastCounted = counted;
+        lastCounted = counted == null ? Map.of() : counted;
         return FleetDigest.hex(digest);
     }
 

@@ -23,6 +23,7 @@ class HeldSetDigestTest {
         long seed = 0xD1_6E57_0000L + repetition.getCurrentRepetition();
         SplittableRandom random = new SplittableRandom(seed);
         HeldSet held = new HeldSet();
+        int keys = repetition.getCurrentRepetition() % 2 == 0 ? 12 : 300; // also whole sets of many changes
         Map<String, Flag> expected = new HashMap<>();
         long version = 0;
         for (int step = 0; step < 300; step++) {
@@ -39,15 +40,17 @@ class HeldSetDigestTest {
                         next.put(e.getKey(), flag(e.getKey(), random, version, at));
                     }
                 }
-                String added = "k" + random.nextInt(12);
-                next.putIfAbsent(added, flag(added, random, version, at));
+                for (int i = random.nextInt(1, keys / 4); i > 0; i--) {
+                    String added = "k" + random.nextInt(keys);
+                    next.putIfAbsent(added, flag(added, random, version, at));
+                }
                 held.accept(new HeldSet.Init(new FlagData(version, next, Map.of()), EPOCH), 0);
                 expected = next;
             } else {
                 List<Flag> written = new ArrayList<>();
                 List<String> deleted = new ArrayList<>();
                 for (int i = random.nextInt(1, 4); i > 0; i--) {
-                    String key = "k" + random.nextInt(12);
+                    String key = "k" + random.nextInt(keys);
                     if (random.nextInt(4) == 0) {
                         if (expected.remove(key) != null && !deleted.contains(key)) {
                             deleted.add(key);
