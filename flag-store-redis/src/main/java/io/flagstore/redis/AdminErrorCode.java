@@ -51,7 +51,7 @@ public enum AdminErrorCode {
      */
     OUTCOME_UNKNOWN(
             12,
-            "outcome unknown: the write was sent, also again over a new connection, but no reply"
+            "outcome unknown: the write was sent (again, if its connection broke) but no reply"
                     + " came; check the version and history before retrying"),
     /** Corrupt or hand-edited keys were found. */
     CORRUPT(13, "corrupt or hand-edited keys found (verify, get, export)");
