@@ -214,20 +214,20 @@ public record ChangeMessage(
      * agree on every text.
      */
     private static Claim headerClaim(String json) {
-        int digits = HEADER_VERSION.length();
+        int first = HEADER_VERSION.length(); // the first digit of v
         if (!json.startsWith(HEADER_VERSION)) {
             return null;
         }
         long version = 0;
-        int at = digits;
-        for (; at < json.length() && at - digits < MAX_FAST_DIGITS; at++) {
+        int at = first;
+        for (; at < json.length() && at - first < MAX_FAST_DIGITS; at++) {
             char c = json.charAt(at);
             if (c < '0' || c > '9') {
                 break;
             }
             version = version * 10 + (c - '0');
         }
-        if (at == digits || json.charAt(digits) == '0' || !json.startsWith(HEADER_EPOCH, at)) {
+        if (at == first || json.charAt(first) == '0' || !json.startsWith(HEADER_EPOCH, at)) {
             return null; // no digits, a leading zero (not JSON), or something else follows
         }
         int from = at + HEADER_EPOCH.length();
