@@ -52,8 +52,7 @@ final class EvaluationMeters {
         if (result.recorderSlot instanceof Slot slot && slot.owner == this) {
             slot.adder.increment();
         } else {
-            EvaluationDetail<Object> detail = result.detail();
-            LongAdder adder = evaluations(result.flagKey(), detail.variant(), detail.reason());
+            LongAdder adder = evaluations(result.flagKey(), result.variant(), result.reason());
             result.recorderSlot = new Slot(this, adder);
             adder.increment();
         }

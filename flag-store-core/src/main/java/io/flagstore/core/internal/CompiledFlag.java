@@ -46,7 +46,7 @@ final class CompiledFlag {
     // Shared by every flag without prerequisites or rules: each client holds every flag
     private static final Prerequisite[] NO_PREREQUISITES = new Prerequisite[0];
     private static final CompiledClause[][] NO_RULE_CLAUSES = new CompiledClause[0][];
-    private static final CompiledServe[] NO_RULE_SERVES = new CompiledServe[0];
+    private static final Object[] NO_RULE_SERVES = new Object[0];
 
     /** Longest prerequisite chain followed; deeper (a cycle) evaluates to ERROR/MALFORMED_FLAG. */
     static final int MAX_PREREQUISITE_DEPTH = 32;
@@ -70,10 +70,12 @@ final class CompiledFlag {
     private final int targetMask;
     private final EvalResult[] targetResults;
     // Rule i is ruleClauses[i] (all must match) serving ruleServes[i]: parallel arrays rather than
-    // rule objects, one dependent load less per rule evaluated.
+    // rule objects, one dependent load less per rule evaluated. A serve is its EvalResult when fixed
+    // (most are, and a wrapper per serve would cost every client 40 bytes per flag) or a
+    // CompiledServe for a rollout: see CompiledServe#select(Object, EvaluationContext).
     private final CompiledClause[][] ruleClauses;
-    private final CompiledServe[] ruleServes;
-    private final CompiledServe fallthrough;
+    private final Object[] ruleServes;
+    private final Object fallthrough;
 
     /** Compiles {@code flag}; segment keys resolve through {@code segments}. Never throws. */
     static CompiledFlag compile(Flag flag, Map<String, CompiledSegment> segments) {
@@ -148,7 +150,7 @@ final class CompiledFlag {
         }
         List<Rule> ruleList = flag.rules();
         this.ruleClauses = ruleList.isEmpty() ? NO_RULE_CLAUSES : new CompiledClause[ruleList.size()][];
-        this.ruleServes = ruleList.isEmpty() ? NO_RULE_SERVES : new CompiledServe[ruleList.size()];
+        this.ruleServes = ruleList.isEmpty() ? NO_RULE_SERVES : new Object[ruleList.size()];
         for (int i = 0; i < ruleList.size(); i++) {
             Rule rule = ruleList.get(i);
             CompiledClause[] clauses = new CompiledClause[rule.clauses().size()];
@@ -175,8 +177,12 @@ final class CompiledFlag {
                         null,
                         where),
                 "fallthrough");
-        this.constant =
-                prerequisites.length == 0 && targetKeys == null && ruleClauses.length == 0 ? fallthrough.fixed() : null;
+        this.constant = prerequisites.length == 0
+                        && targetKeys == null
+                        && ruleClauses.length == 0
+                        && fallthrough instanceof EvalResult fixed
+                ? fixed
+                : null;
     }
 
     /** Where the experiment's rollout is ("fallthrough" or "rules[i]"), or {@code null} without one. */
@@ -207,9 +213,10 @@ final class CompiledFlag {
         EvalResult result(String variant, String where);
     }
 
-    private static CompiledServe serve(Flag flag, Serve serve, Results results, ResultFactory factory, String where) {
+    /** The fixed {@link EvalResult} or the {@link CompiledServe} rollout {@code serve} compiles to. */
+    private static Object serve(Flag flag, Serve serve, Results results, ResultFactory factory, String where) {
         if (serve.variant() != null && serve.rollout() == null) {
-            return new CompiledServe(factory.result(serve.variant(), where));
+            return factory.result(serve.variant(), where);
         }
         Rollout rollout = serve.rollout();
         if (rollout == null || serve.variant() != null) {
@@ -273,8 +280,13 @@ final class CompiledFlag {
                     k -> new EvalResult(
                             flag.key(),
                             flag.type(),
-                            new EvaluationDetail<>(
-                                    values.get(variant), variant, reason, ruleIndex, ruleId, null, flag.version()),
+                            values.get(variant),
+                            variant,
+                            reason,
+                            ruleIndex,
+                            ruleId,
+                            null,
+                            flag.version(),
                             where.equals(experimentWhere) ? arm(variant) : null));
         }
 
@@ -355,10 +367,10 @@ final class CompiledFlag {
         CompiledClause[][] clauses = ruleClauses;
         for (int i = 0; i < clauses.length; i++) {
             if (allMatch(clauses[i], ctx)) {
-                return ruleServes[i].select(ctx);
+                return CompiledServe.select(ruleServes[i], ctx);
             }
         }
-        return fallthrough.select(ctx);
+        return CompiledServe.select(fallthrough, ctx);
     }
 
     static boolean allMatch(CompiledClause[] clauses, EvaluationContext ctx) {
@@ -407,7 +419,7 @@ final class CompiledFlag {
             if (depth >= MAX_PREREQUISITE_DEPTH) {
                 throw EvaluationAborted.PREREQUISITE_DEPTH;
             }
-            return variant.equals(t.evaluate(ctx, depth + 1).detail().variant());
+            return variant.equals(t.evaluate(ctx, depth + 1).variant());
         }
     }
 }

@@ -3,8 +3,9 @@ package io.flagstore.core.internal;
 import io.flagstore.core.EvaluationContext;
 
 /**
- * What a rule or the fallthrough serves: a fixed result, or a rollout's slices as cumulative upper
- * bounds in thousandths of a percent (bucket b falls in the first slice with b < bound).
+ * What a rule or the fallthrough serves when it is a rollout: the slices as cumulative upper bounds
+ * in thousandths of a percent (bucket b falls in the first slice with b < bound). A fixed serve is
+ * its {@link EvalResult} alone ({@link #select(Object, EvaluationContext)}).
  *
  * <p>Implementation notes: the salt's hash state is held in three int fields rather than a {@link
  * Bucketing.Prefix}, one dependent load less per evaluation; and a slice is chosen by counting the
@@ -12,7 +13,6 @@ import io.flagstore.core.EvaluationContext;
  * design and a branch on it would be mispredicted about half the time in a 50/50 split.
  */
 final class CompiledServe {
-    private final EvalResult fixed;
     private final int saltHash;
     private final int saltPending;
     private final int saltLength;
@@ -20,18 +20,7 @@ final class CompiledServe {
     private final int[] upperBounds;
     private final EvalResult[] results;
 
-    CompiledServe(EvalResult fixed) {
-        this.fixed = fixed;
-        this.saltHash = 0;
-        this.saltPending = 0;
-        this.saltLength = 0;
-        this.bucketBy = null;
-        this.upperBounds = null;
-        this.results = null;
-    }
-
     CompiledServe(String salt, String bucketBy, int[] upperBounds, EvalResult[] results) {
-        this.fixed = null;
         Bucketing.Prefix prefix = Bucketing.prefix(salt);
         this.saltHash = prefix.h();
         this.saltPending = prefix.k();
@@ -41,15 +30,12 @@ final class CompiledServe {
         this.results = results;
     }
 
-    /** The fixed result, or {@code null} for a rollout. */
-    EvalResult fixed() {
-        return fixed;
+    /** What {@code serve} (a fixed {@link EvalResult} or a {@code CompiledServe}) serves to {@code ctx}. */
+    static EvalResult select(Object serve, EvaluationContext ctx) {
+        return serve instanceof EvalResult fixed ? fixed : ((CompiledServe) serve).select(ctx);
     }
 
-    EvalResult select(EvaluationContext ctx) {
-        if (fixed != null) {
-            return fixed;
-        }
+    private EvalResult select(EvaluationContext ctx) {
         int bucket = Bucketing.bucketOf(Bucketing.hash(saltHash, saltPending, saltLength, bucketValue(bucketBy, ctx)));
         int[] bounds = upperBounds;
         int slice = 0;

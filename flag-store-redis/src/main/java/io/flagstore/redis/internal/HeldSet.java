@@ -35,10 +35,10 @@ final class HeldSet {
     /** The most digests of one update kept for the next (see {@link #digestHex}). */
     private static final int MAX_COUNTED = 64;
 
-    private final Map<String, Flag> flags = new HashMap<>();
-    private final Map<String, Segment> segments = new HashMap<>();
+    private final Map<String, Flag> flags = new CompactMap<>();
+    private final Map<String, Segment> segments = new CompactMap<>();
     // key changed since the digest was taken -> the flag the digest counts for it (null: none)
-    private final Map<String, Flag> digestedAs = new HashMap<>();
+    private Map<String, Flag> digestedAs = new HashMap<>();
     // the digests the last update counted in, by key: a flag changed again is taken out without hashing it twice
     private Map<String, Counted> lastCounted = Map.of();
     private final ArrayDeque<Deletion> deletions = new ArrayDeque<>();
@@ -96,7 +96,7 @@ final class HeldSet {
                 }
             }
         });
-        digestedAs.clear();
+        digestedAs = new HashMap<>(); // not clear(): a full load's table would stay allocated
         lastCounted = counted == null ? Map.of() : counted;
         return FleetDigest.hex(digest);
     }
