@@ -27,6 +27,9 @@ final class HashDecoder {
     private static final int PARALLEL_DECODE = 1_000;
     private static final int MAX_REPORTED = 1_000;
 
+    private static final Function<Map<String, String>, Flag> FLAG_CODEC = FlagHashCodec::fromFields;
+    private static final Function<Map<String, String>, Segment> SEGMENT_CODEC = FlagHashCodec::segmentFromFields;
+
     private final String namespace;
     private final SourceMetrics metrics;
     private final Set<String> reported = new HashSet<>();
@@ -39,7 +42,7 @@ final class HashDecoder {
 
     /** Flag hashes by key; {@code reusable} definitions of the write a hash holds are taken as they are. */
     Map<String, Flag> flags(Map<String, Map<String, String>> hashes, Map<String, Flag> reusable) {
-        return decodeAll(hashes, "", FlagHashCodec::fromFields, Flag::key, Flag::version, Flag::updatedAt, reusable);
+        return decodeAll(hashes, "", FLAG_CODEC, Flag::key, Flag::version, Flag::updatedAt, reusable);
     }
 
     /** Segment hashes by key, like {@link #flags}. */
@@ -47,11 +50,20 @@ final class HashDecoder {
         return decodeAll(
                 hashes,
                 KeySchema.DELETED_SEGMENT_PREFIX,
-                FlagHashCodec::segmentFromFields,
+                SEGMENT_CODEC,
                 Segment::key,
                 Segment::version,
                 Segment::updatedAt,
                 reusable);
+    }
+
+    /**
+     * {@code hash} (a flag's, or a segment's when {@code segment}) decoded now, for a read that
+     * decodes each page as it arrives; an empty or unreadable hash as it is. {@link #flags} and
+     * {@link #segments} take it from there (reporting, counting) without decoding it again.
+     */
+    static Map<String, String> decodeNow(Map<String, String> hash, boolean segment) {
+        return hash.isEmpty() ? hash : new SyncResult.Decoded(hash, segment ? SEGMENT_CODEC : FLAG_CODEC);
     }
 
     /** A full load starts the count of corrupt keys afresh. */
@@ -94,13 +106,15 @@ final class HashDecoder {
                 return;
             }
             try {
-                T item = codec.apply(hash);
+                @SuppressWarnings("unchecked") // decoded by the same codec
+                T item = hash instanceof SyncResult.Decoded decoded ? (T) decoded.item() : codec.apply(hash);
                 if (!keyOf.apply(item).equals(key)) {
                     throw new IllegalArgumentException("the hash holds key '" + keyOf.apply(item) + "'");
                 }
                 good.put(keyOf.apply(item), item); // the item's own copy of the key: one per flag is held
             } catch (RuntimeException ex) {
-                bad.put(key, hash.isEmpty() ? "the hash is missing" : String.valueOf(ex.getMessage()));
+                boolean missing = hash.isEmpty() && !(hash instanceof SyncResult.Decoded);
+                bad.put(key, missing ? "the hash is missing" : String.valueOf(ex.getMessage()));
             }
         });
         good.keySet().forEach(key -> corrupt.remove(member + key));

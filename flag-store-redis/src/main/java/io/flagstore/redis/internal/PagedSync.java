@@ -39,14 +39,20 @@ final class PagedSync {
     private final String[] syncKeys;
     private final int pageSize;
     private final BooleanSupplier abandon;
+    private final boolean decodeAsRead;
 
     private PagedSync(
-            RedisClusterCommands<String, String> redis, KeySchema keys, int pageSize, BooleanSupplier abandon) {
+            RedisClusterCommands<String, String> redis,
+            KeySchema keys,
+            int pageSize,
+            BooleanSupplier abandon,
+            boolean decodeAsRead) {
         this.redis = redis;
         this.keys = keys;
         this.syncKeys = new String[] {keys.version(), keys.meta(), keys.flags(), keys.segments(), keys.deleted()};
         this.pageSize = pageSize;
         this.abandon = abandon;
+        this.decodeAsRead = decodeAsRead;
     }
 
     /**
@@ -54,6 +60,9 @@ final class PagedSync {
      * anyway when the deletion log was trimmed past it), at most {@code pageSize} hashes per call.
      *
      * @param abandon checked before each page: {@code true} ends the read early
+     * @param decodeAsRead whether to decode each hash as its page arrives ({@link
+     *     HashDecoder#decodeNow}): when the caller holds no definitions to reuse, so a load of
+     *     thousands of flags never holds all their raw fields at once
      * @return the result at the last step's version, or {@code null} when abandoned
      * @throws RedisException when a call fails, or the namespace kept changing for {@value #MAX_STEPS} steps
      */
@@ -62,8 +71,9 @@ final class PagedSync {
             KeySchema keys,
             long since,
             int pageSize,
-            BooleanSupplier abandon) {
-        return new PagedSync(redis, keys, pageSize, abandon).read(since);
+            BooleanSupplier abandon,
+            boolean decodeAsRead) {
+        return new PagedSync(redis, keys, pageSize, abandon, decodeAsRead).read(since);
     }
 
     private SyncResult read(long since) {
@@ -84,7 +94,7 @@ final class PagedSync {
                 continue;
             }
             if (assembly == null || head.full()) {
-                assembly = new Assembly(head.full());
+                assembly = new Assembly(head.full(), decodeAsRead);
             }
             assembly.head = head;
             List<String> unreadFlags = strings(reply.get(8));
@@ -118,7 +128,7 @@ final class PagedSync {
             List<Object> hashes = PAGE.runReadOnly(redis, ScriptOutputType.MULTI, names);
             for (int i = 0; i < page.size(); i++) {
                 // a hash deleted since it was listed reads empty; the next step reports the delete
-                items.hashes.put(page.get(i), SyncResult.hash(hashes.get(i)));
+                items.hashes.put(page.get(i), items.kept(SyncResult.hash(hashes.get(i))));
             }
         }
         return true;
@@ -135,10 +145,10 @@ final class PagedSync {
         private final Items segments;
         private SyncResult head;
 
-        Assembly(boolean full) {
+        Assembly(boolean full, boolean decodeAsRead) {
             this.full = full;
-            this.flags = new Items(full, "");
-            this.segments = new Items(full, KeySchema.DELETED_SEGMENT_PREFIX);
+            this.flags = new Items(full, "", decodeAsRead);
+            this.segments = new Items(full, KeySchema.DELETED_SEGMENT_PREFIX, decodeAsRead);
         }
 
         /** Whether {@code next} (a catch-up from the last step's version) continues the same history. */
@@ -168,12 +178,19 @@ final class PagedSync {
     private static final class Items {
         private final boolean full;
         private final String member;
+        private final boolean decodeAsRead;
         final Map<String, Map<String, String>> hashes = new HashMap<>();
         final Map<String, Long> deleted = new LinkedHashMap<>();
 
-        Items(boolean full, String member) {
+        Items(boolean full, String member, boolean decodeAsRead) {
             this.full = full;
             this.member = member;
+            this.decodeAsRead = decodeAsRead;
+        }
+
+        /** A hash read, as the assembly keeps it. */
+        Map<String, String> kept(Map<String, String> hash) {
+            return decodeAsRead ? HashDecoder.decodeNow(hash, !member.isEmpty()) : hash;
         }
 
         /** Adds a step: its hashes, the keys whose hashes the pages read next, its deletes. */
@@ -188,7 +205,7 @@ final class PagedSync {
                     deleted.put(key, versions.get(member + key)); // a full result lists what exists
                 }
             }
-            hashes.putAll(read);
+            read.forEach((key, hash) -> hashes.put(key, kept(hash)));
             read.keySet().forEach(deleted::remove);
             unread.forEach(deleted::remove);
         }

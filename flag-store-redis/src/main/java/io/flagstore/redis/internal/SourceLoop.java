@@ -335,7 +335,14 @@ public final class SourceLoop {
                 };
         SyncResult result;
         try {
-            result = PagedSync.read(commands.sync(), keys, since, settings.loadPageSize(), this::interrupted);
+            // with nothing from Redis held there is nothing to reuse: decode each page as it arrives
+            result = PagedSync.read(
+                    commands.sync(),
+                    keys,
+                    since,
+                    settings.loadPageSize(),
+                    this::interrupted,
+                    state.held() != SyncState.Held.REDIS);
         } catch (RedisException e) {
             failed(since < 0 ? "cannot load the flags" : "cannot catch up", e, true);
             return;

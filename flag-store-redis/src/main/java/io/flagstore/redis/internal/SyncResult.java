@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A full load or catch-up as read by {@link PagedSync} (one step: the reply of {@code
@@ -16,7 +17,7 @@ import java.util.Map;
  * @param deletedTrimmedTo the highest version trimmed from the deletion log
  * @param full whether this is a complete set (a full load) rather than the changes since a version
  * @param flags flag key to raw hash fields (empty when the hash is missing, an {@link Unreadable} when
- *     the key is not a hash)
+ *     the key is not a hash, a {@link Decoded} when the read decoded it as it arrived)
  * @param segments segment key to raw hash fields
  * @param deletedFlags flag keys deleted since the requested version (not live again)
  * @param deletedSegments segment keys deleted since the requested version
@@ -63,6 +64,65 @@ public record SyncResult(
         @Override
         public int hashCode() {
             return problem.hashCode();
+        }
+    }
+
+    /**
+     * A hash decoded as soon as its page arrived, so that a load never holds a namespace of raw
+     * fields: the definition (or why it does not decode) and, of the fields, only the two the read's
+     * checks compare ({@code version}, {@code updatedAt}).
+     */
+    public static final class Decoded extends AbstractMap<String, String> {
+        private static final String VERSION = "version";
+        private static final String UPDATED_AT = "updatedAt";
+
+        private final String version;
+        private final String updatedAt;
+        private final Object item;
+        private final String problem;
+
+        /** {@code hash} (not empty) decoded by {@code codec}. */
+        Decoded(Map<String, String> hash, Function<Map<String, String>, ?> codec) {
+            this.version = hash.get(VERSION);
+            this.updatedAt = hash.get(UPDATED_AT);
+            Object decoded = null;
+            String why = null;
+            try {
+                decoded = codec.apply(hash);
+            } catch (RuntimeException e) {
+                why = String.valueOf(e.getMessage());
+            }
+            this.item = decoded;
+            this.problem = why;
+        }
+
+        /**
+         * The definition.
+         *
+         * @throws IllegalArgumentException naming why the hash does not decode
+         */
+        Object item() {
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            return item;
+        }
+
+        @Override
+        public String get(Object field) {
+            return VERSION.equals(field) ? version : UPDATED_AT.equals(field) ? updatedAt : null;
+        }
+
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            Map<String, String> kept = new LinkedHashMap<>();
+            if (version != null) {
+                kept.put(VERSION, version);
+            }
+            if (updatedAt != null) {
+                kept.put(UPDATED_AT, updatedAt);
+            }
+            return java.util.Collections.unmodifiableMap(kept).entrySet();
         }
     }
 

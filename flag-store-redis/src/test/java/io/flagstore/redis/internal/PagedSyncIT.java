@@ -13,7 +13,9 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -67,6 +69,7 @@ class PagedSyncIT {
                 writes.next(); // what a catch-up has to find
             }
             int pageSize = 1 + random.nextInt(3);
+            boolean decodeAsRead = random.nextBoolean();
             AtomicInteger between = new AtomicInteger();
             BooleanSupplier writeSometimes = () -> {
                 // mostly one write (a refused one is tried again), sometimes none, sometimes several
@@ -79,10 +82,10 @@ class PagedSyncIT {
                 return false;
             };
 
-            SyncResult paged = PagedSync.read(connection.sync(), keys, since, pageSize, writeSometimes);
+            SyncResult paged = PagedSync.read(connection.sync(), keys, since, pageSize, writeSometimes, decodeAsRead);
 
             String run = "seed " + seed + " (since " + since + ", pages of " + pageSize + ", " + between
-                    + " writes between pages)";
+                    + " writes between pages, decoded as read: " + decodeAsRead + ")";
             assertThat(between.get()).as(run).isPositive();
             assertThat(paged).as(run).isNotNull();
             assertSameRead(paged, atomicRead(keys, since), run);
@@ -108,7 +111,7 @@ class PagedSyncIT {
                 return false;
             };
 
-            SyncResult paged = PagedSync.read(connection.sync(), keys, -1, 2, reseedOnce);
+            SyncResult paged = PagedSync.read(connection.sync(), keys, -1, 2, reseedOnce, false);
 
             assertThat(paged.epoch()).isNotEqualTo(oldEpoch);
             assertThat(paged.flags()).containsOnlyKeys("new0", "new1");
@@ -125,9 +128,9 @@ class PagedSyncIT {
                 admin.create(Flag.killSwitch("k" + i));
             }
 
-            assertThat(PagedSync.read(connection.sync(), keys, -1, 2, () -> true))
+            assertThat(PagedSync.read(connection.sync(), keys, -1, 2, () -> true, false))
                     .isNull();
-            assertThat(PagedSync.read(connection.sync(), keys, -1, 5, () -> true)
+            assertThat(PagedSync.read(connection.sync(), keys, -1, 5, () -> true, false)
                             .flags())
                     .hasSize(5);
         }
@@ -161,13 +164,32 @@ class PagedSyncIT {
         assertThat(paged.origin()).as("origin, %s", run).isEqualTo(atomic.origin());
         assertThat(paged.full()).as("full, %s", run).isEqualTo(atomic.full());
         assertThat(paged.deletedTrimmedTo()).as("trimmed, %s", run).isEqualTo(atomic.deletedTrimmedTo());
-        assertThat(paged.flags()).as("flags, %s", run).isEqualTo(atomic.flags());
-        assertThat(paged.segments()).as("segments, %s", run).isEqualTo(atomic.segments());
+        assertThat(decoded(paged.flags(), false)).as("flags, %s", run).isEqualTo(decoded(atomic.flags(), false));
+        assertThat(decoded(paged.segments(), true)).as("segments, %s", run).isEqualTo(decoded(atomic.segments(), true));
         assertThat(paged.deletedFlags())
                 .as("deleted flags, %s", run)
                 .containsExactlyInAnyOrderElementsOf(atomic.deletedFlags());
         assertThat(paged.deletedSegments())
                 .as("deleted segments, %s", run)
                 .containsExactlyInAnyOrderElementsOf(atomic.deletedSegments());
+    }
+
+    /**
+     * Each hash as what a source takes from it: the fields the read's checks compare and the
+     * definition or why it does not decode, the same whether it was decoded as it was read or now.
+     */
+    private static Map<String, List<Object>> decoded(Map<String, Map<String, String>> hashes, boolean segment) {
+        Map<String, List<Object>> out = new HashMap<>();
+        hashes.forEach((key, hash) -> {
+            Map<String, String> d = hash instanceof SyncResult.Decoded ? hash : HashDecoder.decodeNow(hash, segment);
+            Object item;
+            try {
+                item = d instanceof SyncResult.Decoded decodedHash ? decodedHash.item() : d;
+            } catch (IllegalArgumentException e) {
+                item = "corrupt: " + e.getMessage();
+            }
+            out.put(key, java.util.Arrays.asList(d.get("version"), d.get("updatedAt"), item));
+        });
+        return out;
     }
 }
