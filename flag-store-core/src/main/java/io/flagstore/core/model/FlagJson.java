@@ -347,6 +347,46 @@ public final class FlagJson {
         return n;
     }
 
+    /** What {@link #compactSizeBound} returns when it cannot bound a form: above every size limit. */
+    static final long UNBOUNDED = Long.MAX_VALUE / 4;
+
+    /**
+     * At least the size of the compact JSON form, found without writing it (the validator checks every
+     * definition it reads against a size limit): a string's chars at most 6 bytes each (an escape), a
+     * number at most the longest text of its kind; {@link #UNBOUNDED} for an arbitrary-precision
+     * number, whose text has no such bound.
+     */
+    static long compactSizeBound(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> sum(2, 6L * node.textValue().length());
+            case NUMBER -> node.isBigDecimal() || node.isBigInteger()
+                    ? UNBOUNDED
+                    : node.isIntegralNumber() ? 20 : 25; // Long.MIN_VALUE; Double.toString's longest
+            case OBJECT -> {
+                long n = 2;
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
+                    // two quotes, a colon, a comma
+                    n = sum(n, sum(6L * e.getKey().length() + 4, compactSizeBound(e.getValue())));
+                }
+                yield n;
+            }
+            case ARRAY -> {
+                long n = 2;
+                for (JsonNode element : node) {
+                    n = sum(n, compactSizeBound(element) + 1);
+                }
+                yield n;
+            }
+            case BOOLEAN, NULL, MISSING -> 5;
+            default -> UNBOUNDED; // binary and POJO nodes: never in a definition's tree
+        };
+    }
+
+    /** {@code a + b} for sizes at most {@link #UNBOUNDED}, capped there. */
+    private static long sum(long a, long b) {
+        return Math.min(UNBOUNDED, a + b);
+    }
+
     /** The size of the compact JSON form, for the validator's size limits. */
     static long compactSize(JsonNode tree) {
         CountingStream out = new CountingStream();

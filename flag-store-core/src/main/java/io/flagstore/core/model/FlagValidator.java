@@ -656,6 +656,9 @@ public final class FlagValidator {
     }
 
     private static void checkSize(JsonNode tree, int max, String path, Problems p) {
+        if (FlagJson.compactSizeBound(tree) <= max) {
+            return; // far from the limit, as nearly every definition is: no need to write it out
+        }
         long size = FlagJson.compactSize(tree);
         if (size > max) {
             p.add(path, "the JSON form is " + size + " bytes, over the limit of " + max + " bytes");
