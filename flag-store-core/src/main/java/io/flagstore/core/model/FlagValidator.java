@@ -38,9 +38,9 @@ import java.util.regex.PatternSyntaxException;
  * <p>All methods are static and thread-safe; arguments must not be null.
  */
 public final class FlagValidator {
-    private static final Pattern KEY = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
+    static final NameSyntax KEY = new NameSyntax("a-z0-9", "a-z0-9._-", 128);
+    static final NameSyntax NAME = new NameSyntax("A-Za-z0-9", "A-Za-z0-9._-", 64);
+    static final NameSyntax TAG = new NameSyntax("a-z0-9", "a-z0-9._:-", 64);
     private static final String KEY_SYNTAX =
             "expected lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters";
     private static final String NAME_SYNTAX =
@@ -247,7 +247,7 @@ public final class FlagValidator {
     }
 
     private static void checkKey(String key, String path, String what, Problems p) {
-        if (!KEY.matcher(key).matches()) {
+        if (!KEY.matches(key)) {
             p.add(
                     path,
                     (key.isEmpty() ? "empty" : quote(key) + " is not a valid " + what + " key") + " (" + KEY_SYNTAX
@@ -256,7 +256,7 @@ public final class FlagValidator {
     }
 
     private static void checkName(String name, String what, String path, Problems p) {
-        if (!NAME.matcher(name).matches()) {
+        if (!NAME.matches(name)) {
             p.add(
                     path,
                     (name.isEmpty() ? "empty " + what : quote(name) + " is not a valid " + what) + " (" + NAME_SYNTAX
@@ -472,7 +472,7 @@ public final class FlagValidator {
                         + TreeReader.kind(value);
             }
             case IN_SEGMENT -> {
-                return value.isTextual() && KEY.matcher(value.textValue()).matches()
+                return value.isTextual() && KEY.matches(value.textValue())
                         ? null
                         : "inSegment needs segment keys (" + KEY_SYNTAX + "), got " + TreeReader.kind(value);
             }
@@ -626,7 +626,7 @@ public final class FlagValidator {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < tags.size(); i++) {
             String tag = tags.get(i);
-            if (!TAG.matcher(tag).matches()) {
+            if (!TAG.matches(tag)) {
                 p.add(
                         index(path, i),
                         quote(tag) + " is not a valid tag (expected lower-case letters, digits, "

@@ -4,7 +4,6 @@ import io.flagstore.core.InvalidFlagException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Collects problems as {@code path: message}, in the order found. The JSON reader reports what it
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * build, with placeholders) does not report the same field again.
  */
 final class Problems {
-    private static final Pattern SIMPLE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final NameSyntax SIMPLE_NAME = new NameSyntax("A-Za-z0-9_-", "A-Za-z0-9_-", Integer.MAX_VALUE);
 
     private final String rootLabel;
     private final List<Problem> problems = new ArrayList<>();
@@ -81,7 +80,7 @@ final class Problems {
 
     /** A map member such as a variant name: {@code base.on}, or {@code base["a.b"]} for other names. */
     static String member(String base, String name) {
-        return SIMPLE_NAME.matcher(name).matches()
+        return SIMPLE_NAME.matches(name)
                 ? field(base, name)
                 : base + "[\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
     }
