@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * The result of {@link CompiledSnapshot#evaluate}: a shared outcome (its public detail made on first
- * use) plus what the client needs to type-check and count it. One instance exists per (flag, variant, reason, rule) outcome of
- * a compiled flag, so callers may cache per-outcome state in {@link #recorderSlot}.
+ * use) plus what the client needs to type-check and count it. One instance exists per (flag,
+ * variant, reason, rule) outcome of a compiled flag, so callers may cache per-outcome state in
+ * {@link #recorderSlot}.
  *
  * <p>Detail values are {@code Boolean} (boolean flags), {@code String}, {@code Double} (number flags)
  * or Jackson {@code JsonNode} (json flags, shared: never mutate it); {@code null} on errors.
