@@ -191,29 +191,11 @@ public record Flag(
 
     /** Returns a copy stamped with a write's version, time and actor. */
     public Flag withVersion(long newVersion, Instant newUpdatedAt, String newUpdatedBy) {
-        // the components as they are (already copied and canonical), not through a builder's copies:
-        // every service stamps every definition it reads from the audit stream
-        return new Flag(
-                key,
-                type,
-                enabled,
-                variants,
-                offVariant,
-                targets,
-                rules,
-                fallthrough,
-                prerequisites,
-                salt,
-                description,
-                owner,
-                tags,
-                temporary,
-                expiresAt,
-                createdAt,
-                newUpdatedAt,
-                newUpdatedBy,
-                newVersion,
-                experiment);
+        return toBuilder()
+                .version(newVersion)
+                .updatedAt(newUpdatedAt)
+                .updatedBy(newUpdatedBy)
+                .build();
     }
 
     /**

@@ -81,23 +81,6 @@ class ModelFactoriesTest {
         assertThat(FlagValidator.problems(bad)).anyMatch(p -> p.contains("100"));
     }
 
-    @RepeatedTest(30)
-    void withVersionChangesOnlyTheStampAsTheBuilderWould(RepetitionInfo repetition) {
-        long seed = 0x57A3_0000L + repetition.getCurrentRepetition();
-        Flag flag = new FlagGenerator(seed).flag();
-        Instant at = Instant.parse("2026-12-04T08:00:00.123Z");
-
-        Flag stamped = flag.withVersion(flag.version() + 7, at, "alice");
-
-        assertThat(stamped)
-                .as("seed %d", seed)
-                .isEqualTo(flag.toBuilder()
-                        .version(flag.version() + 7)
-                        .updatedAt(at)
-                        .updatedBy("alice")
-                        .build());
-    }
-
     @RepeatedTest(50)
     void builtFlagsRoundTripThroughTheJsonFormat(RepetitionInfo repetition) {
         long seed = BASE_SEED + repetition.getCurrentRepetition();
