@@ -209,9 +209,9 @@ public record ChangeMessage(
 
     /**
      * The claim of a message that starts as the write script writes it, {@code {"v":<digits>,
-     * "epoch":"<text without escapes>","ts":<digits>,}, read without a JSON parser (every service reads every
-     * message); {@code null} for any other start, which {@link #parsedClaim} then judges, so both
-     * agree on every text.
+     * "epoch":"<text without escapes>","ts":<digits>,}, read without a JSON parser (every service
+     * reads every message); {@code null} for any other start, which {@link #parsedClaim} then
+     * judges, so both agree on every text.
      */
     private static Claim headerClaim(String json) {
         int first = HEADER_VERSION.length(); // the first digit of v

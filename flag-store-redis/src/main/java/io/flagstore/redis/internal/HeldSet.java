@@ -20,13 +20,14 @@ import java.util.function.ToLongFunction;
  * here.
  *
  * <p>Implementation notes. The digest ({@link FleetDigest}) is an XOR over the flags, brought up to
- * date only when presence asks for it (at most every 50 ms), never on the way to the client: each
- * key changed since then remembers the definition the digest counts for it, which is taken out and
- * the current one put in, O(changed) without keeping a digest per flag (only those of the last
- * update's keys, since a flag that changes often is taken out as it was put in). A short journal of the deletes applied lately lets a reconnect check, with a catch-up
- * from the start of the failover loss window instead of a full load, that Redis still holds every
- * write held from that window: the definitions held carry their write's version and time, the
- * journal the deletes' versions ({@link #matches}).
+ * date only when presence asks for it ({@link PresenceWriter}), never on the way to the client:
+ * each key changed since then remembers the definition the digest counts for it, which is taken out
+ * and the current one put in, O(changed) without keeping a digest per flag (only those of the last
+ * update's keys, since a flag that changes often is taken out as it was put in). A short journal of
+ * the deletes applied lately lets a reconnect check, with a catch-up from the start of the failover
+ * loss window instead of a full load, that Redis still holds every write held from that window: the
+ * definitions held carry their write's version and time, the journal the deletes' versions ({@link
+ * #matches}).
  *
  * <p>Not thread-safe (the updater thread's).
  */

@@ -3,8 +3,9 @@
 --
 -- KEYS: 1 version, 2 meta, 3 flags zset, 4 segments zset, 5 deleted zset, 6 audit stream,
 --       7 clients (presence), 8 dependents zset, 8+i the hash of item i
--- ARGV: 1 this write's id (a fresh UUID per call; also the epoch of a namespace it creates), 2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys,
---       7 before (JSON array), 8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
+-- ARGV: 1 this write's id (a fresh UUID per call; also the epoch of a namespace it creates),
+--       2 schema version, 3 op, 4 actor, 5 reason, 6 audit keys, 7 before (JSON array),
+--       8 after (JSON array), 9 beforeSegments, 10 afterSegments ('' = none),
 --       11 message body (everything after "ts":..,), 12 channel, 13 deletion log limit,
 --       14 audit max length, 15 mode ('write' | 'seed' | 'force-seed'), 16 default heartbeat interval
 --       (ms) of presence entries that do not state theirs, 17 key prefix, 18 item count, 19 publish
