@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
             ApplyCommand.class,
             StatusCommand.class,
             VerifyCommand.class,
+            TrustCommand.class,
             StaleCommand.class,
             ExperimentCommand.class,
             NamespaceCommand.class,

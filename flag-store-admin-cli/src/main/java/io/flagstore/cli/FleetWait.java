@@ -22,10 +22,11 @@ import java.util.concurrent.locks.LockSupport;
  * that went silent shortly before the write. The wait ends at once when the namespace version is
  * found to have gone backwards.
  *
- * <p>Only an instance's own entry confirms: one signed by the key its entry had in the view read
- * just before the write (for an instance first seen after the write, the key it was first seen
- * with). Any holder of the service role can write any presence entry, but not sign with another
- * instance's key, so an entry that is unsigned, signed by another key or whose signature does not
+ * <p>Only an instance's own entry confirms ({@link FleetView#unverified}): one signed by the key
+ * trusted for its service when the namespace has trusted keys, else by the key its entry had in the
+ * view read just before the write (for an instance first seen after the write, the key it was first
+ * seen with). Any holder of the service role can write any presence entry, but not sign with a key
+ * it does not hold, so an entry that is unsigned, signed by another key or whose signature does not
  * verify is reported as unverified and never counts. The instances waited for are those of the view
  * before the write and of the first view after it, so entries deleted or added meanwhile neither
  * drop an instance from the wait nor stand in for it.
@@ -43,6 +44,8 @@ final class FleetWait {
      * @param ahead live instances holding a version above Redis's: the version went backwards
      * @param unverified of the unconfirmed and lost instances, those whose last entry was not
      *     believed to be their own: instance id to why
+     * @param keysTrusted whether entries were held to their services' trusted keys, not to the keys
+     *     first seen
      */
     record Outcome(
             long version,
@@ -51,6 +54,7 @@ final class FleetWait {
             List<ServiceInstance> lost,
             List<ServiceInstance> ahead,
             Map<String, String> unverified,
+            boolean keysTrusted,
             Duration waited) {
         /** Every instance there was confirmed, and there was at least one. */
         boolean complete() {
@@ -71,18 +75,18 @@ final class FleetWait {
         FleetView view = admin.fleet();
         Map<String, ServiceInstance> pending = new LinkedHashMap<>();
         Map<String, ServiceInstance> lost = new LinkedHashMap<>();
-        Map<String, String> keys = new HashMap<>(); // instance id -> its key, null if it was unsigned
+        Map<String, ServiceInstance> firstSeen = new HashMap<>(); // instance id -> its entry in the first view
         for (FleetView seen : List.of(before, view)) {
             for (ServiceInstance i : seen.lost()) {
                 if (!pending.containsKey(i.instance())) {
                     lost.putIfAbsent(i.instance(), i);
-                    keys.putIfAbsent(i.instance(), i.signingKey());
+                    firstSeen.putIfAbsent(i.instance(), i);
                 }
             }
             for (ServiceInstance i : seen.live()) {
                 lost.remove(i.instance());
                 pending.putIfAbsent(i.instance(), i);
-                keys.putIfAbsent(i.instance(), i.signingKey());
+                firstSeen.putIfAbsent(i.instance(), i);
             }
         }
         List<Confirmation> confirmed = new ArrayList<>();
@@ -103,7 +107,7 @@ final class FleetWait {
                     ServiceInstance entry = present.get(id);
                     String problem = entry == null
                             ? (refused.containsKey(id) ? "entry not believed: " + refused.get(id) : null)
-                            : FleetView.unverified(entry, keys.get(id));
+                            : view.unverified(entry, firstSeen.get(id));
                     if (problem != null) {
                         unverified.put(id, problem);
                         continue;
@@ -132,6 +136,7 @@ final class FleetWait {
                         List.copyOf(lost.values()),
                         ahead,
                         Map.copyOf(unverified),
+                        !view.trustedKeys().isEmpty(),
                         Duration.ofNanos(System.nanoTime() - start));
             }
             LockSupport.parkNanos(POLL_NANOS);

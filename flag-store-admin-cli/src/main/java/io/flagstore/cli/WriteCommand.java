@@ -234,7 +234,9 @@ abstract class WriteCommand implements Callable<Integer> {
                             .map(FleetWait.Confirmation::applyTime)
                             .max(Comparator.naturalOrder())
                             .orElseThrow())
-                    + ")");
+                    + (outcome.keysTrusted()
+                            ? "; each entry signed by its service's trusted key)"
+                            : "; keys trusted on first sight: 'trust add' pins them)"));
         }
         out.flush();
     }
@@ -256,6 +258,7 @@ abstract class WriteCommand implements Callable<Integer> {
             ObjectNode wait = node.putObject("wait");
             wait.put("complete", outcome.complete());
             wait.put("waitedMs", outcome.waited().toMillis());
+            wait.put("keysTrusted", outcome.keysTrusted());
             ArrayNode confirmed = wait.putArray("confirmed");
             for (FleetWait.Confirmation c : outcome.confirmed()) {
                 ObjectNode i = instanceJson(c.instance());

@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A holder of the service role (the documented ACL user) tries to make {@code flagctl --wait}
  * believe that an instance applied a kill switch it never applied: {@code checkout-1} is an
  * instance that keeps its signed entry at the old version, and the forger rewrites its entry while
- * the wait runs. No forgery confirms; the instance's own signed confirmation does.
+ * the wait runs. No forgery confirms, except the one trust on first sight leaves open, which a
+ * trusted key closes; the instance's own signed confirmation does.
  */
 class FlagctlPresenceForgeryIT {
     private static final String ID = "checkout-1";
@@ -227,5 +229,89 @@ class FlagctlPresenceForgeryIT {
         assertThat(wait.get("complete").asBoolean()).isTrue();
         assertThat(wait.get("confirmed").get(0).get("instance").asText()).isEqualTo(ID);
         assertThat(wait.get("confirmed").get(0).get("signingKey").asText()).isEqualTo(instanceKey.publicKey());
+    }
+
+    /**
+     * The forger re-keys the instance's entry before the write, then confirms under its own key and
+     * keeps rewriting faster than the instance heartbeats (here the instance never does). Trusted on
+     * first sight, that confirms; once the operator trusts the service's real key, it never does.
+     */
+    @ParameterizedTest(name = "key trusted: {0}")
+    @ValueSource(booleans = {false, true})
+    void aForgerWhoReKeysAnInstanceBeforeTheWriteConfirmsOnlyWithoutATrustedKey(boolean trusted)
+            throws InterruptedException {
+        if (trusted) {
+            Cli.ok(env, "trust", "add", "checkout", instanceKey.publicKey());
+        }
+        long before = version();
+        Instant now = Instant.now();
+        redis.execute("HSET", key("clients"), ID, forgerKey.entry(namespace, entry(ID, before, now, now, epoch())));
+
+        Cli.Result r = afterTheWrite(
+                before,
+                c -> c.hset(key("clients"), ID, forged(Forgery.SIGNED_WITH_THE_FORGERS_KEY, before + 1, null, null)),
+                "disable",
+                "payments-api",
+                "--wait-timeout",
+                "1s",
+                "--json");
+
+        JsonNode wait = r.json().get("wait");
+        assertThat(wait.get("keysTrusted").asBoolean()).isEqualTo(trusted);
+        if (!trusted) {
+            // what docs/operations.md says trust on first sight leaves open
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            return;
+        }
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
+        assertThat(wait.get("confirmed")).isEmpty();
+        assertThat(wait.get("unverified").get(0).get("instance").asText()).isEqualTo(ID);
+        assertThat(wait.get("unverified").get(0).get("reason").asText())
+                .isEqualTo("not signed by the key trusted for service 'checkout'");
+    }
+
+    @Test
+    void withATrustedKeyTheInstancesOwnConfirmationCountsWhateverKeyItWasFirstSeenWith() throws InterruptedException {
+        Cli.ok(env, "trust", "add", "checkout", instanceKey.publicKey());
+        long before = version();
+        Instant now = Instant.now();
+        // re-keyed by a forger before the write: the trusted key, not the first seen, decides
+        redis.execute("HSET", key("clients"), ID, forgerKey.entry(namespace, entry(ID, before, now, now, epoch())));
+
+        Cli.Result r = afterTheWrite(
+                before,
+                c -> {
+                    Instant at = Instant.now();
+                    c.hset(key("clients"), ID, own(before + 1, at, at));
+                },
+                "disable",
+                "payments-api",
+                "--wait-timeout",
+                "5s");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("all 1 instance applied", "each entry signed by its service's trusted key");
+    }
+
+    @Test
+    void onceAnyKeyIsTrustedAnInstanceOfAServiceWithoutOneDoesNotConfirm() throws InterruptedException {
+        Cli.ok(env, "trust", "add", "payments", forgerKey.publicKey());
+        long before = version();
+        Instant now = Instant.now();
+        redis.execute("HSET", key("clients"), ID, own(before, now, now));
+
+        Cli.Result r = afterTheWrite(
+                before,
+                c -> {
+                    Instant at = Instant.now();
+                    c.hset(key("clients"), ID, own(before + 1, at, at));
+                },
+                "disable",
+                "payments-api",
+                "--wait-timeout",
+                "1s");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
+        assertThat(r.err()).contains(ID, "no presence key is trusted for service 'checkout'");
     }
 }

@@ -76,8 +76,8 @@ final class FleetTracker implements AutoCloseable {
     private final Condition refreshed = lock.newCondition();
     private final Thread thread;
     private volatile Fleet fleet = new Fleet(List.of(), Instant.EPOCH, null, null, Map.of());
-    // instance id -> its signing key when this tracker first saw it (null: unsigned); tracker thread only
-    private final Map<String, String> firstKeys = new HashMap<>();
+    // instance id -> its entry when this tracker first saw it (its key and service); tracker thread only
+    private final Map<String, ServiceInstance> firstSeen = new HashMap<>();
     private long hotVersion;
     private Instant hotUntil = Instant.EPOCH;
     private volatile boolean closed;
@@ -182,10 +182,7 @@ final class FleetTracker implements AutoCloseable {
                     .toList();
             Map<String, String> unverified = new HashMap<>();
             for (ServiceInstance i : instances) {
-                if (!firstKeys.containsKey(i.instance())) {
-                    firstKeys.put(i.instance(), i.signingKey());
-                }
-                String why = FleetView.unverified(i, firstKeys.get(i.instance()));
+                String why = view.unverified(i, firstSeen.computeIfAbsent(i.instance(), id -> i));
                 if (why != null) {
                     unverified.put(i.instance(), why);
                 }
@@ -193,7 +190,7 @@ final class FleetTracker implements AutoCloseable {
             // forget the keys of instances gone from presence altogether, so the map follows the fleet
             Set<String> known = new HashSet<>();
             List.of(view.live(), view.closed(), view.lost()).forEach(l -> l.forEach(i -> known.add(i.instance())));
-            firstKeys.keySet().retainAll(known);
+            firstSeen.keySet().retainAll(known);
             next = new Fleet(instances, Instant.now(), null, view, unverified);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "cannot read the fleet: {0}", e.getMessage());

@@ -234,6 +234,37 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
+     * The presence keys operators vouch for, by service name (sorted), each base64 X.509 as
+     * presence entries carry it. When there is any, {@code flagctl --wait} and the console count an
+     * instance's confirmation only if its entry is signed by its service's trusted key, so a holder
+     * of the service role who lacks that private key cannot confirm for it (docs/operations.md,
+     * "Trusted presence keys"). A value that is not a valid key trusts nothing.
+     */
+    public Map<String, String> trustedKeys() {
+        return presence.trustedKeys();
+    }
+
+    /**
+     * Vouches for {@code publicKey} as the presence key of every instance of {@code service}: the
+     * public half of the file the service's sources sign with ({@link
+     * RedisFlagSource.Builder#presenceKeyFile}). Replaces the service's earlier key. Needs the admin
+     * role; not recorded in the audit stream.
+     *
+     * @param publicKey base64 X.509, as presence entries and {@code flagctl trust keygen} show it, or
+     *     a PEM public key
+     * @throws IllegalArgumentException when {@code service} is blank or longer than presence keeps,
+     *     or {@code publicKey} is not an Ed25519 public key; nothing is written
+     */
+    public void trustKey(String service, String publicKey) {
+        presence.trust(service, publicKey);
+    }
+
+    /** Withdraws {@code service}'s trusted presence key; whether it had one. Needs the admin role. */
+    public boolean untrustKey(String service) {
+        return presence.distrust(service);
+    }
+
+    /**
      * When each flag was last evaluated, by service: flag key to service name to the end of the
      * usage interval it was last seen in (docs/flag-debt.md), both sorted. Holds only flags some
      * service evaluated since usage recording began, and may name flags deleted since; unreadable

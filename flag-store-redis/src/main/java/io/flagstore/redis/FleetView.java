@@ -2,6 +2,7 @@ package io.flagstore.redis;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,8 @@ import java.util.Objects;
  * @param closed instances that closed cleanly within three heartbeat intervals
  * @param lost instances silent for more than three heartbeat intervals but less than ten
  * @param implausible entries refused, each with why
+ * @param trustedKeys service name to the presence key an operator vouches for ({@code flagctl trust
+ *     add}); when not empty, an entry confirms only if signed by its service's trusted key
  */
 public record FleetView(
         long version,
@@ -27,13 +30,27 @@ public record FleetView(
         List<ServiceInstance> live,
         List<ServiceInstance> closed,
         List<ServiceInstance> lost,
-        List<Implausible> implausible) {
+        List<Implausible> implausible,
+        Map<String, String> trustedKeys) {
     public FleetView {
         Objects.requireNonNull(readAt, "readAt");
         live = List.copyOf(live);
         closed = List.copyOf(closed);
         lost = List.copyOf(lost);
         implausible = List.copyOf(implausible);
+        trustedKeys = Map.copyOf(trustedKeys);
+    }
+
+    /** A view of a namespace where no presence key is trusted: instances are trusted on first sight. */
+    public FleetView(
+            long version,
+            String epoch,
+            Instant readAt,
+            List<ServiceInstance> live,
+            List<ServiceInstance> closed,
+            List<ServiceInstance> lost,
+            List<Implausible> implausible) {
+        this(version, epoch, readAt, live, closed, lost, implausible, Map.of());
     }
 
     /**
@@ -61,20 +78,33 @@ public record FleetView(
     }
 
     /**
-     * Why {@code entry} cannot be taken as written by its instance, whose key was {@code key} when
-     * the caller first saw it ({@code null}: it was unsigned then), or {@code null} if it can. Any
-     * holder of the service role can write any presence entry, but not sign with another instance's
-     * key: an entry that is unsigned, or signed by another key than the one held, is not its
-     * instance's word and must not confirm anything.
+     * Why {@code entry} cannot be taken as written by its instance, or {@code null} if it can; {@code
+     * firstSeen} is the entry the caller first saw of that instance. Any holder of the service role
+     * can write any presence entry, but not sign with a key it does not hold. An instance keeps the
+     * service it was first seen with. When keys are {@linkplain #trustedKeys() trusted}, an entry is
+     * its instance's only if signed by the key trusted for its service; otherwise the instance is
+     * trusted on first sight: the entry must be signed by the key it was first seen with.
      */
-    public static String unverified(ServiceInstance entry, String key) {
+    public String unverified(ServiceInstance entry, ServiceInstance firstSeen) {
         if (entry.signingKey() == null) {
             return "unsigned entry (a source older than signed presence, or written by another hand)";
         }
-        if (key == null) {
+        if (!entry.service().equals(firstSeen.service())) {
+            return "claims service '" + entry.service() + "', first seen as '" + firstSeen.service() + "'";
+        }
+        if (!trustedKeys.isEmpty()) {
+            String trusted = trustedKeys.get(entry.service());
+            if (trusted == null) {
+                return "no presence key is trusted for service '" + entry.service() + "'";
+            }
+            return trusted.equals(entry.signingKey())
+                    ? null
+                    : "not signed by the key trusted for service '" + entry.service() + "'";
+        }
+        if (firstSeen.signingKey() == null) {
             return "unsigned when first seen and signed now: cannot tell it from another writer's";
         }
-        return Objects.equals(entry.signingKey(), key) ? null : "signed by another key than when first seen";
+        return entry.signingKey().equals(firstSeen.signingKey()) ? null : "signed by another key than when first seen";
     }
 
     /**

@@ -3,6 +3,7 @@ package io.flagstore.redis;
 import io.flagstore.core.StoreUnavailableException;
 import io.flagstore.redis.internal.KeySchema;
 import io.flagstore.redis.internal.PresenceJson;
+import io.flagstore.redis.internal.PresenceSigner;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisFuture;
 import java.time.Duration;
@@ -13,6 +14,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Reads and judges the presence hash, where each running source says which version it applied,
@@ -61,10 +64,12 @@ final class Presence {
         // HMGET, not HGET: the service role (flagctl status with a service user) has only HMGET
         RedisFuture<List<KeyValue<String, String>>> epoch = redis.async().hmget(keys.meta(), KeySchema.META_EPOCH);
         RedisFuture<Map<String, String>> entries = redis.async().hgetall(keys.clients());
+        RedisFuture<Map<String, String>> trusted = redis.async().hgetall(keys.trustedKeys());
         long namespaceVersion = parseVersion(redis.await("GET", version));
         String namespaceEpoch = redis.await("HMGET", epoch).get(0).getValueOrElse(null);
         List<FleetView.Implausible> implausible = new ArrayList<>();
-        Map<String, String> read = entries(entries, implausible);
+        Map<String, String> read = hash(entries, keys.clients(), implausible);
+        Map<String, String> trustedKeys = hash(trusted, keys.trustedKeys(), implausible);
         Instant now = Instant.now();
         List<ServiceInstance> live = new ArrayList<>();
         List<ServiceInstance> closed = new ArrayList<>();
@@ -97,21 +102,56 @@ final class Presence {
         });
         prune(gone);
         return new FleetView(
-                namespaceVersion, namespaceEpoch, now, sorted(live), sorted(closed), sorted(lost), implausible);
+                namespaceVersion,
+                namespaceEpoch,
+                now,
+                sorted(live),
+                sorted(closed),
+                sorted(lost),
+                implausible,
+                trustedKeys);
     }
 
-    /** The presence hash as read; a key of another type is reported and read as empty. */
-    private Map<String, String> entries(
-            RedisFuture<Map<String, String>> entries, List<FleetView.Implausible> implausible) {
+    /** A hash as read; a key of another type is reported and read as empty. */
+    private Map<String, String> hash(
+            RedisFuture<Map<String, String>> read, String key, List<FleetView.Implausible> implausible) {
         try {
-            return redis.await("HGETALL", entries);
+            return redis.await("HGETALL", read);
         } catch (StoreUnavailableException e) {
             if (!StoreReader.wrongType(e)) {
                 throw e;
             }
-            implausible.add(new FleetView.Implausible(keys.clients(), "the presence key is not a hash (WRONGTYPE)"));
+            implausible.add(new FleetView.Implausible(key, "not a hash (WRONGTYPE)"));
             return Map.of();
         }
+    }
+
+    /** The trusted presence keys by service, sorted; see {@link FlagAdmin#trustedKeys()}. */
+    Map<String, String> trustedKeys() {
+        return new TreeMap<>(redis.call("HGETALL", () -> redis.sync().hgetall(keys.trustedKeys())));
+    }
+
+    /** Vouches for {@code publicKey} as {@code service}'s; see {@link FlagAdmin#trustKey}. */
+    void trust(String service, String publicKey) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(publicKey, "publicKey");
+        if (service.isBlank() || service.length() > PresenceJson.MAX_TEXT) {
+            throw new IllegalArgumentException("service must be 1 to " + PresenceJson.MAX_TEXT
+                    + " characters, not blank (presence cuts longer names): was " + service.length() + " characters");
+        }
+        String key;
+        try {
+            key = PresenceSigner.publicKey(publicKey);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the key for service '" + service + "' is " + e.getMessage(), e);
+        }
+        redis.call("HSET", () -> redis.sync().hset(keys.trustedKeys(), service, key));
+    }
+
+    /** Withdraws {@code service}'s trusted key; whether there was one. */
+    boolean distrust(String service) {
+        Objects.requireNonNull(service, "service");
+        return redis.call("HDEL", () -> redis.sync().hdel(keys.trustedKeys(), service)) > 0;
     }
 
     /**

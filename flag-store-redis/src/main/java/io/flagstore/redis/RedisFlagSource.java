@@ -9,9 +9,13 @@ import io.flagstore.core.spi.Outcome;
 import io.flagstore.core.spi.UsageSink;
 import io.flagstore.redis.internal.ExperimentWriter;
 import io.flagstore.redis.internal.KeySchema;
+import io.flagstore.redis.internal.PresenceSigner;
 import io.flagstore.redis.internal.SourceLoop;
 import io.flagstore.redis.internal.SourceSettings;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +72,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
     private final String instanceId;
     private final Duration reconcileInterval;
     private final Duration heartbeatInterval;
+    private final PresenceSigner presenceSigner;
     private final Path backupFile;
     private volatile MeterRegistry meterRegistry; // the builder's, else the client's
     private final int loadPageSize;
@@ -85,6 +90,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
                         + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
         this.reconcileInterval = b.reconcileInterval;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.presenceSigner = b.presenceSigner;
         this.backupFile = b.backupFile;
         this.meterRegistry = b.meterRegistry;
         this.loadPageSize = b.loadPageSize;
@@ -117,6 +123,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
                         instanceId,
                         reconcileInterval,
                         heartbeatInterval,
+                        presenceSigner != null ? presenceSigner : PresenceSigner.generate(),
                         backupFile,
                         meterRegistry,
                         loadPageSize),
@@ -200,6 +207,7 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
         private String instanceId;
         private Duration reconcileInterval = DEFAULT_RECONCILE_INTERVAL;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private PresenceSigner presenceSigner;
         private Path backupFile;
         private MeterRegistry meterRegistry;
         private int loadPageSize = SourceSettings.DEFAULT_LOAD_PAGE_SIZE;
@@ -239,6 +247,29 @@ public final class RedisFlagSource implements FlagSource, UsageSink, MeteredSour
          */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = requirePositive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * Signs this instance's presence entries with the Ed25519 private key in {@code file} (PEM,
+         * PKCS#8: {@code flagctl trust keygen} or {@code openssl genpkey -algorithm ed25519} writes one)
+         * instead of a key made at start. It is the service's key, shared by its instances and vouched
+         * for with {@code flagctl trust add}, so that {@code flagctl --wait} holds each instance to it
+         * (docs/operations.md, "Trusted presence keys"). Default: a new key at every start, which the
+         * admin side trusts on first sight. The file is read here, once.
+         *
+         * @throws IllegalArgumentException when the file cannot be read or holds no Ed25519 private
+         *     key (the message names the file and the problem, never the key)
+         */
+        public Builder presenceKeyFile(Path file) {
+            Objects.requireNonNull(file, "presenceKeyFile");
+            try {
+                this.presenceSigner = PresenceSigner.fromPem(Files.readString(file, StandardCharsets.US_ASCII));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("presenceKeyFile " + file + " cannot be read: " + e, e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("presenceKeyFile " + file + ": " + e.getMessage(), e);
+            }
             return this;
         }
 

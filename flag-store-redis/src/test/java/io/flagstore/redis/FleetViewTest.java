@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The rules by which presence entries are believed and count as confirmations, without Redis. */
@@ -72,14 +73,51 @@ class FleetViewTest {
     }
 
     @Test
-    void onlyAnEntrySignedByTheKeyFirstSeenIsTheInstancesOwn() {
+    void withoutTrustedKeysOnlyAnEntrySignedByTheKeyFirstSeenIsTheInstancesOwn() {
+        FleetView view = view(2);
         ServiceInstance unsigned = instance(2, WRITTEN, EPOCH);
-        assertThat(FleetView.unverified(unsigned.withSigningKey("k1"), "k1")).isNull();
-        assertThat(FleetView.unverified(unsigned.withSigningKey("k2"), "k1"))
+        ServiceInstance firstSeen = unsigned.withSigningKey("k1");
+        assertThat(view.unverified(unsigned.withSigningKey("k1"), firstSeen)).isNull();
+        assertThat(view.unverified(unsigned.withSigningKey("k2"), firstSeen))
                 .isEqualTo("signed by another key than when first seen");
-        assertThat(FleetView.unverified(unsigned, "k1")).startsWith("unsigned entry");
-        assertThat(FleetView.unverified(unsigned, null)).startsWith("unsigned entry");
+        assertThat(view.unverified(unsigned, firstSeen)).startsWith("unsigned entry");
+        assertThat(view.unverified(unsigned, unsigned)).startsWith("unsigned entry");
         // unsigned when first seen: a signature now cannot be told from another writer's
-        assertThat(FleetView.unverified(unsigned.withSigningKey("k1"), null)).startsWith("unsigned when first seen");
+        assertThat(view.unverified(unsigned.withSigningKey("k1"), unsigned)).startsWith("unsigned when first seen");
+    }
+
+    @Test
+    void withTrustedKeysOnlyAnEntrySignedByItsServicesTrustedKeyIsTheInstancesOwn() {
+        FleetView view =
+                new FleetView(2, EPOCH, WRITTEN, List.of(), List.of(), List.of(), List.of(), Map.of("svc", "trusted"));
+        ServiceInstance entry = instance(2, WRITTEN, EPOCH);
+        ServiceInstance forgerFirst = entry.withSigningKey("forger");
+
+        assertThat(view.unverified(entry.withSigningKey("trusted"), forgerFirst))
+                .as("the trusted key, whatever key the instance was first seen with")
+                .isNull();
+        assertThat(view.unverified(forgerFirst, forgerFirst))
+                .as("a forger who re-keyed the instance before the write")
+                .isEqualTo("not signed by the key trusted for service 'svc'");
+        ServiceInstance otherService = new ServiceInstance(
+                        "other", "i", null, 2, WRITTEN, WRITTEN, null, EPOCH, null, null, null)
+                .withSigningKey("k");
+        assertThat(view.unverified(otherService, otherService))
+                .isEqualTo("no presence key is trusted for service 'other'");
+        assertThat(view.unverified(entry, entry)).startsWith("unsigned entry");
+    }
+
+    @Test
+    void anInstanceKeepsTheServiceItWasFirstSeenWith() {
+        ServiceInstance asOther = new ServiceInstance(
+                        "other", "i", null, 2, WRITTEN, WRITTEN, null, EPOCH, null, null, null)
+                .withSigningKey("k");
+        FleetView trusting = new FleetView(
+                2, EPOCH, WRITTEN, List.of(), List.of(), List.of(), List.of(), Map.of("svc", "a", "other", "k"));
+
+        for (FleetView view : List.of(view(2), trusting)) {
+            assertThat(view.unverified(asOther, instance(2, WRITTEN, EPOCH).withSigningKey("k")))
+                    .isEqualTo("claims service 'other', first seen as 'svc'");
+        }
     }
 }

@@ -172,6 +172,14 @@ public final class KeySchema {
     }
 
     /**
+     * Hash: service name to the presence public key an operator vouches for (base64 X.509); written
+     * by the admin role only.
+     */
+    public String trustedKeys() {
+        return prefix + "trusted-keys";
+    }
+
+    /**
      * Hash: {@code <flag>|<service>} to the epoch ms the service last evaluated the flag, written by
      * sources (docs/flag-debt.md); flag keys never contain {@code |}.
      */

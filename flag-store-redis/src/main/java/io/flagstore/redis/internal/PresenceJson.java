@@ -17,6 +17,9 @@ import java.time.Instant;
  * other field and the namespace}; both are absent in entries of sources older than signed presence.
  */
 public final class PresenceJson {
+    /** Text values (service, host, epoch) are cut to this many characters when written. */
+    public static final int MAX_TEXT = 256;
+
     private PresenceJson() {}
 
     /**

@@ -13,26 +13,24 @@ import java.util.concurrent.TimeUnit;
  * change the version and epoch applied, when, the heartbeat interval it keeps (liveness is judged by
  * it) and the digest of the flags it serves. On a clean close the entry is written once more with
  * {@code closedAt} instead of being deleted, so that a confirmation given just before leaving still
- * counts; the admin side removes closed entries later. Every entry is signed with a key pair made
- * when the source starts ({@link PresenceSigner}), so that another holder of the service role cannot
- * write an entry that passes for this instance's.
+ * counts; the admin side removes closed entries later. Every entry is signed ({@link
+ * PresenceSigner}: a key pair made when the source starts, or the service's key from a file), so
+ * that another holder of the service role cannot write an entry that passes for this instance's.
  *
  * <p>Implementation notes: writes are fire and forget (presence must never delay applying changes)
  * and at most every {@value #GAP_MILLIS} ms, so a burst of changes costs one write while the entry
- * still says when each version was applied. Text values are cut to {@value #MAX_TEXT} characters.
+ * still says when each version was applied. Text values are cut to {@value PresenceJson#MAX_TEXT} characters.
  *
  * <p>Not thread-safe (the updater thread's).
  */
 final class PresenceWriter {
     private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
     static final long GAP_MILLIS = 100;
-    static final int MAX_TEXT = 256;
 
     private final SourceSettings settings;
     private final KeySchema keys;
     private final String host = bounded(localHost());
     private final Instant started = Instant.now();
-    private final PresenceSigner signer = PresenceSigner.generate();
     private long dueNanos;
     private long lastNanos = Long.MIN_VALUE / 2;
 
@@ -87,11 +85,11 @@ final class PresenceWriter {
                         held.appliedAtMillis() == 0 ? null : held.digestHex(),
                         closedAt),
                 keys.namespace(),
-                signer);
+                settings.presenceSigner());
     }
 
     private static String bounded(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT);
+        return text.length() <= PresenceJson.MAX_TEXT ? text : text.substring(0, PresenceJson.MAX_TEXT);
     }
 
     private static String localHost() {

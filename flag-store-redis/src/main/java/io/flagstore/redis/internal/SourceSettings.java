@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param instanceId presence: this instance (the field in the {@code clients} hash)
  * @param reconcileInterval how often the namespace version is compared
  * @param heartbeatInterval how often presence is refreshed
+ * @param presenceSigner the key presence entries are signed with
  * @param backupFile the local backup, or {@code null}
  * @param meterRegistry where meters go, or {@code null}
  * @param loadPageSize at most this many hashes per script call of a load or catch-up (docs/operations.md,
@@ -24,6 +25,7 @@ public record SourceSettings(
         String instanceId,
         Duration reconcileInterval,
         Duration heartbeatInterval,
+        PresenceSigner presenceSigner,
         Path backupFile,
         MeterRegistry meterRegistry,
         int loadPageSize) {

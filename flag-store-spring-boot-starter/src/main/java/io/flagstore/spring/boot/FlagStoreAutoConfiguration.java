@@ -63,6 +63,9 @@ public class FlagStoreAutoConfiguration {
             if (redis.instanceId() != null) {
                 builder.instanceId(redis.instanceId());
             }
+            if (redis.presenceKeyFile() != null) {
+                builder.presenceKeyFile(redis.presenceKeyFile());
+            }
             return builder.build();
         }
         String location = properties.local().location();

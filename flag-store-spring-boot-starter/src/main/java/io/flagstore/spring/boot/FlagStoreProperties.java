@@ -62,6 +62,9 @@ public record FlagStoreProperties(
      * @param backupFile Local file holding the last flag set, used at start when Redis is unreachable.
      * @param instanceId This instance's id in the namespace's clients hash. Default: the service name
      *     plus a random suffix.
+     * @param presenceKeyFile PEM file of the service's Ed25519 private key that presence entries are
+     *     signed with, so that operators can vouch for it (flagctl trust add). Default: a new key at
+     *     every start, trusted on first sight.
      */
     public record Redis(
             String uri,
@@ -72,7 +75,8 @@ public record FlagStoreProperties(
             String sentinelUser,
             String sentinelPassword,
             Path backupFile,
-            String instanceId) {
+            String instanceId,
+            Path presenceKeyFile) {
 
         /** The options these properties describe. */
         RedisOptions options() {

@@ -32,6 +32,7 @@ class ConfigurationMetadataTest {
                         "flagstore.redis.uri",
                         "flagstore.redis.namespace",
                         "flagstore.redis.backup-file",
+                        "flagstore.redis.presence-key-file",
                         "flagstore.redis.trusted-certificate",
                         "flagstore.redis.sentinel-password",
                         "flagstore.service-name",

@@ -13,6 +13,7 @@ import io.flagstore.core.spi.FlagSource;
 import io.flagstore.redis.FlagAdmin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -230,5 +231,18 @@ class FlagStoreAutoConfigurationTest {
                 .getFailure()
                 .rootCause()
                 .hasMessageContaining("http://flags:6379"));
+    }
+
+    @Test
+    void aPresenceKeyFileThatHoldsNoEd25519KeyStopsStartUpNamingIt(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("checkout.key"), "not a key");
+        runner.withPropertyValues(
+                        "flagstore.redis.uri=redis://127.0.0.1:6379", "flagstore.redis.presence-key-file=" + file)
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("presenceKeyFile " + file)
+                        .hasMessageContaining("BEGIN PRIVATE KEY"));
     }
 }
