@@ -75,6 +75,11 @@ final class StatusCommand extends ReadCommand {
                 + (info.origin() == null ? "" : " (created by a " + info.origin() + ")"));
         out.println("subscribers  " + info.subscribers() + " on the change channel");
         String root = spec.root().name();
+        out.println("presence     "
+                + (fleet.trustedKeys().isEmpty()
+                        ? "keys trusted on first sight (none vouched for: '" + root + " trust add')"
+                        : "held to the keys trusted for "
+                                + Formats.plural(fleet.trustedKeys().size(), "service")));
         for (CorruptKey c : contents.corrupt()) {
             out.println("CORRUPT      " + c.kind() + " " + c.key() + " (version " + c.version() + "): "
                     + String.join("; ", c.problems()) + " -- overwrite it ('" + root
@@ -109,6 +114,12 @@ final class StatusCommand extends ReadCommand {
             out.println("unsigned     " + unsigned
                     + " write unsigned presence (older flag-store): --wait never counts their confirmations");
         }
+        List<String> untrusted = untrusted(fleet);
+        if (!untrusted.isEmpty()) {
+            out.println("untrusted    " + untrusted
+                    + " not signed by their service's trusted key: --wait never counts their confirmations ('" + root
+                    + " trust list')");
+        }
         if (!fleet.closed().isEmpty()) {
             out.println("closed       "
                     + fleet.closed().stream().map(ServiceInstance::instance).toList() + " shut down cleanly");
@@ -138,6 +149,17 @@ final class StatusCommand extends ReadCommand {
         return ExitCodes.OK;
     }
 
+    /** With trusted keys, the signed live instances whose entry is not signed by their service's key. */
+    private static List<String> untrusted(FleetView fleet) {
+        if (fleet.trustedKeys().isEmpty()) {
+            return List.of();
+        }
+        return fleet.live().stream()
+                .filter(i -> i.signingKey() != null && fleet.unverified(i, i) != null)
+                .map(ServiceInstance::instance)
+                .toList();
+    }
+
     /** The instance's digest and whether it is Redis's ("=" same, "!=" different); "-" when unknown. */
     private static String digestCell(ServiceInstance i, long version, String redisDigest) {
         if (i.digest() == null) {
@@ -164,6 +186,8 @@ final class StatusCommand extends ReadCommand {
         node.put("digest", redisDigest);
         node.put("versionWentBackwards", !fleet.ahead().isEmpty());
         node.put("digestsDisagree", disagree);
+        node.put("keysTrusted", !fleet.trustedKeys().isEmpty());
+        node.set("untrusted", Json.strings(untrusted(fleet)));
         ArrayNode corrupt = node.putArray("corrupt");
         contents.corrupt().forEach(c -> corrupt.add(corruptJson(c)));
         node.set("instances", instancesJson(fleet.live(), info.version(), redisDigest));

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,8 +38,17 @@ import picocli.CommandLine.Option;
             "--json prints one JSON object per line."
         })
 final class WatchCommand extends ReadCommand {
+    private static final String SERVICE_NAME = "flagctl-watch";
+
     @Option(names = "--count", paramLabel = "N", description = "Exit after N changes (default: run until interrupted).")
     int count;
+
+    @Option(
+            names = "--presence-key-file",
+            paramLabel = "FILE",
+            description = "Sign this watcher's presence with the PEM private key in FILE ('trust keygen'), so that"
+                    + " a namespace with trusted keys can count it (trust it as service '" + SERVICE_NAME + "').")
+    Path presenceKeyFile;
 
     /** What the source delivered, handed from its thread to the printing thread. */
     private sealed interface Event permits Init, Change, State {}
@@ -56,12 +66,15 @@ final class WatchCommand extends ReadCommand {
                     spec.commandLine(), "--count must be positive, not " + count);
         }
         BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-        RedisFlagSource source = RedisFlagSource.builder()
+        RedisFlagSource.Builder builder = RedisFlagSource.builder()
                 .options(connection.redisOptions())
-                .serviceName("flagctl-watch")
-                .instanceId("flagctl-watch-" + host() + "-"
-                        + ProcessHandle.current().pid())
-                .build();
+                .serviceName(SERVICE_NAME)
+                .instanceId(SERVICE_NAME + "-" + host() + "-"
+                        + ProcessHandle.current().pid());
+        if (presenceKeyFile != null) {
+            builder.presenceKeyFile(presenceKeyFile);
+        }
+        RedisFlagSource source = builder.build();
         // Ctrl-C: close the source so its heartbeat entry goes away at once.
         Thread closer = new Thread(source::close, "flagctl-watch-close");
         Runtime.getRuntime().addShutdownHook(closer);

@@ -268,6 +268,8 @@ class FlagctlPresenceForgeryIT {
         assertThat(wait.get("unverified").get(0).get("instance").asText()).isEqualTo(ID);
         assertThat(wait.get("unverified").get(0).get("reason").asText())
                 .isEqualTo("not signed by the key trusted for service 'checkout'");
+        assertThat(Cli.ok(env, "status").out())
+                .contains("held to the keys trusted for 1 service", "untrusted    [" + ID + "]");
     }
 
     @Test

@@ -80,6 +80,11 @@ public final class ConsoleConfig {
         option("session-idle", "CONSOLE_SESSION_IDLE", "sessions end after this long without a request (default 30m)");
         option("session-max", "CONSOLE_SESSION_MAX", "sessions end this long after login (default 12h)");
         option("read-only", "CONSOLE_READ_ONLY", "true: never write, even when Redis would allow it");
+        option(
+                "presence-key-file",
+                "CONSOLE_PRESENCE_KEY_FILE",
+                "PEM private key its presence is signed with (flagctl trust keygen), for namespaces with trusted"
+                        + " keys (default: a new key at every start)");
     }
 
     private static void option(String name, String env, String description) {
@@ -105,6 +110,7 @@ public final class ConsoleConfig {
     final Duration sessionIdle;
     final Duration sessionMax;
     final boolean readOnly;
+    final Path presenceKeyFile;
 
     private ConsoleConfig(Map<String, String> v) {
         redisUri = v.getOrDefault("redis", RedisOptions.DEFAULT_URI);
@@ -135,6 +141,7 @@ public final class ConsoleConfig {
         sessionIdle = duration("session-idle", v.getOrDefault("session-idle", "30m"));
         sessionMax = duration("session-max", v.getOrDefault("session-max", "12h"));
         readOnly = Boolean.parseBoolean(v.getOrDefault("read-only", "false"));
+        presenceKeyFile = v.containsKey("presence-key-file") ? Path.of(v.get("presence-key-file")) : null;
         if (usersFile == null && oidcIssuer == null && proxyUserHeader == null && tokensFile == null) {
             throw new IllegalArgumentException(
                     "no way to log in: give --users (a users file), --oidc-issuer, or --proxy-user-header");

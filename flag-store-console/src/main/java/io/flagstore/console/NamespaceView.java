@@ -10,6 +10,7 @@ import io.flagstore.redis.FlagScheduler;
 import io.flagstore.redis.RedisFlagSource;
 import io.flagstore.redis.RedisOptions;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -56,19 +57,22 @@ final class NamespaceView implements AutoCloseable {
      * Connects to the namespace, probes whether the Redis user may write, starts following it.
      *
      * @param forceReadOnly never write, whatever Redis allows
+     * @param presenceKeyFile the key the console's presence is signed with, or {@code null} for a new one
      */
-    static NamespaceView open(RedisOptions options, boolean forceReadOnly) {
+    static NamespaceView open(RedisOptions options, boolean forceReadOnly, Path presenceKeyFile) {
         FlagAdmin admin = FlagAdmin.connect(options);
         try {
             boolean readOnly = forceReadOnly || !mayWrite(admin);
-            RedisFlagSource source = RedisFlagSource.builder()
+            RedisFlagSource.Builder source = RedisFlagSource.builder()
                     .options(options)
                     .serviceName(SERVICE_NAME)
                     .instanceId(SERVICE_NAME + "-"
                             + ManagementFactory.getRuntimeMXBean().getName() + "-"
-                            + Sessions.randomToken().substring(0, 8))
-                    .build();
-            NamespaceView view = new NamespaceView(options.namespace(), admin, source, readOnly);
+                            + Sessions.randomToken().substring(0, 8));
+            if (presenceKeyFile != null) {
+                source.presenceKeyFile(presenceKeyFile);
+            }
+            NamespaceView view = new NamespaceView(options.namespace(), admin, source.build(), readOnly);
             view.start();
             return view;
         } catch (RuntimeException e) {

@@ -16,7 +16,7 @@ final class Namespaces implements AutoCloseable {
         Map<String, NamespaceView> views = new LinkedHashMap<>();
         try {
             for (String ns : config.namespaces) {
-                views.put(ns, NamespaceView.open(config.redisOptions(ns), config.readOnly));
+                views.put(ns, NamespaceView.open(config.redisOptions(ns), config.readOnly, config.presenceKeyFile));
             }
         } catch (RuntimeException e) {
             views.values().forEach(NamespaceView::close);

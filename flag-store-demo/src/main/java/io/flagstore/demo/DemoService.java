@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -164,9 +165,29 @@ public final class DemoService implements AutoCloseable {
      */
     public static DemoService start(
             String service, String instance, RedisOptions options, PrintStream log, InetSocketAddress metricsAddress) {
-        Metrics metrics = metricsAddress == null ? null : Metrics.start(service, metricsAddress);
+        return start(service, instance, options, log, metricsAddress, null);
+    }
+
+    /**
+     * Like {@link #start(String, String, RedisOptions, PrintStream, InetSocketAddress)}, signing
+     * presence with the service's key.
+     *
+     * @param presenceKeyFile the service's presence private key ({@code flagctl trust keygen}), or
+     *     {@code null} for a new key at every start
+     */
+    public static DemoService start(
+            String service,
+            String instance,
+            RedisOptions options,
+            PrintStream log,
+            InetSocketAddress metricsAddress,
+            Path presenceKeyFile) {
         RedisFlagSource.Builder source =
                 RedisFlagSource.builder().options(options).serviceName(service).instanceId(instance);
+        if (presenceKeyFile != null) {
+            source.presenceKeyFile(presenceKeyFile);
+        }
+        Metrics metrics = metricsAddress == null ? null : Metrics.start(service, metricsAddress);
         FlagClient.Builder client = FlagClient.builder().startTimeout(Duration.ofSeconds(10));
         if (metrics != null) {
             client.meterRegistry(metrics.registry()); // the client hands it to the source too
@@ -311,7 +332,8 @@ public final class DemoService implements AutoCloseable {
      * {@code --instance ID} (env DEMO_INSTANCE, default NAME-PID), {@code --redis URL} (env
      * FLAGSTORE_REDIS_URL), {@code --namespace NS} (env FLAGSTORE_NAMESPACE), {@code --metrics-port
      * PORT} (env METRICS_PORT; unset: no metrics, 0: an ephemeral port), {@code --metrics-host HOST}
-     * (env METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container).
+     * (env METRICS_HOST, default 127.0.0.1; 0.0.0.0 in a container), {@code --presence-key-file FILE}
+     * (env PRESENCE_KEY_FILE; unset: a new key at every start).
      */
     public static void main(String[] args) throws InterruptedException {
         Logger.getLogger("").setLevel(Level.WARNING);
@@ -341,8 +363,10 @@ public final class DemoService implements AutoCloseable {
         CountDownLatch stopped = new CountDownLatch(1);
         DemoService demo;
         try {
-            demo = start(service, instance, options, System.out, metricsAddress);
-        } catch (UncheckedIOException e) { // the metrics port is taken: say so, without a stack trace
+            String keyFile = opts.getOrDefault("presence-key-file", env("PRESENCE_KEY_FILE", null));
+            demo = start(
+                    service, instance, options, System.out, metricsAddress, keyFile == null ? null : Path.of(keyFile));
+        } catch (UncheckedIOException | IllegalArgumentException e) { // a taken port, a bad key file: no stack trace
             System.err.println("demo-service: " + e.getMessage());
             System.exit(1);
             return;

@@ -49,7 +49,9 @@ class DemoScriptIT {
         assertThat(finished).as(out).isTrue();
         assertThat(demo.exitValue()).as(out).isZero();
 
-        assertThat(out).contains("all 3 instances applied version", "received by 3 subscribers");
+        assertThat(out)
+                .contains("all 3 instances applied version", "received by 3 subscribers")
+                .contains("each entry signed by its service's trusted key");
         assertThat(out)
                 .as("the demo ends with the experiment's results\n" + out)
                 .contains("new-checkout: experiment running since")
