@@ -257,7 +257,9 @@ class SentinelIT {
     private void assertClearFailures() {
         synchronized (failures) {
             for (Exception e : failures) {
-                assertThat(e).isInstanceOf(StoreUnavailableException.class);
+                // Redis away; or, after a failover lost writes the clients had already applied, refused
+                // until they follow the new master: either way nothing was written, and it says why
+                assertThat(e).isInstanceOfAny(StoreUnavailableException.class, VersionRegressionException.class);
                 assertThat(e.getMessage()).contains("Redis");
             }
         }
