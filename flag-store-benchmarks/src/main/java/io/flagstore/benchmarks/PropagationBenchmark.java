@@ -39,7 +39,10 @@ import org.HdrHistogram.Histogram;
  * evaluates the flag in a tight loop, as a busy service does; with {@code --readers pause} the
  * reader pauses 100 µs after each evaluation. Then the figure is, per flip, the time from the
  * write call's start until the last reader has evaluated the new value (flip to last reader), until
- * the first has, and how long the write call alone took; the cold start is skipped. Spinning readers
+ * the first has, how long the write call alone took, and until every client has applied the change,
+ * after which every evaluation that starts, on any thread, returns the new value: what callers see,
+ * while "to the last reader" also waits for the scheduler to run a reader that evaluates nothing
+ * meanwhile; the cold start is skipped. Spinning readers
  * take every core, so this measures whether a change reaches readers without waiting for a
  * background thread to be scheduled. {@code --source memory} gives the floor of the same measure: the
  * flip goes straight into each client's in-memory source on the calling thread, so only the
@@ -229,6 +232,47 @@ public final class PropagationBenchmark {
     }
 
     /**
+     * A client's source that notes when the client last applied an update: after its sink returns,
+     * so after the client's snapshot was swapped (a later time when the thread is preempted in
+     * between, never an earlier one). From then on every evaluation that starts, on any thread, sees
+     * the update, whether or not the scheduler has given the client's readers a turn yet.
+     */
+    private static final class AppliedAt implements FlagSource {
+        private final FlagSource delegate;
+        private volatile long lastApplyNanos;
+
+        AppliedAt(FlagSource delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void start(FlagSink sink) {
+            delegate.start(new FlagSink() {
+                @Override
+                public void init(FlagData data) {
+                    sink.init(data);
+                }
+
+                @Override
+                public void apply(FlagUpdate update) {
+                    sink.apply(update);
+                    lastApplyNanos = System.nanoTime();
+                }
+
+                @Override
+                public void stateChanged(SourceState state, String message) {
+                    sink.stateChanged(state, message);
+                }
+            });
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+    }
+
+    /**
      * Flips the kill switch for every reader's client: through Redis with a {@link FlagAdmin}, or
      * (the floor) straight into in-memory sources, which only the scheduler stands between.
      */
@@ -300,11 +344,14 @@ public final class PropagationBenchmark {
             AtomicInteger countdown = new AtomicInteger(clients);
             List<FlagClient> fleet = new ArrayList<>();
             List<Reader> readers = new ArrayList<>();
+            List<AppliedAt> sources = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             try {
                 for (int c = 0; c < clients; c++) {
+                    AppliedAt source = new AppliedAt(flipper.source(c));
+                    sources.add(source);
                     FlagClient client = FlagClient.builder()
-                            .source(flipper.source(c))
+                            .source(source)
                             .startTimeout(Duration.ofSeconds(30))
                             .build();
                     fleet.add(client);
@@ -318,6 +365,7 @@ public final class PropagationBenchmark {
                 Histogram toLast = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 Histogram toFirst = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 Histogram call = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
+                Histogram applied = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
                 for (int i = 0; i < total; i++) {
                     countdown.set(clients);
                     long start = System.nanoTime();
@@ -337,6 +385,12 @@ public final class PropagationBenchmark {
                             last = Math.max(last, reader.seenAt[i]);
                             firstSeen = Math.min(firstSeen, reader.seenAt[i]);
                         }
+                        // each client applied this flip (its readers all saw it), so its last apply is at or after it
+                        long appliedEverywhere = start;
+                        for (AppliedAt source : sources) {
+                            appliedEverywhere = Math.max(appliedEverywhere, source.lastApplyNanos);
+                        }
+                        applied.recordValue((appliedEverywhere - start) / 1_000);
                         toLast.recordValue((last - start) / 1_000);
                         toFirst.recordValue((firstSeen - start) / 1_000);
                         call.recordValue((returned - start) / 1_000);
@@ -345,6 +399,8 @@ public final class PropagationBenchmark {
                 RedisBenchmarks.printLatency("flip to last reader, from the flip's start", toLast);
                 RedisBenchmarks.printLatency("flip to first reader, from the flip's start", toFirst);
                 RedisBenchmarks.printLatency("the flip call alone", call);
+                RedisBenchmarks.printLatency(
+                        "flip to applied in every client (every evaluation starting later sees it)", applied);
             } finally {
                 readers.forEach(r -> r.stop = true);
                 for (Thread thread : threads) {
