@@ -241,8 +241,7 @@ class FlagStoreAutoConfigurationTest {
                 .run(context -> assertThat(context)
                         .hasFailed()
                         .getFailure()
-                        .rootCause()
-                        .hasMessageContaining("presenceKeyFile " + file)
-                        .hasMessageContaining("BEGIN PRIVATE KEY"));
+                        .hasStackTraceContaining("presenceKeyFile " + file + ": not a PEM private key")
+                        .hasStackTraceContaining("BEGIN PRIVATE KEY"));
     }
 }
