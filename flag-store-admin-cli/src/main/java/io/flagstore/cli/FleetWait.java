@@ -29,7 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * it does not hold, so an entry that is unsigned, signed by another key or whose signature does not
  * verify is reported as unverified and never counts. The instances waited for are those of the view
  * before the write and of the first view after it, so entries deleted or added meanwhile neither
- * drop an instance from the wait nor stand in for it.
+ * drop an instance from the wait nor stand in for it. With trusted keys, an entry in those views that
+ * cannot be believed, or that says its instance closed without its service's key, is waited for
+ * too: otherwise a forger could hide an instance that cannot speak for itself before the write.
  */
 final class FleetWait {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -64,6 +66,16 @@ final class FleetWait {
 
     private FleetWait() {}
 
+    /** What stands for an instance whose presence entry could not be read: only its id is known. */
+    private static ServiceInstance unreadable(String id) {
+        return new ServiceInstance("?", id, null, 0, null, Instant.EPOCH, null, null, null, null, null);
+    }
+
+    /** As {@link FleetView#unverified}; an instance first seen unreadable is held to its trusted key alone. */
+    private static String whyNotItsOwn(FleetView view, ServiceInstance entry, ServiceInstance firstSeen) {
+        return view.unverified(entry, firstSeen != null ? firstSeen : entry);
+    }
+
     /** The view to hold instances' keys to: read it just before the write. */
     static FleetView before(FlagAdmin admin) {
         return admin.fleet();
@@ -75,7 +87,8 @@ final class FleetWait {
         FleetView view = admin.fleet();
         Map<String, ServiceInstance> pending = new LinkedHashMap<>();
         Map<String, ServiceInstance> lost = new LinkedHashMap<>();
-        Map<String, ServiceInstance> firstSeen = new HashMap<>(); // instance id -> its entry in the first view
+        // instance id -> its entry when first seen; absent for one whose entry was not believed then
+        Map<String, ServiceInstance> firstSeen = new HashMap<>();
         for (FleetView seen : List.of(before, view)) {
             for (ServiceInstance i : seen.lost()) {
                 if (!pending.containsKey(i.instance())) {
@@ -87,6 +100,23 @@ final class FleetWait {
                 lost.remove(i.instance());
                 pending.putIfAbsent(i.instance(), i);
                 firstSeen.putIfAbsent(i.instance(), i);
+            }
+            if (seen.trustedKeys().isEmpty()) {
+                continue;
+            }
+            // with trusted keys, an entry that says "closed" without the instance's key, or that cannot be
+            // believed, may be a forger hiding an instance that cannot speak for itself (partitioned):
+            // such an instance is waited for until its own entry says otherwise
+            for (ServiceInstance i : seen.closed()) {
+                if (seen.unverified(i, i) != null && !lost.containsKey(i.instance())) {
+                    pending.putIfAbsent(i.instance(), i);
+                    firstSeen.putIfAbsent(i.instance(), i);
+                }
+            }
+            for (FleetView.Implausible i : seen.implausible()) {
+                if (!lost.containsKey(i.field())) {
+                    pending.putIfAbsent(i.field(), unreadable(i.field()));
+                }
             }
         }
         List<Confirmation> confirmed = new ArrayList<>();
@@ -107,15 +137,15 @@ final class FleetWait {
                     ServiceInstance entry = present.get(id);
                     String problem = entry == null
                             ? (refused.containsKey(id) ? "entry not believed: " + refused.get(id) : null)
-                            : view.unverified(entry, firstSeen.get(id));
+                            : whyNotItsOwn(view, entry, firstSeen.get(id));
                     if (problem != null) {
                         unverified.put(id, problem);
                         continue;
                     }
-                    unverified.remove(id);
                     if (entry == null) {
-                        continue;
+                        continue; // gone from presence: what was last said of it stands
                     }
+                    unverified.remove(id);
                     waited.setValue(entry); // reported as last seen: only ever a verified entry
                     if (view.confirms(entry, version, writtenAt)) {
                         confirmed.add(new Confirmation(entry, Duration.between(writtenAt, entry.appliedAt())));

@@ -1,6 +1,7 @@
 package io.flagstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,7 +73,12 @@ class FlagctlPresenceForgeryIT {
 
     /** The instance's own signed entry, as its heartbeat writes it. */
     private String own(long applied, Instant appliedAt, Instant heartbeat) {
-        return instanceKey.entry(namespace, entry(ID, applied, appliedAt, heartbeat, epoch()));
+        return own(ID, applied, appliedAt, heartbeat);
+    }
+
+    /** The own signed entry of instance {@code id} of the service (instances of one service share the key). */
+    private String own(String id, long applied, Instant appliedAt, Instant heartbeat) {
+        return instanceKey.entry(namespace, entry(id, applied, appliedAt, heartbeat, epoch()));
     }
 
     /** What the forger writes for {@code checkout-1} claiming {@code written}, applied just now. */
@@ -190,7 +196,10 @@ class FlagctlPresenceForgeryIT {
                 before,
                 c -> {
                     Instant at = Instant.now();
-                    c.hdel(key("clients"), ID);
+                    assertThatThrownBy(() -> c.hdel(key("clients"), ID))
+                            .as("the service role cannot delete an entry")
+                            .hasMessageContaining("NOPERM");
+                    redis.execute("HDEL", key("clients"), ID); // deleted by a hand with more rights
                     c.hset(
                             key("clients"),
                             "fake-1",
@@ -315,5 +324,77 @@ class FlagctlPresenceForgeryIT {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
         assertThat(r.err()).contains(ID, "no presence key is trusted for service 'checkout'");
+    }
+
+    /** How a forger tries to leave an instance that cannot speak for itself out of a wait. */
+    enum Hiding {
+        GARBAGE,
+        SIGNED_BY_ANOTHER_NAMESPACE,
+        CLOSED_UNDER_THE_FORGERS_KEY,
+        LONG_GONE_UNDER_THE_FORGERS_KEY,
+        ANOTHER_INSTANCES_ENTRY_UNDER_ITS_FIELD
+    }
+
+    private String hiding(Hiding hiding, long version) {
+        Instant now = Instant.now();
+        ServiceInstance live = entry(ID, version, now, now, epoch());
+        return switch (hiding) {
+            case GARBAGE -> "{not json";
+            case SIGNED_BY_ANOTHER_NAMESPACE -> instanceKey.entry("elsewhere", live);
+            case CLOSED_UNDER_THE_FORGERS_KEY -> forgerKey.entry(
+                    namespace,
+                    new ServiceInstance(
+                            "checkout",
+                            ID,
+                            "h1",
+                            version,
+                            now,
+                            now,
+                            null,
+                            epoch(),
+                            Duration.ofSeconds(5),
+                            null,
+                            now.minusMillis(100)));
+            case LONG_GONE_UNDER_THE_FORGERS_KEY -> forgerKey.entry(
+                    namespace, entry(ID, version, now.minusSeconds(600), now.minusSeconds(600), epoch()));
+            case ANOTHER_INSTANCES_ENTRY_UNDER_ITS_FIELD -> instanceKey.entry(
+                    namespace, entry("checkout-2", version, now, now, epoch()));
+        };
+    }
+
+    /**
+     * With trusted keys, {@code checkout-1} is partitioned (it never confirms) while {@code
+     * checkout-2} confirms; a forger overwrites {@code checkout-1}'s entry just before the write and
+     * keeps doing so. Without the instance in the wait, the one confirmation would make "all
+     * instances applied"; it stays in the wait instead, unverified.
+     */
+    @ParameterizedTest
+    @EnumSource(Hiding.class)
+    void withTrustedKeysAForgerCannotLeaveAnInstanceOutOfTheWait(Hiding hiding) throws InterruptedException {
+        Cli.ok(env, "trust", "add", "checkout", instanceKey.publicKey());
+        long before = version();
+        Instant now = Instant.now();
+        redis.execute("HSET", key("clients"), "checkout-2", own("checkout-2", before, now, now));
+        redis.execute("HSET", key("clients"), ID, hiding(hiding, before));
+
+        Cli.Result r = afterTheWrite(
+                before,
+                c -> {
+                    Instant at = Instant.now();
+                    c.hset(key("clients"), ID, hiding(hiding, before));
+                    c.hset(key("clients"), "checkout-2", own("checkout-2", before + 1, at, at));
+                },
+                "disable",
+                "payments-api",
+                "--wait-timeout",
+                "1s",
+                "--json");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
+        JsonNode wait = r.json().get("wait");
+        assertThat(wait.get("confirmed").get(0).get("instance").asText()).isEqualTo("checkout-2");
+        assertThat(wait.get("unverified").get(0).get("instance").asText())
+                .as(r.toString())
+                .isEqualTo(ID);
     }
 }

@@ -78,24 +78,28 @@ final class Presence {
         Map<String, PresenceJson.Parsed> parsedEntries = parsed(read);
         read.forEach((field, json) -> {
             PresenceJson.Parsed parsed = parsedEntries.get(json);
-            ServiceInstance instance = parsed.instance();
-            String problem = instance == null ? parsed.problem() : implausibility(instance, now);
+            String problem = problem(field, parsed, now);
             if (problem != null) {
                 implausible.add(new FleetView.Implausible(field, problem));
                 return;
             }
+            ServiceInstance instance = parsed.instance();
             Duration interval = interval(instance);
             Instant deadline = now.minus(interval.multipliedBy(DEAD_AFTER_INTERVALS));
-            if (instance.closedAt() != null) {
-                if (instance.closedAt().isBefore(deadline)) {
-                    gone.put(field, json);
-                } else {
-                    closed.add(instance);
+            boolean longGone = instance.closedAt() != null
+                    ? instance.closedAt().isBefore(deadline)
+                    : instance.heartbeat().isBefore(now.minus(interval.multipliedBy(LOST_FOR_INTERVALS)));
+            if (longGone) {
+                gone.put(field, json);
+                if (!trustedKeys.isEmpty() && !signedByTrustedKey(instance, trustedKeys)) {
+                    // removed all the same, but a wait must still see that something stood there
+                    implausible.add(new FleetView.Implausible(
+                            field, "long gone, and not signed by its service's trusted key (removed)"));
                 }
+            } else if (instance.closedAt() != null) {
+                closed.add(instance);
             } else if (!instance.heartbeat().isBefore(deadline)) {
                 live.add(instance);
-            } else if (instance.heartbeat().isBefore(now.minus(interval.multipliedBy(LOST_FOR_INTERVALS)))) {
-                gone.put(field, json);
             } else {
                 lost.add(instance);
             }
@@ -167,7 +171,7 @@ final class Presence {
         Map<String, PresenceJson.Parsed> parsed = parsed(entries);
         entries.forEach((field, json) -> {
             ServiceInstance instance = parsed.get(json).instance();
-            if (instance == null || implausibility(instance, now) != null) {
+            if (problem(field, parsed.get(json), now) != null) {
                 LOG.log(System.Logger.Level.WARNING, "ignoring presence entry {0}: {1}", field, json);
             } else if (instance.heartbeat().isBefore(cutoff)) {
                 dead.put(field, json);
@@ -189,6 +193,23 @@ final class Presence {
         }
         lastRead = parsed;
         return parsed;
+    }
+
+    /** Why the entry of {@code field} cannot be believed, or null if it can. */
+    private static String problem(String field, PresenceJson.Parsed parsed, Instant now) {
+        ServiceInstance instance = parsed.instance();
+        if (instance == null) {
+            return parsed.problem();
+        }
+        if (!instance.instance().equals(field)) {
+            // the wait holds instances by the id in the entry: one under another's field would hide that one
+            return "it claims to be instance '" + instance.instance() + "'";
+        }
+        return implausibility(instance, now);
+    }
+
+    private static boolean signedByTrustedKey(ServiceInstance instance, Map<String, String> trustedKeys) {
+        return instance.signingKey() != null && instance.signingKey().equals(trustedKeys.get(instance.service()));
     }
 
     /** Why {@code instance} cannot be believed, or null if it can. */
