@@ -66,6 +66,13 @@ final class TrustCommand implements Callable<Integer> {
         return counts;
     }
 
+    /** The services with live instances and no trusted key, sorted. */
+    private static java.util.Set<String> untrusted(Map<String, int[]> signers, Map<String, String> trusted) {
+        java.util.Set<String> untrusted = new TreeSet<>(signers.keySet());
+        untrusted.removeAll(trusted.keySet());
+        return untrusted;
+    }
+
     /** {@code flagctl trust list}. */
     @Command(
             name = "list",
@@ -78,8 +85,7 @@ final class TrustCommand implements Callable<Integer> {
         int run(FlagAdmin admin) {
             Map<String, String> trusted = admin.trustedKeys();
             Map<String, int[]> signers = signers(admin.fleet(), trusted);
-            java.util.Set<String> untrusted = new TreeSet<>(signers.keySet());
-            untrusted.removeAll(trusted.keySet());
+            java.util.Set<String> untrusted = untrusted(signers, trusted);
             if (json) {
                 ObjectNode node = Json.object().put("namespace", connection.namespace);
                 ArrayNode keys = node.putArray("trusted");

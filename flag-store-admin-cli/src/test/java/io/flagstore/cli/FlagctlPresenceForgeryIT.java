@@ -139,6 +139,21 @@ class FlagctlPresenceForgeryIT {
         }
     }
 
+    /** Disables the flag while the instance confirms it with its own entry, as a real one does. */
+    private Cli.Result disableWhileTheInstanceConfirms(long before, String timeout, String... options)
+            throws InterruptedException {
+        String[] args = new String[4 + options.length];
+        System.arraycopy(new String[] {"disable", "payments-api", "--wait-timeout", timeout}, 0, args, 0, 4);
+        System.arraycopy(options, 0, args, 4, options.length);
+        return afterTheWrite(
+                before,
+                c -> {
+                    Instant at = Instant.now();
+                    c.hset(key("clients"), ID, own(before + 1, at, at));
+                },
+                args);
+    }
+
     @ParameterizedTest
     @EnumSource(Forgery.class)
     void aForgedEntryNeverConfirmsAnInstanceThatDidNotApplyTheWrite(Forgery forgery) throws InterruptedException {
@@ -221,17 +236,7 @@ class FlagctlPresenceForgeryIT {
         Instant now = Instant.now();
         redis.execute("HSET", key("clients"), ID, own(before, now, now));
 
-        Cli.Result r = afterTheWrite(
-                before,
-                c -> {
-                    Instant at = Instant.now();
-                    c.hset(key("clients"), ID, own(before + 1, at, at));
-                },
-                "disable",
-                "payments-api",
-                "--wait-timeout",
-                "5s",
-                "--json");
+        Cli.Result r = disableWhileTheInstanceConfirms(before, "5s", "--json");
 
         JsonNode wait = r.json().get("wait");
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -289,16 +294,7 @@ class FlagctlPresenceForgeryIT {
         // re-keyed by a forger before the write: the trusted key, not the first seen, decides
         redis.execute("HSET", key("clients"), ID, forgerKey.entry(namespace, entry(ID, before, now, now, epoch())));
 
-        Cli.Result r = afterTheWrite(
-                before,
-                c -> {
-                    Instant at = Instant.now();
-                    c.hset(key("clients"), ID, own(before + 1, at, at));
-                },
-                "disable",
-                "payments-api",
-                "--wait-timeout",
-                "5s");
+        Cli.Result r = disableWhileTheInstanceConfirms(before, "5s");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("all 1 instance applied", "each entry signed by its service's trusted key");
@@ -311,16 +307,7 @@ class FlagctlPresenceForgeryIT {
         Instant now = Instant.now();
         redis.execute("HSET", key("clients"), ID, own(before, now, now));
 
-        Cli.Result r = afterTheWrite(
-                before,
-                c -> {
-                    Instant at = Instant.now();
-                    c.hset(key("clients"), ID, own(before + 1, at, at));
-                },
-                "disable",
-                "payments-api",
-                "--wait-timeout",
-                "1s");
+        Cli.Result r = disableWhileTheInstanceConfirms(before, "1s");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.WAIT_TIMEOUT);
         assertThat(r.err()).contains(ID, "no presence key is trusted for service 'checkout'");

@@ -41,18 +41,6 @@ public record FleetView(
         trustedKeys = Map.copyOf(trustedKeys);
     }
 
-    /** A view of a namespace where no presence key is trusted: instances are trusted on first sight. */
-    public FleetView(
-            long version,
-            String epoch,
-            Instant readAt,
-            List<ServiceInstance> live,
-            List<ServiceInstance> closed,
-            List<ServiceInstance> lost,
-            List<Implausible> implausible) {
-        this(version, epoch, readAt, live, closed, lost, implausible, Map.of());
-    }
-
     /**
      * A presence entry that was not believed.
      *

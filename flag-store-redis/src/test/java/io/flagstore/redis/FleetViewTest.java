@@ -18,7 +18,8 @@ class FleetViewTest {
     }
 
     private static FleetView view(long version, ServiceInstance... live) {
-        return new FleetView(version, EPOCH, WRITTEN.plusSeconds(1), List.of(live), List.of(), List.of(), List.of());
+        return new FleetView(
+                version, EPOCH, WRITTEN.plusSeconds(1), List.of(live), List.of(), List.of(), List.of(), Map.of());
     }
 
     @Test
