@@ -163,8 +163,7 @@ final class TrustCommand implements Callable<Integer> {
             Map<String, String> trusted = admin.trustedKeys();
             Map<String, int[]> signers = signers(admin.fleet(), trusted);
             int[] count = signers.getOrDefault(service, new int[2]);
-            java.util.Set<String> untrusted = new TreeSet<>(signers.keySet());
-            untrusted.removeAll(trusted.keySet());
+            java.util.Set<String> untrusted = untrusted(signers, trusted);
             if (json) {
                 ObjectNode node = Json.object()
                         .put("namespace", connection.namespace)
