@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Waits until every service instance that was live when a write landed confirms it, as judged by
@@ -81,10 +82,16 @@ final class FleetWait {
         return admin.fleet();
     }
 
-    static Outcome await(FlagAdmin admin, FleetView before, long version, Instant writtenAt, Duration timeout) {
+    /**
+     * Polls {@code fleet} (every 10 ms) until every instance of {@code before} and of the first view
+     * confirms {@code version}, the version is found to have gone backwards, {@code timeout} passes or
+     * the thread is interrupted.
+     */
+    static Outcome await(
+            Supplier<FleetView> fleet, FleetView before, long version, Instant writtenAt, Duration timeout) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
-        FleetView view = admin.fleet();
+        FleetView view = fleet.get();
         Map<String, ServiceInstance> pending = new LinkedHashMap<>();
         Map<String, ServiceInstance> lost = new LinkedHashMap<>();
         // instance id -> its entry when first seen; absent for one whose entry was not believed then
@@ -170,7 +177,7 @@ final class FleetWait {
                         Duration.ofNanos(System.nanoTime() - start));
             }
             LockSupport.parkNanos(POLL_NANOS);
-            view = admin.fleet();
+            view = fleet.get();
         }
     }
 }

@@ -186,7 +186,7 @@ abstract class WriteCommand implements Callable<Integer> {
         }
         FleetWait.Outcome outcome;
         try {
-            outcome = FleetWait.await(admin, before, result.version(), result.writtenAt(), options.waitTimeout);
+            outcome = FleetWait.await(admin::fleet, before, result.version(), result.writtenAt(), options.waitTimeout);
         } catch (RuntimeException e) {
             // the write is done: whatever breaks the wait must not read as "nothing written"
             throw new CliException(
