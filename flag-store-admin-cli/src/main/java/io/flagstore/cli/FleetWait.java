@@ -115,7 +115,7 @@ final class FleetWait {
             // believed, may be a forger hiding an instance that cannot speak for itself (partitioned):
             // such an instance is waited for until its own entry says otherwise
             for (ServiceInstance i : seen.closed()) {
-                if (seen.unverified(i, i) != null && !lost.containsKey(i.instance())) {
+                if (!seen.trusts(i) && !lost.containsKey(i.instance())) {
                     pending.putIfAbsent(i.instance(), i);
                     firstSeen.putIfAbsent(i.instance(), i);
                 }

@@ -155,7 +155,7 @@ final class StatusCommand extends ReadCommand {
             return List.of();
         }
         return fleet.live().stream()
-                .filter(i -> i.signingKey() != null && fleet.unverified(i, i) != null)
+                .filter(i -> i.signingKey() != null && !fleet.trusts(i))
                 .map(ServiceInstance::instance)
                 .toList();
     }

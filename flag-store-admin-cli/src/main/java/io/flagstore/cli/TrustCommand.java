@@ -53,21 +53,25 @@ final class TrustCommand implements Callable<Integer> {
 
     private TrustCommand() {}
 
-    /** Service name to how many of its live instances sign with {@code trusted}'s key, and how many live. */
-    private static Map<String, int[]> signers(FleetView fleet, Map<String, String> trusted) {
-        Map<String, int[]> counts = new TreeMap<>();
+    /** Of a service's live instances, how many sign with its trusted key. */
+    private record Signers(int signed, int live) {
+        static final Signers NONE = new Signers(0, 0);
+    }
+
+    /** Service name to its live instances and how many of them sign with its trusted key, sorted. */
+    private static Map<String, Signers> signers(FleetView fleet) {
+        Map<String, Signers> counts = new TreeMap<>();
         for (ServiceInstance i : fleet.live()) {
-            int[] count = counts.computeIfAbsent(i.service(), s -> new int[2]);
-            count[1]++;
-            if (i.signingKey() != null && i.signingKey().equals(trusted.get(i.service()))) {
-                count[0]++;
-            }
+            counts.merge(
+                    i.service(),
+                    new Signers(fleet.trusts(i) ? 1 : 0, 1),
+                    (a, b) -> new Signers(a.signed() + b.signed(), a.live() + b.live()));
         }
         return counts;
     }
 
     /** The services with live instances and no trusted key, sorted. */
-    private static java.util.Set<String> untrusted(Map<String, int[]> signers, Map<String, String> trusted) {
+    private static java.util.Set<String> untrusted(Map<String, Signers> signers, Map<String, String> trusted) {
         java.util.Set<String> untrusted = new TreeSet<>(signers.keySet());
         untrusted.removeAll(trusted.keySet());
         return untrusted;
@@ -83,19 +87,20 @@ final class TrustCommand implements Callable<Integer> {
     static final class List extends ReadCommand {
         @Override
         int run(FlagAdmin admin) {
-            Map<String, String> trusted = admin.trustedKeys();
-            Map<String, int[]> signers = signers(admin.fleet(), trusted);
+            FleetView fleet = admin.fleet();
+            Map<String, String> trusted = new TreeMap<>(fleet.trustedKeys());
+            Map<String, Signers> signers = signers(fleet);
             java.util.Set<String> untrusted = untrusted(signers, trusted);
             if (json) {
                 ObjectNode node = Json.object().put("namespace", connection.namespace);
                 ArrayNode keys = node.putArray("trusted");
                 trusted.forEach((service, key) -> {
-                    int[] count = signers.getOrDefault(service, new int[2]);
+                    Signers count = signers.getOrDefault(service, Signers.NONE);
                     keys.addObject()
                             .put("service", service)
                             .put("key", key)
-                            .put("liveSigned", count[0])
-                            .put("live", count[1]);
+                            .put("liveSigned", count.signed())
+                            .put("live", count.live());
                 });
                 node.set("untrustedServices", Json.strings(untrusted));
                 Json.print(out(), node);
@@ -109,8 +114,8 @@ final class TrustCommand implements Callable<Integer> {
             }
             Table table = new Table("SERVICE", "KEY", "LIVE SIGNED WITH IT");
             trusted.forEach((service, key) -> {
-                int[] count = signers.getOrDefault(service, new int[2]);
-                table.row(service, key, count[0] + " of " + count[1]);
+                Signers count = signers.getOrDefault(service, Signers.NONE);
+                table.row(service, key, count.signed() + " of " + count.live());
             });
             table.print(out());
             if (!untrusted.isEmpty()) {
@@ -160,23 +165,25 @@ final class TrustCommand implements Callable<Integer> {
             String given = file != null ? Files.read(file) : text;
             boolean first = admin.trustedKeys().isEmpty();
             admin.trustKey(service, given);
-            Map<String, String> trusted = admin.trustedKeys();
-            Map<String, int[]> signers = signers(admin.fleet(), trusted);
-            int[] count = signers.getOrDefault(service, new int[2]);
+            FleetView fleet = admin.fleet();
+            Map<String, String> trusted = fleet.trustedKeys();
+            Map<String, Signers> signers = signers(fleet);
+            Signers count = signers.getOrDefault(service, Signers.NONE);
             java.util.Set<String> untrusted = untrusted(signers, trusted);
             if (json) {
                 ObjectNode node = Json.object()
                         .put("namespace", connection.namespace)
                         .put("service", service)
                         .put("key", trusted.get(service))
-                        .put("liveSigned", count[0])
-                        .put("live", count[1]);
+                        .put("liveSigned", count.signed())
+                        .put("live", count.live());
                 node.set("untrustedServices", Json.strings(untrusted));
                 Json.print(out(), node);
                 return ExitCodes.OK;
             }
-            out().println("trusted " + trusted.get(service) + " for service '" + service + "': " + count[0] + " of "
-                    + count[1] + " live instances sign with it"
+            out().println("trusted " + trusted.get(service) + " for service '" + service + "': " + count.signed()
+                    + " of "
+                    + count.live() + " live instances sign with it"
                     + (first ? "; --wait now counts only instances signed by their service's trusted key" : ""));
             out().flush();
             if (!untrusted.isEmpty()) {

@@ -81,18 +81,24 @@ public record FleetView(
             return "claims service '" + entry.service() + "', first seen as '" + firstSeen.service() + "'";
         }
         if (!trustedKeys.isEmpty()) {
-            String trusted = trustedKeys.get(entry.service());
-            if (trusted == null) {
+            if (!trustedKeys.containsKey(entry.service())) {
                 return "no presence key is trusted for service '" + entry.service() + "'";
             }
-            return trusted.equals(entry.signingKey())
-                    ? null
-                    : "not signed by the key trusted for service '" + entry.service() + "'";
+            return trusts(entry) ? null : "not signed by the key trusted for service '" + entry.service() + "'";
         }
         if (firstSeen.signingKey() == null) {
             return "unsigned when first seen and signed now: cannot tell it from another writer's";
         }
         return entry.signingKey().equals(firstSeen.signingKey()) ? null : "signed by another key than when first seen";
+    }
+
+    /** Whether {@code entry} is signed by the key trusted for its service. */
+    public boolean trusts(ServiceInstance entry) {
+        return signedByTrustedKey(entry, trustedKeys);
+    }
+
+    static boolean signedByTrustedKey(ServiceInstance entry, Map<String, String> trustedKeys) {
+        return entry.signingKey() != null && entry.signingKey().equals(trustedKeys.get(entry.service()));
     }
 
     /**

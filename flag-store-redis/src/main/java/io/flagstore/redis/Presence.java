@@ -91,7 +91,7 @@ final class Presence {
                     : instance.heartbeat().isBefore(now.minus(interval.multipliedBy(LOST_FOR_INTERVALS)));
             if (longGone) {
                 gone.put(field, json);
-                if (!trustedKeys.isEmpty() && !signedByTrustedKey(instance, trustedKeys)) {
+                if (!trustedKeys.isEmpty() && !FleetView.signedByTrustedKey(instance, trustedKeys)) {
                     // removed all the same, but a wait must still see that something stood there
                     implausible.add(new FleetView.Implausible(
                             field, "long gone, and not signed by its service's trusted key (removed)"));
@@ -206,10 +206,6 @@ final class Presence {
             return "it claims to be instance '" + instance.instance() + "'";
         }
         return implausibility(instance, now);
-    }
-
-    private static boolean signedByTrustedKey(ServiceInstance instance, Map<String, String> trustedKeys) {
-        return instance.signingKey() != null && instance.signingKey().equals(trustedKeys.get(instance.service()));
     }
 
     /** Why {@code instance} cannot be believed, or null if it can. */

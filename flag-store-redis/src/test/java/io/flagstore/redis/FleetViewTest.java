@@ -106,6 +106,10 @@ class FleetViewTest {
         assertThat(view.unverified(otherService, otherService))
                 .isEqualTo("no presence key is trusted for service 'other'");
         assertThat(view.unverified(entry, entry)).startsWith("unsigned entry");
+        assertThat(view.trusts(entry.withSigningKey("trusted"))).isTrue();
+        assertThat(view.trusts(forgerFirst)).isFalse();
+        assertThat(view.trusts(entry)).isFalse();
+        assertThat(view.trusts(otherService)).isFalse();
     }
 
     @Test
