@@ -3,6 +3,7 @@ package io.flagstore.benchmarks;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
+import io.flagstore.redis.internal.FleetDigest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cost of the JSON codec and validator per flag: what a full reload, a pub/sub message or a CLI apply
- * pays for each flag it reads. "typical" is a string flag with targets, three rules (in, regex,
+ * pays for each flag it reads, and the presence digest each flag held costs. "typical" is a string flag with targets, three rules (in, regex,
  * semver, numeric clauses) and a rollout, about 1.5 KB of JSON.
  */
 @State(Scope.Benchmark)
@@ -72,5 +73,11 @@ public class FlagJsonBenchmark {
     @Benchmark
     public List<String> validateTypical() {
         return FlagValidator.problems(typical);
+    }
+
+    /** The presence digest of one flag: every flag of a first load, every changed flag after. */
+    @Benchmark
+    public long digestTypical() {
+        return FleetDigest.of(typical);
     }
 }

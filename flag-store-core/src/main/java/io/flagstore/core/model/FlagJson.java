@@ -1,11 +1,13 @@
 package io.flagstore.core.model;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -13,12 +15,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.flagstore.core.InvalidFlagException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,11 +54,13 @@ public final class FlagJson {
                             .maxNestingDepth(Limits.NESTING_DEPTH)
                             .maxDocumentLength(Limits.DOCUMENT_JSON_BYTES)
                             .build())
+                    // UTF-8 output as String.getBytes gives it (a character outside the BMP as 4 bytes,
+                    // not a 12-byte escape): digests and sizes are over the text every other form has
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                     .build())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectWriter PRETTY = MAPPER.writer(new DefaultPrettyPrinter(Separators.createDefaultInstance()
                     .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
                     .withObjectEmptySeparator("")
@@ -73,7 +77,7 @@ public final class FlagJson {
      * @return the JSON text, without a trailing line end
      */
     public static String write(Flag flag) {
-        return pretty(toTree(flag));
+        return pretty(g -> write(flag, g));
     }
 
     /**
@@ -92,58 +96,17 @@ public final class FlagJson {
      * tree is a fresh copy that the caller may change.
      */
     public static ObjectNode toTree(Flag flag) {
-        ObjectNode n = NODES.objectNode();
-        n.put("key", flag.key());
-        n.put("type", flag.type().name().toLowerCase(Locale.ROOT));
-        n.put("enabled", flag.enabled());
-        ObjectNode variants = n.putObject("variants");
-        flag.variants().forEach((name, value) -> variants.set(name, value.deepCopy()));
-        n.put("offVariant", flag.offVariant());
-        if (!flag.targets().isEmpty()) {
-            ObjectNode targets = n.putObject("targets");
-            flag.targets().forEach((variant, keys) -> {
-                if (!keys.isEmpty()) {
-                    targets.set(variant, strings(keys));
-                }
-            });
+        return tree(g -> write(flag, g));
+    }
+
+    /**
+     * Writes the compact canonical form of a flag ({@code toTree(flag).toString()}) as UTF-8, without
+     * building the tree: what a digest of the definition is taken over.
+     */
+    public static void writeCompact(Flag flag, OutputStream out) throws IOException {
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            write(flag, g);
         }
-        if (!flag.rules().isEmpty()) {
-            ArrayNode rules = n.putArray("rules");
-            for (Rule rule : flag.rules()) {
-                ObjectNode r = rules.addObject();
-                r.put("id", rule.id());
-                putText(r, "description", rule.description());
-                r.set("clauses", clauses(rule.clauses()));
-                r.set("serve", serve(rule.serve()));
-            }
-        }
-        n.set("fallthrough", serve(flag.fallthrough()));
-        if (!flag.prerequisites().isEmpty()) {
-            ArrayNode prerequisites = n.putArray("prerequisites");
-            for (Prerequisite p : flag.prerequisites()) {
-                prerequisites.addObject().put("flagKey", p.flagKey()).put("variant", p.variant());
-            }
-        }
-        if (flag.experiment() != null) {
-            n.set("experiment", experiment(flag.experiment()));
-        }
-        putText(n, "salt", flag.salt());
-        putText(n, "description", flag.description());
-        putText(n, "owner", flag.owner());
-        if (!flag.tags().isEmpty()) {
-            n.set("tags", strings(flag.tags()));
-        }
-        if (flag.temporary()) {
-            n.put("temporary", true);
-        }
-        putInstant(n, "expiresAt", flag.expiresAt());
-        putInstant(n, "createdAt", flag.createdAt());
-        putInstant(n, "updatedAt", flag.updatedAt());
-        putText(n, "updatedBy", flag.updatedBy());
-        if (flag.version() != 0) {
-            n.put("version", flag.version());
-        }
-        return n;
     }
 
     /**
@@ -157,7 +120,7 @@ public final class FlagJson {
 
     /** Writes a segment as canonical, pretty-printed JSON (not validated). */
     public static String writeSegment(Segment segment) {
-        return pretty(segmentToTree(segment));
+        return pretty(g -> write(segment, g));
     }
 
     /**
@@ -172,24 +135,7 @@ public final class FlagJson {
 
     /** Returns the canonical tree form of a segment (a fresh copy). */
     public static ObjectNode segmentToTree(Segment segment) {
-        ObjectNode n = NODES.objectNode();
-        n.put("key", segment.key());
-        putText(n, "description", segment.description());
-        if (!segment.included().isEmpty()) {
-            n.set("included", strings(segment.included()));
-        }
-        if (!segment.excluded().isEmpty()) {
-            n.set("excluded", strings(segment.excluded()));
-        }
-        if (!segment.rules().isEmpty()) {
-            ArrayNode rules = n.putArray("rules");
-            segment.rules().forEach(clauses -> rules.addObject().set("clauses", clauses(clauses)));
-        }
-        putInstant(n, "updatedAt", segment.updatedAt());
-        if (segment.version() != 0) {
-            n.put("version", segment.version());
-        }
-        return n;
+        return tree(g -> write(segment, g));
     }
 
     /**
@@ -203,12 +149,20 @@ public final class FlagJson {
 
     /** Writes a document, {@code {"flags": [...], "segments": [...]}}, canonical and pretty-printed. */
     public static String writeDocument(FlagDocument document) {
-        ObjectNode n = NODES.objectNode();
-        ArrayNode flags = n.putArray("flags");
-        document.flags().forEach(f -> flags.add(toTree(f)));
-        ArrayNode segments = n.putArray("segments");
-        document.segments().forEach(s -> segments.add(segmentToTree(s)));
-        return pretty(n);
+        return pretty(g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("flags");
+            for (Flag flag : document.flags()) {
+                write(flag, g);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("segments");
+            for (Segment segment : document.segments()) {
+                write(segment, g);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     /**
@@ -347,128 +301,232 @@ public final class FlagJson {
         return n;
     }
 
-    /** What {@link #compactSizeBound} returns when it cannot bound a form: above every size limit. */
-    static final long UNBOUNDED = Long.MAX_VALUE / 4;
-
-    /**
-     * At least the size of the compact JSON form, found without writing it (the validator checks every
-     * definition it reads against a size limit): a string's chars at most 6 bytes each (an escape), a
-     * number at most the longest text of its kind; {@link #UNBOUNDED} for an arbitrary-precision
-     * number, whose text has no such bound.
-     */
-    static long compactSizeBound(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case STRING -> sum(2, 6L * node.textValue().length());
-            case NUMBER -> node.isBigDecimal() || node.isBigInteger()
-                    ? UNBOUNDED
-                    : node.isIntegralNumber() ? 20 : 25; // Long.MIN_VALUE; Double.toString's longest
-            case OBJECT -> {
-                long n = 2;
-                for (Map.Entry<String, JsonNode> e : node.properties()) {
-                    // two quotes, a colon, a comma
-                    n = sum(n, sum(6L * e.getKey().length() + 4, compactSizeBound(e.getValue())));
-                }
-                yield n;
-            }
-            case ARRAY -> {
-                long n = 2;
-                for (JsonNode element : node) {
-                    n = sum(n, compactSizeBound(element) + 1);
-                }
-                yield n;
-            }
-            case BOOLEAN, NULL, MISSING -> 5;
-            default -> UNBOUNDED; // binary and POJO nodes: never in a definition's tree
-        };
+    /** The size of the compact JSON form of a flag, for the validator's size limit. */
+    static long compactSize(Flag flag) {
+        return compactSize(g -> write(flag, g));
     }
 
-    /** {@code a + b} for sizes at most {@link #UNBOUNDED}, capped there. */
-    private static long sum(long a, long b) {
-        return Math.min(UNBOUNDED, a + b);
+    /** The size of the compact JSON form of a segment, for the validator's size limit. */
+    static long compactSize(Segment segment) {
+        return compactSize(g -> write(segment, g));
     }
 
-    /** The size of the compact JSON form, for the validator's size limits. */
-    static long compactSize(JsonNode tree) {
+    /** Something written to a generator; the in-memory targets used here never fail. */
+    private interface Written {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    private static long compactSize(Written written) {
         CountingStream out = new CountingStream();
-        try {
-            MAPPER.writeValue(out, tree);
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            written.to(g);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.count;
     }
 
-    private static String pretty(JsonNode tree) {
-        try {
-            return PRETTY.writeValueAsString(tree);
-        } catch (JsonProcessingException e) {
-            // a tree of our own nodes always serialises
-            throw new IllegalStateException(e);
+    private static ObjectNode tree(Written written) {
+        try (TokenBuffer buffer = new TokenBuffer(MAPPER, false)) {
+            written.to(buffer);
+            return MAPPER.readTree(buffer.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static ArrayNode clauses(List<Clause> clauses) {
-        ArrayNode array = NODES.arrayNode();
-        for (Clause clause : clauses) {
-            ObjectNode c = array.addObject();
-            c.put("attribute", clause.attribute());
-            c.put("op", clause.op().jsonName());
-            ArrayNode values = c.putArray("values");
-            clause.values().forEach(v -> values.add(v.deepCopy()));
-            if (clause.negate()) {
-                c.put("negate", true);
-            }
+    private static String pretty(Written written) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = PRETTY.createGenerator(out)) {
+            written.to(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return array;
+        return out.toString();
     }
 
-    private static ObjectNode serve(Serve serve) {
-        ObjectNode s = NODES.objectNode();
-        putText(s, "variant", serve.variant());
-        Rollout rollout = serve.rollout();
-        if (rollout != null) {
-            ObjectNode r = s.putObject("rollout");
-            ArrayNode slices = r.putArray("variants");
-            for (WeightedVariant wv : rollout.variants()) {
-                ObjectNode slice = slices.addObject().put("variant", wv.variant());
-                double w = wv.weight();
-                if (w == Math.rint(w) && Math.abs(w) < 1e15) {
-                    slice.put("weight", (long) w);
-                } else {
-                    slice.put("weight", w);
+    /**
+     * The canonical form of a flag, the one place that defines it (tree, text and digest forms are
+     * all written here): properties in a fixed order, optional parts left out when null or empty.
+     */
+    private static void write(Flag flag, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("key", flag.key());
+        g.writeStringField("type", flag.type().name().toLowerCase(Locale.ROOT));
+        g.writeBooleanField("enabled", flag.enabled());
+        g.writeObjectFieldStart("variants");
+        for (Map.Entry<String, JsonNode> variant : flag.variants().entrySet()) {
+            g.writeFieldName(variant.getKey());
+            value(g, variant.getValue());
+        }
+        g.writeEndObject();
+        g.writeStringField("offVariant", flag.offVariant());
+        if (!flag.targets().isEmpty()) {
+            g.writeObjectFieldStart("targets");
+            for (Map.Entry<String, List<String>> target : flag.targets().entrySet()) {
+                if (!target.getValue().isEmpty()) {
+                    strings(g, target.getKey(), target.getValue());
                 }
             }
-            putText(r, "bucketBy", rollout.bucketBy());
+            g.writeEndObject();
         }
-        return s;
+        if (!flag.rules().isEmpty()) {
+            g.writeArrayFieldStart("rules");
+            for (Rule rule : flag.rules()) {
+                g.writeStartObject();
+                g.writeStringField("id", rule.id());
+                text(g, "description", rule.description());
+                clauses(g, rule.clauses());
+                serve(g, "serve", rule.serve());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        serve(g, "fallthrough", flag.fallthrough());
+        if (!flag.prerequisites().isEmpty()) {
+            g.writeArrayFieldStart("prerequisites");
+            for (Prerequisite p : flag.prerequisites()) {
+                g.writeStartObject();
+                g.writeStringField("flagKey", p.flagKey());
+                g.writeStringField("variant", p.variant());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (flag.experiment() != null) {
+            experiment(g, flag.experiment());
+        }
+        text(g, "salt", flag.salt());
+        text(g, "description", flag.description());
+        text(g, "owner", flag.owner());
+        if (!flag.tags().isEmpty()) {
+            strings(g, "tags", flag.tags());
+        }
+        if (flag.temporary()) {
+            g.writeBooleanField("temporary", true);
+        }
+        instant(g, "expiresAt", flag.expiresAt());
+        instant(g, "createdAt", flag.createdAt());
+        instant(g, "updatedAt", flag.updatedAt());
+        text(g, "updatedBy", flag.updatedBy());
+        if (flag.version() != 0) {
+            g.writeNumberField("version", flag.version());
+        }
+        g.writeEndObject();
     }
 
-    private static ObjectNode experiment(Experiment experiment) {
-        ObjectNode e = NODES.objectNode();
-        e.put("control", experiment.control());
-        putText(e, "hypothesis", experiment.hypothesis());
-        e.set("metrics", strings(experiment.metrics()));
-        putText(e, "rule", experiment.rule());
-        putInstant(e, "startAt", experiment.startAt());
-        putInstant(e, "stopAt", experiment.stopAt());
-        return e;
+    /** The canonical form of a segment. */
+    private static void write(Segment segment, JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("key", segment.key());
+        text(g, "description", segment.description());
+        if (!segment.included().isEmpty()) {
+            strings(g, "included", segment.included());
+        }
+        if (!segment.excluded().isEmpty()) {
+            strings(g, "excluded", segment.excluded());
+        }
+        if (!segment.rules().isEmpty()) {
+            g.writeArrayFieldStart("rules");
+            for (List<Clause> clauses : segment.rules()) {
+                g.writeStartObject();
+                clauses(g, clauses);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        instant(g, "updatedAt", segment.updatedAt());
+        if (segment.version() != 0) {
+            g.writeNumberField("version", segment.version());
+        }
+        g.writeEndObject();
     }
 
-    private static ArrayNode strings(List<String> values) {
-        ArrayNode array = NODES.arrayNode(values.size());
-        values.forEach(array::add);
-        return array;
+    private static void clauses(JsonGenerator g, List<Clause> clauses) throws IOException {
+        g.writeArrayFieldStart("clauses");
+        for (Clause clause : clauses) {
+            g.writeStartObject();
+            g.writeStringField("attribute", clause.attribute());
+            g.writeStringField("op", clause.op().jsonName());
+            g.writeArrayFieldStart("values");
+            for (JsonNode value : clause.values()) {
+                value(g, value);
+            }
+            g.writeEndArray();
+            if (clause.negate()) {
+                g.writeBooleanField("negate", true);
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
-    private static void putText(ObjectNode n, String name, String value) {
-        if (value != null) {
-            n.put(name, value);
+    private static void serve(JsonGenerator g, String name, Serve serve) throws IOException {
+        g.writeObjectFieldStart(name);
+        text(g, "variant", serve.variant());
+        Rollout rollout = serve.rollout();
+        if (rollout != null) {
+            g.writeObjectFieldStart("rollout");
+            g.writeArrayFieldStart("variants");
+            for (WeightedVariant wv : rollout.variants()) {
+                g.writeStartObject();
+                g.writeStringField("variant", wv.variant());
+                double w = wv.weight();
+                if (w == Math.rint(w) && Math.abs(w) < 1e15) {
+                    g.writeNumberField("weight", (long) w);
+                } else {
+                    g.writeNumberField("weight", w);
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            text(g, "bucketBy", rollout.bucketBy());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    private static void experiment(JsonGenerator g, Experiment experiment) throws IOException {
+        g.writeObjectFieldStart("experiment");
+        g.writeStringField("control", experiment.control());
+        text(g, "hypothesis", experiment.hypothesis());
+        strings(g, "metrics", experiment.metrics());
+        text(g, "rule", experiment.rule());
+        instant(g, "startAt", experiment.startAt());
+        instant(g, "stopAt", experiment.stopAt());
+        g.writeEndObject();
+    }
+
+    /**
+     * A variant or clause value as the tree writes it. A text, number or boolean writes itself: through
+     * the mapper, each value would make a serializer provider of its own (most of the cost of writing
+     * a flag); objects, arrays and null need one.
+     */
+    private static void value(JsonGenerator g, JsonNode value) throws IOException {
+        if (value.isValueNode() && !value.isNull()) {
+            value.serialize(g, null);
+        } else {
+            g.writeTree(value);
         }
     }
 
-    private static void putInstant(ObjectNode n, String name, Instant value) {
+    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String value : values) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
+    }
+
+    private static void text(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
-            n.put(name, value.toString());
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void instant(JsonGenerator g, String name, Instant value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value.toString());
         }
     }
 

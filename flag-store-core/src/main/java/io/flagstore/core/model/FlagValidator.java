@@ -223,7 +223,7 @@ public final class FlagValidator {
         }
         checkLength(flag.updatedBy(), Limits.NAME_LENGTH, field(base, "updatedBy"), p);
         checkVersion(flag.version(), field(base, "version"), p);
-        checkSize(FlagJson.toTree(flag), Limits.FLAG_JSON_BYTES, base, p);
+        checkSize(FlagJson.compactSize(flag), Limits.FLAG_JSON_BYTES, base, p);
     }
 
     static void check(Segment segment, String base, Problems p) {
@@ -243,7 +243,7 @@ public final class FlagValidator {
             checkClauses(segment.rules().get(i), false, field(index(rulesPath, i), "clauses"), p);
         }
         checkVersion(segment.version(), field(base, "version"), p);
-        checkSize(FlagJson.segmentToTree(segment), Limits.SEGMENT_JSON_BYTES, base, p);
+        checkSize(FlagJson.compactSize(segment), Limits.SEGMENT_JSON_BYTES, base, p);
     }
 
     private static void checkKey(String key, String path, String what, Problems p) {
@@ -655,11 +655,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkSize(JsonNode tree, int max, String path, Problems p) {
-        if (FlagJson.compactSizeBound(tree) <= max) {
-            return; // far from the limit, as nearly every definition is: no need to write it out
-        }
-        long size = FlagJson.compactSize(tree);
+    private static void checkSize(long size, int max, String path, Problems p) {
         if (size > max) {
             p.add(path, "the JSON form is " + size + " bytes, over the limit of " + max + " bytes");
         }

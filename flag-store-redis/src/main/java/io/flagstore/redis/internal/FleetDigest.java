@@ -2,7 +2,10 @@ package io.flagstore.redis.internal;
 
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
@@ -12,7 +15,7 @@ import java.util.Collection;
  * checked to serve the same definitions (a hash edited without a version bump is otherwise invisible).
  *
  * <p>Implementation notes: a flag's digest is the first 64 bits of SHA-256 over its canonical compact
- * JSON ({@link FlagJson#toTree}); a set's digest is the XOR of its flags' digests, so it does not
+ * JSON ({@link FlagJson#writeCompact}); a set's digest is the XOR of its flags' digests, so it does not
  * depend on order and a holder can keep it up to date in O(changed) by XOR-ing out the old
  * definition and XOR-ing in the new one. Both sides that compare digests (a source reporting what it
  * serves, an admin computing what Redis holds) compute them here.
@@ -25,7 +28,13 @@ public final class FleetDigest {
 
     /** The 64-bit digest of one flag definition. */
     public static long of(Flag flag) {
-        byte[] hash = sha256().digest(FlagJson.toTree(flag).toString().getBytes(StandardCharsets.UTF_8));
+        MessageDigest sha256 = sha256();
+        try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+            FlagJson.writeCompact(flag, out); // the same bytes as toTree(flag).toString(), without the tree
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a digest has nothing to fail on
+        }
+        byte[] hash = sha256.digest();
         long digest = 0;
         for (int i = 0; i < Long.BYTES; i++) {
             digest = (digest << 8) | (hash[i] & 0xff);
