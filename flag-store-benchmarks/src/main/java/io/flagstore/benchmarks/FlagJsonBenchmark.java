@@ -3,8 +3,10 @@ package io.flagstore.benchmarks;
 import io.flagstore.core.model.Flag;
 import io.flagstore.core.model.FlagJson;
 import io.flagstore.core.model.FlagValidator;
+import io.flagstore.redis.internal.FlagHashCodec;
 import io.flagstore.redis.internal.FleetDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,6 +56,7 @@ public class FlagJsonBenchmark {
             """;
 
     private final Flag typical = FlagJson.read(TYPICAL);
+    private final Map<String, String> typicalHash = FlagHashCodec.toFields(typical);
 
     @Benchmark
     public Flag readKillSwitch() {
@@ -73,6 +76,12 @@ public class FlagJsonBenchmark {
     @Benchmark
     public List<String> validateTypical() {
         return FlagValidator.problems(typical);
+    }
+
+    /** A flag as a source reads it from its Redis hash (each field's text), validated. */
+    @Benchmark
+    public Flag readTypicalHash() {
+        return FlagHashCodec.fromFields(typicalHash);
     }
 
     /** The presence digest of one flag: every flag of a first load, every changed flag after. */
