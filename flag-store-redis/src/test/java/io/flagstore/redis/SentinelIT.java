@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -96,7 +97,7 @@ class SentinelIT {
         }
         assertClearFailures();
         long version = RedisTruth.version(master, ns);
-        awaitConverged(version, truth);
+        awaitConverged(version, truth, oldMaster, newMaster);
         long convergedMs = elapsedMs(writesEndedAt);
         for (Future<?> f : traffic.evaluators()) {
             f.get(5, TimeUnit.SECONDS); // rethrows a failed evaluation
@@ -141,7 +142,7 @@ class SentinelIT {
         Map<String, Flag> truth = RedisTruth.flags(master, ns);
         assertThat(truth.keySet()).containsAll(acknowledged);
         assertClearFailures();
-        awaitConverged(RedisTruth.version(master, ns), truth);
+        awaitConverged(RedisTruth.version(master, ns), truth, oldMaster, newMaster);
         for (Future<?> f : traffic.evaluators()) {
             f.get(5, TimeUnit.SECONDS);
         }
@@ -265,19 +266,47 @@ class SentinelIT {
         }
     }
 
-    private void awaitConverged(long version, Map<String, Flag> truth) {
-        await("every client equals the new master")
-                .atMost(RECONCILE.multipliedBy(5))
-                .untilAsserted(() -> {
-                    for (int i = 0; i < clients.size(); i++) {
-                        assertThat(clients.get(i).snapshot().version())
-                                .as("client %d version", i)
-                                .isEqualTo(version);
-                        assertThat(clients.get(i).snapshot().flags())
-                                .as("client %d flags", i)
-                                .isEqualTo(truth);
-                    }
-                });
+    private void awaitConverged(long version, Map<String, Flag> truth, int... dataPorts) {
+        try {
+            await("every client equals the new master")
+                    .atMost(RECONCILE.multipliedBy(5))
+                    .untilAsserted(() -> {
+                        for (int i = 0; i < clients.size(); i++) {
+                            assertThat(clients.get(i).snapshot().version())
+                                    .as("client %d version", i)
+                                    .isEqualTo(version);
+                            assertThat(clients.get(i).snapshot().flags())
+                                    .as("client %d flags", i)
+                                    .isEqualTo(truth);
+                        }
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + whereClientsStand(dataPorts), e);
+        }
+    }
+
+    /** Each client's version and health, and the connections each data node serves (which node a client reads). */
+    private String whereClientsStand(int... dataPorts) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < clients.size(); i++) {
+            out.append("client ")
+                    .append(i)
+                    .append(": version ")
+                    .append(clients.get(i).snapshot().version())
+                    .append(", ")
+                    .append(clients.get(i).health())
+                    .append('\n');
+        }
+        for (int port : dataPorts) {
+            out.append("node ")
+                    .append(port)
+                    .append(' ')
+                    .append(sentinel.execute(port, "INFO", "replication"))
+                    .append("\nclients:\n")
+                    .append(sentinel.execute(port, "CLIENT", "LIST"))
+                    .append('\n');
+        }
+        return out.toString();
     }
 
     private static long elapsedMs(long sinceNanos) {
