@@ -333,6 +333,10 @@ public final class SourceLoop {
                             state.unconfirmed() >= 0 ? state.unconfirmed() : Long.MAX_VALUE);
                     default -> held.version();
                 };
+        boolean whole = since < 0;
+        if (whole && !takeLoadSlot()) {
+            return; // still owed: handled after the stop or disconnect that interrupted the wait
+        }
         SyncResult result;
         try {
             // with nothing from Redis held there is nothing to reuse: decode each page as it arrives
@@ -344,8 +348,12 @@ public final class SourceLoop {
                     this::interrupted,
                     state.held() != SyncState.Held.REDIS);
         } catch (RedisException e) {
-            failed(since < 0 ? "cannot load the flags" : "cannot catch up", e, true);
+            failed(whole ? "cannot load the flags" : "cannot catch up", e, true);
             return;
+        } finally {
+            if (whole) {
+                LoadSlots.SHARED.release();
+            }
         }
         if (result == null) {
             return; // still owed: handled after the stop or disconnect that interrupted it
@@ -398,6 +406,16 @@ public final class SourceLoop {
         }
         deliver(delivery, before.held() == SyncState.Held.REDIS ? verdict.path() : null);
         transition(verdict.state());
+    }
+
+    /** Waits for one of the JVM's full-load slots ({@link LoadSlots}); {@code false} when interrupted first. */
+    private boolean takeLoadSlot() {
+        try {
+            return LoadSlots.SHARED.take(this::interrupted);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -1,0 +1,27 @@
+package io.flagstore.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LoadSlotsTest {
+    @Test
+    void aLoadWaitsForAFreeSlotAndGivesUpWhenNoLongerWanted() throws InterruptedException {
+        LoadSlots slots = new LoadSlots(2);
+        assertThat(slots.take(() -> true)).isTrue();
+        assertThat(slots.take(() -> true)).isTrue();
+
+        AtomicInteger checks = new AtomicInteger();
+        assertThat(slots.take(() -> checks.incrementAndGet() == 3))
+                .as("no slot free: the wait ends when the load is no longer wanted")
+                .isFalse();
+        assertThat(checks).hasValue(3);
+
+        slots.release();
+        assertThat(slots.take(() -> {
+                    throw new AssertionError("a free slot is taken without waiting");
+                }))
+                .isTrue();
+    }
+}
