@@ -120,15 +120,18 @@ public final class FlagAdmin implements AutoCloseable {
     }
 
     /**
-     * Connects, trying a second time after Lettuce's "RedisHandshakeHandler not registered": a race in
-     * which the server closed the connection (e.g. a sentinel refusing the credentials) before the
-     * handshake began, hiding why; the second attempt reports the reason.
+     * Connects, trying a second time after one of Lettuce's two races that hide why a handshake
+     * failed: "RedisHandshakeHandler not registered" (the server closed the connection, e.g. a
+     * sentinel refusing the credentials, before the handshake began) and "Connection closed
+     * prematurely" (the handshake failed, e.g. on a wrong password, and the close it causes was
+     * reported instead of the reason). The second attempt reports the reason.
      */
     private static RedisConnections.Commands connectOnceMore(RedisConnections client) {
         try {
             return client.connect();
         } catch (RedisException e) {
-            if (!RedisSupport.describe(e).contains("HandshakeHandler not registered")) {
+            String why = RedisSupport.describe(e);
+            if (!why.contains("HandshakeHandler not registered") && !why.contains("Connection closed prematurely")) {
                 throw e;
             }
             return client.connect();
