@@ -29,15 +29,21 @@ final class LoadSlots {
 
     /**
      * Waits for a slot; gives up (returning {@code false}) when {@code interrupted} says the load is
-     * no longer wanted, checked every 50 ms. A slot taken must be {@linkplain #release released}.
+     * no longer wanted, checked every 50 ms, or when the thread is interrupted (its flag is kept). A
+     * slot taken must be {@linkplain #release released}.
      */
-    boolean take(BooleanSupplier interrupted) throws InterruptedException {
-        while (!slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
-            if (interrupted.getAsBoolean()) {
-                return false;
+    boolean take(BooleanSupplier interrupted) {
+        try {
+            while (!slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (interrupted.getAsBoolean()) {
+                    return false;
+                }
             }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return true;
     }
 
     void release() {

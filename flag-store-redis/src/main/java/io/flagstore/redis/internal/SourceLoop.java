@@ -334,7 +334,7 @@ public final class SourceLoop {
                     default -> held.version();
                 };
         boolean whole = since < 0;
-        if (whole && !takeLoadSlot()) {
+        if (whole && !LoadSlots.SHARED.take(this::interrupted)) {
             return; // still owed: handled after the stop or disconnect that interrupted the wait
         }
         SyncResult result;
@@ -406,16 +406,6 @@ public final class SourceLoop {
         }
         deliver(delivery, before.held() == SyncState.Held.REDIS ? verdict.path() : null);
         transition(verdict.state());
-    }
-
-    /** Waits for one of the JVM's full-load slots ({@link LoadSlots}); {@code false} when interrupted first. */
-    private boolean takeLoadSlot() {
-        try {
-            return LoadSlots.SHARED.take(this::interrupted);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /**

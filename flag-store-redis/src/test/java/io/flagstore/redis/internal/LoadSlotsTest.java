@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class LoadSlotsTest {
     @Test
-    void aLoadWaitsForAFreeSlotAndGivesUpWhenNoLongerWanted() throws InterruptedException {
+    void aLoadWaitsForAFreeSlotAndGivesUpWhenNoLongerWanted() {
         LoadSlots slots = new LoadSlots(2);
         assertThat(slots.take(() -> true)).isTrue();
         assertThat(slots.take(() -> true)).isTrue();
@@ -23,5 +23,19 @@ class LoadSlotsTest {
                     throw new AssertionError("a free slot is taken without waiting");
                 }))
                 .isTrue();
+    }
+
+    @Test
+    void anInterruptedThreadStopsWaitingAndKeepsItsFlag() {
+        LoadSlots slots = new LoadSlots(1);
+        assertThat(slots.take(() -> false)).isTrue();
+
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(slots.take(() -> false)).isFalse();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted(); // clear it for the next test
+        }
     }
 }
