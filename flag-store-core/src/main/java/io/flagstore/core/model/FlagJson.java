@@ -101,10 +101,12 @@ public final class FlagJson {
 
     /**
      * Writes the compact canonical form of a flag ({@code toTree(flag).toString()}) as UTF-8, without
-     * building the tree: what a digest of the definition is taken over.
+     * building the tree: what a digest of the definition is taken over. The stream is flushed, not
+     * closed.
      */
     public static void writeCompact(Flag flag, OutputStream out) throws IOException {
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g =
+                MAPPER.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
             write(flag, g);
         }
     }

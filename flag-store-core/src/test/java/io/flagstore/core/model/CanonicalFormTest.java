@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
@@ -37,9 +38,17 @@ class CanonicalFormTest {
         Flag flag = generator.flag();
         Segment segment = generator.segment();
 
-        ByteArrayOutputStream compact = new ByteArrayOutputStream();
+        AtomicBoolean closed = new AtomicBoolean();
+        ByteArrayOutputStream compact = new ByteArrayOutputStream() {
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
         FlagJson.writeCompact(flag, compact);
         String tree = FlagJson.toTree(flag).toString();
+
+        assertThat(closed).as("the caller's stream stays open").isFalse();
 
         assertThat(compact.toString(StandardCharsets.UTF_8)).as("seed %d", seed).isEqualTo(tree);
         assertThat(FlagJson.compactSize(flag)).as("seed %d", seed).isEqualTo(compact.size());
