@@ -527,8 +527,16 @@ public final class FlagJson {
     }
 
     private static void instant(JsonGenerator g, String name, Instant value) throws IOException {
-        if (value != null) {
+        if (value == null) {
+            return;
+        }
+        char[] text = new char[IsoInstant.MAX_LENGTH];
+        int length = IsoInstant.format(value, text);
+        if (length < 0) {
             g.writeStringField(name, value.toString());
+        } else {
+            g.writeFieldName(name);
+            g.writeString(text, 0, length);
         }
     }
 

@@ -74,6 +74,47 @@ class IsoInstantTest {
         }
     }
 
+    /** What {@code IsoInstant.format} writes, or {@code toString} where it declines (as the writer falls back). */
+    private static String formatted(Instant instant) {
+        char[] text = new char[IsoInstant.MAX_LENGTH];
+        int length = IsoInstant.format(instant, text);
+        return length < 0 ? instant.toString() : new String(text, 0, length);
+    }
+
+    @Test
+    void instantsFormatAsToStringDoesAndTheYearsBeyondAreLeftToIt() {
+        for (String text : new String[] {
+            "0000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z",
+            "1970-01-01T00:00:00.000000001Z",
+            "2024-02-29T12:00:00.100Z",
+            "2027-01-31T09:30:00.000100Z"
+        }) {
+            Instant instant = Instant.parse(text);
+            assertThat(formatted(instant)).as(text).isEqualTo(instant.toString());
+        }
+        char[] into = new char[IsoInstant.MAX_LENGTH];
+        assertThat(IsoInstant.format(Instant.parse("+10000-01-01T00:00:00Z"), into))
+                .isEqualTo(-1);
+        assertThat(IsoInstant.format(Instant.parse("-0001-12-31T23:59:59Z"), into))
+                .isEqualTo(-1);
+        assertThat(IsoInstant.format(Instant.MAX, into)).isEqualTo(-1);
+        assertThat(IsoInstant.format(Instant.MIN, into)).isEqualTo(-1);
+    }
+
+    @RepeatedTest(50)
+    void randomInstantsFormatAsToStringDoes(RepetitionInfo repetition) {
+        long seed = 0x1508_0000L + repetition.getCurrentRepetition();
+        SplittableRandom random = new SplittableRandom(seed);
+        ChronoUnit[] units = {ChronoUnit.SECONDS, ChronoUnit.MILLIS, ChronoUnit.MICROS, ChronoUnit.NANOS};
+        for (int i = 0; i < 400; i++) {
+            Instant instant = Instant.ofEpochSecond(
+                            random.nextLong(FIRST_SECOND - 86_400, LAST_SECOND + 86_401), random.nextInt(1_000_000_000))
+                    .truncatedTo(units[random.nextInt(units.length)]);
+            assertThat(formatted(instant)).as("seed %d: %s", seed, instant).isEqualTo(instant.toString());
+        }
+    }
+
     private static String edit(String text, SplittableRandom random) {
         StringBuilder edited = new StringBuilder(text);
         int at = random.nextInt(edited.length());

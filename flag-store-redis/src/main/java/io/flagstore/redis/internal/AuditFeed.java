@@ -112,13 +112,13 @@ final class AuditFeed {
             String actor = body.get("actor");
             List<Flag> flags = new ArrayList<>();
             Set<String> written = new HashSet<>();
-            for (JsonNode tree : Json.MAPPER.readTree(body.getOrDefault("after", "[]"))) {
+            for (JsonNode tree : Json.TREES.readTree(body.getOrDefault("after", "[]"))) {
                 Flag flag = FlagJson.fromTree(tree).withVersion(version, at, actor);
                 flags.add(flag);
                 written.add(flag.key());
             }
             List<Segment> segments = new ArrayList<>();
-            for (JsonNode tree : Json.MAPPER.readTree(body.getOrDefault("afterSegments", "[]"))) {
+            for (JsonNode tree : Json.TREES.readTree(body.getOrDefault("afterSegments", "[]"))) {
                 Segment segment = FlagJson.segmentFromTree(tree).withVersion(version, at);
                 segments.add(segment);
                 written.add(KeySchema.DELETED_SEGMENT_PREFIX + segment.key());

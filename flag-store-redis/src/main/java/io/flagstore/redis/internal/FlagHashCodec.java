@@ -100,7 +100,7 @@ public final class FlagHashCodec {
                 return;
             }
             try {
-                tree.set(name, Json.MAPPER.readTree(value));
+                tree.set(name, Json.TREES.readTree(value));
             } catch (JsonProcessingException e) {
                 problems.add(name + ": not valid JSON (" + Json.parserMessage(e.getOriginalMessage()) + "): "
                         + Json.quoteForMessage(value, 100));

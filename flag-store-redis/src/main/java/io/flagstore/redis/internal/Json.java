@@ -3,6 +3,7 @@ package io.flagstore.redis.internal;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -13,6 +14,13 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
+
+    /**
+     * {@link #MAPPER}'s trees, for the hot paths that read one per hash field or audit entry: the
+     * mapper's own {@code readTree} resolves the {@code JsonNode} type on every call, which a reader
+     * does once.
+     */
+    public static final ObjectReader TREES = MAPPER.reader();
 
     private Json() {}
 
