@@ -4,27 +4,17 @@ import io.flagstore.core.internal.CompiledSnapshot;
 import io.flagstore.core.metrics.FlagStoreMetrics;
 import io.flagstore.core.metrics.MeteredSource;
 import io.flagstore.core.metrics.MetricsOptions;
-import io.flagstore.core.model.Flag;
 import io.flagstore.core.spi.ExperimentSink;
 import io.flagstore.core.spi.ExposureSink;
-import io.flagstore.core.spi.FlagData;
-import io.flagstore.core.spi.FlagSink;
 import io.flagstore.core.spi.FlagSource;
-import io.flagstore.core.spi.FlagUpdate;
-import io.flagstore.core.spi.SourceState;
 import io.flagstore.core.spi.UsageSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -68,21 +58,18 @@ public final class FlagClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FlagClient.class.getName());
 
     private final FlagSource source;
-    private final Clock clock;
     private final ListenerDispatcher<FlagChangeEvent> listeners;
     private final ListenerDispatcher<ClientHealth> stateListeners;
     private final ExecutorService ownedExecutor; // the default listener pool, shut down on close
     private final UsageReporter usage; // null unless the source is a UsageSink
     private final ExperimentRecorder experiments; // null when no sink or registry takes them
     private FlagStoreMetrics metrics; // set once by the builder; its gauges are removed on close
-    private final Sink sink = new Sink();
-    private final CountDownLatch initialized = new CountDownLatch(1);
+    private final ClientSink sink;
     /** The one reference readers follow; written only by the sink, under its lock. */
     private volatile FlagSnapshot current;
 
     private FlagClient(Builder builder, Executor executor, ExecutorService ownedExecutor) {
         this.source = builder.source;
-        this.clock = builder.clock;
         this.ownedExecutor = ownedExecutor;
         this.listeners = new ListenerDispatcher<>(executor, "flag change listener");
         this.stateListeners = new ListenerDispatcher<>(executor, "client state listener");
@@ -115,6 +102,8 @@ public final class FlagClient implements AutoCloseable {
                 meters,
                 usage == null ? null : usage.tracker(),
                 experiments);
+        this.sink =
+                new ClientSink(source, builder.clock, listeners, stateListeners, () -> current, next -> current = next);
     }
 
     /** A builder; {@link Builder#source(FlagSource)} is required. */
@@ -276,146 +265,6 @@ public final class FlagClient implements AutoCloseable {
         return "FlagClient[" + source + ", " + health().state() + ", version " + current.version() + "]";
     }
 
-    private boolean awaitFirstFlagSet(Duration timeout) {
-        try {
-            return initialized.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /**
-     * What the source calls. Deliveries are serialized by the lock, so the snapshot has one writer;
-     * the version a source reports after a call returns is already visible to readers.
-     */
-    private final class Sink implements FlagSink {
-        private final Object lock = new Object();
-        private SourceState sourceState = SourceState.INITIALIZING;
-        private String message;
-        private Instant lastUpdate;
-        private long updates;
-        private boolean closed;
-        private ClientState notified = ClientState.INITIALIZING; // the state listeners last heard of
-
-        @Override
-        public void init(FlagData data) {
-            Objects.requireNonNull(data, "data");
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                CompiledSnapshot before = current.compiled();
-                install(
-                        CompiledSnapshot.of(data),
-                        before.flags().keySet(),
-                        data.flags().keySet());
-                initialized.countDown();
-                notifyStateListeners();
-            }
-        }
-
-        @Override
-        public void apply(FlagUpdate update) {
-            Objects.requireNonNull(update, "update");
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                List<String> keys = new ArrayList<>(update.deletedFlags());
-                update.flags().forEach(flag -> keys.add(flag.key()));
-                install(current.compiled().apply(update), keys, List.of());
-            }
-        }
-
-        private void install(CompiledSnapshot next, Collection<String> keys, Collection<String> moreKeys) {
-            FlagSnapshot before = current;
-            FlagSnapshot after = before.withCompiled(next);
-            current = after;
-            lastUpdate = clock.instant();
-            updates++;
-            if (listeners.hasListeners()) {
-                Set<String> candidates = new LinkedHashSet<>(keys);
-                candidates.addAll(moreKeys);
-                List<FlagChangeEvent> events = new ArrayList<>();
-                FlagSnapshot unrecordedBefore = before.unrecorded();
-                FlagSnapshot unrecordedAfter = after.unrecorded();
-                for (String key : candidates) {
-                    Flag was = before.compiled().flag(key);
-                    Flag is = next.flag(key);
-                    if (!Definitions.same(was, is)) {
-                        events.add(new FlagChangeEvent(key, was, is, unrecordedBefore, unrecordedAfter));
-                    }
-                }
-                if (!events.isEmpty()) {
-                    listeners.dispatch(events);
-                }
-            }
-        }
-
-        @Override
-        public void stateChanged(SourceState state, String detail) {
-            Objects.requireNonNull(state, "state");
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                if (state != sourceState) {
-                    LOG.log(
-                            Level.DEBUG,
-                            () -> "flag source " + source + " is " + state + (detail == null ? "" : ": " + detail));
-                }
-                sourceState = state;
-                message = detail;
-                if (state == SourceState.VALID) {
-                    lastUpdate = clock.instant(); // the source confirmed its data current
-                }
-                notifyStateListeners();
-            }
-        }
-
-        /** Marks the client closed; returns whether this call did it. */
-        boolean close() {
-            synchronized (lock) {
-                if (closed) {
-                    return false;
-                }
-                closed = true;
-                notifyStateListeners();
-                return true;
-            }
-        }
-
-        /** Queues the current health for the state listeners if its state changed; under the lock. */
-        private void notifyStateListeners() {
-            ClientHealth health = health();
-            if (health.state() != notified) {
-                notified = health.state();
-                stateListeners.dispatch(List.of(health));
-            }
-        }
-
-        ClientHealth health() {
-            synchronized (lock) {
-                ClientState state;
-                if (closed) {
-                    state = ClientState.CLOSED;
-                } else if (!current.isReady()) {
-                    state = ClientState.INITIALIZING;
-                } else {
-                    state = switch (sourceState) {
-                        case STALE -> ClientState.STALE;
-                        case NAMESPACE_RESET -> ClientState.NAMESPACE_RESET;
-                        case CLOSED -> ClientState.CLOSED;
-                        case INITIALIZING, VALID -> ClientState.READY;
-                    };
-                }
-                Duration since = lastUpdate == null ? null : Duration.between(lastUpdate, clock.instant());
-                return new ClientHealth(state, current.version(), lastUpdate, since, updates, message);
-            }
-        }
-    }
-
     /** Builder for {@link FlagClient}; not thread-safe. */
     public static final class Builder {
         private FlagSource source;
@@ -572,7 +421,7 @@ public final class FlagClient implements AutoCloseable {
                 client.close();
                 throw e;
             }
-            if (!client.awaitFirstFlagSet(startTimeout)) {
+            if (!client.sink.awaitFirstFlagSet(startTimeout)) {
                 String late = "flag source " + source + " delivered no flags within " + startTimeout;
                 if (failFast) {
                     String detail = client.health().message();

@@ -22,11 +22,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,7 +75,7 @@ public final class FlagJson {
      * @return the JSON text, without a trailing line end
      */
     public static String write(Flag flag) {
-        return pretty(g -> write(flag, g));
+        return pretty(g -> CanonicalWriter.write(flag, g));
     }
 
     /**
@@ -96,7 +94,7 @@ public final class FlagJson {
      * tree is a fresh copy that the caller may change.
      */
     public static ObjectNode toTree(Flag flag) {
-        return tree(g -> write(flag, g));
+        return tree(g -> CanonicalWriter.write(flag, g));
     }
 
     /**
@@ -107,7 +105,7 @@ public final class FlagJson {
     public static void writeCompact(Flag flag, OutputStream out) throws IOException {
         try (JsonGenerator g =
                 MAPPER.getFactory().createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
-            write(flag, g);
+            CanonicalWriter.write(flag, g);
         }
     }
 
@@ -122,7 +120,7 @@ public final class FlagJson {
 
     /** Writes a segment as canonical, pretty-printed JSON (not validated). */
     public static String writeSegment(Segment segment) {
-        return pretty(g -> write(segment, g));
+        return pretty(g -> CanonicalWriter.write(segment, g));
     }
 
     /**
@@ -137,7 +135,7 @@ public final class FlagJson {
 
     /** Returns the canonical tree form of a segment (a fresh copy). */
     public static ObjectNode segmentToTree(Segment segment) {
-        return tree(g -> write(segment, g));
+        return tree(g -> CanonicalWriter.write(segment, g));
     }
 
     /**
@@ -155,12 +153,12 @@ public final class FlagJson {
             g.writeStartObject();
             g.writeArrayFieldStart("flags");
             for (Flag flag : document.flags()) {
-                write(flag, g);
+                CanonicalWriter.write(flag, g);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("segments");
             for (Segment segment : document.segments()) {
-                write(segment, g);
+                CanonicalWriter.write(segment, g);
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -305,12 +303,12 @@ public final class FlagJson {
 
     /** The size of the compact JSON form of a flag, for the validator's size limit. */
     static long compactSize(Flag flag) {
-        return compactSize(g -> write(flag, g));
+        return compactSize(g -> CanonicalWriter.write(flag, g));
     }
 
     /** The size of the compact JSON form of a segment, for the validator's size limit. */
     static long compactSize(Segment segment) {
-        return compactSize(g -> write(segment, g));
+        return compactSize(g -> CanonicalWriter.write(segment, g));
     }
 
     /** Something written to a generator; the in-memory targets used here never fail. */
@@ -345,199 +343,6 @@ public final class FlagJson {
             throw new UncheckedIOException(e);
         }
         return out.toString();
-    }
-
-    /**
-     * The canonical form of a flag, the one place that defines it (tree, text and digest forms are
-     * all written here): properties in a fixed order, optional parts left out when null or empty.
-     */
-    private static void write(Flag flag, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("key", flag.key());
-        g.writeStringField("type", flag.type().name().toLowerCase(Locale.ROOT));
-        g.writeBooleanField("enabled", flag.enabled());
-        g.writeObjectFieldStart("variants");
-        for (Map.Entry<String, JsonNode> variant : flag.variants().entrySet()) {
-            g.writeFieldName(variant.getKey());
-            value(g, variant.getValue());
-        }
-        g.writeEndObject();
-        g.writeStringField("offVariant", flag.offVariant());
-        if (!flag.targets().isEmpty()) {
-            g.writeObjectFieldStart("targets");
-            for (Map.Entry<String, List<String>> target : flag.targets().entrySet()) {
-                if (!target.getValue().isEmpty()) {
-                    strings(g, target.getKey(), target.getValue());
-                }
-            }
-            g.writeEndObject();
-        }
-        if (!flag.rules().isEmpty()) {
-            g.writeArrayFieldStart("rules");
-            for (Rule rule : flag.rules()) {
-                g.writeStartObject();
-                g.writeStringField("id", rule.id());
-                text(g, "description", rule.description());
-                clauses(g, rule.clauses());
-                serve(g, "serve", rule.serve());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        serve(g, "fallthrough", flag.fallthrough());
-        if (!flag.prerequisites().isEmpty()) {
-            g.writeArrayFieldStart("prerequisites");
-            for (Prerequisite p : flag.prerequisites()) {
-                g.writeStartObject();
-                g.writeStringField("flagKey", p.flagKey());
-                g.writeStringField("variant", p.variant());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        if (flag.experiment() != null) {
-            experiment(g, flag.experiment());
-        }
-        text(g, "salt", flag.salt());
-        text(g, "description", flag.description());
-        text(g, "owner", flag.owner());
-        if (!flag.tags().isEmpty()) {
-            strings(g, "tags", flag.tags());
-        }
-        if (flag.temporary()) {
-            g.writeBooleanField("temporary", true);
-        }
-        instant(g, "expiresAt", flag.expiresAt());
-        instant(g, "createdAt", flag.createdAt());
-        instant(g, "updatedAt", flag.updatedAt());
-        text(g, "updatedBy", flag.updatedBy());
-        if (flag.version() != 0) {
-            g.writeNumberField("version", flag.version());
-        }
-        g.writeEndObject();
-    }
-
-    /** The canonical form of a segment. */
-    private static void write(Segment segment, JsonGenerator g) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("key", segment.key());
-        text(g, "description", segment.description());
-        if (!segment.included().isEmpty()) {
-            strings(g, "included", segment.included());
-        }
-        if (!segment.excluded().isEmpty()) {
-            strings(g, "excluded", segment.excluded());
-        }
-        if (!segment.rules().isEmpty()) {
-            g.writeArrayFieldStart("rules");
-            for (List<Clause> clauses : segment.rules()) {
-                g.writeStartObject();
-                clauses(g, clauses);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        instant(g, "updatedAt", segment.updatedAt());
-        if (segment.version() != 0) {
-            g.writeNumberField("version", segment.version());
-        }
-        g.writeEndObject();
-    }
-
-    private static void clauses(JsonGenerator g, List<Clause> clauses) throws IOException {
-        g.writeArrayFieldStart("clauses");
-        for (Clause clause : clauses) {
-            g.writeStartObject();
-            g.writeStringField("attribute", clause.attribute());
-            g.writeStringField("op", clause.op().jsonName());
-            g.writeArrayFieldStart("values");
-            for (JsonNode value : clause.values()) {
-                value(g, value);
-            }
-            g.writeEndArray();
-            if (clause.negate()) {
-                g.writeBooleanField("negate", true);
-            }
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-    }
-
-    private static void serve(JsonGenerator g, String name, Serve serve) throws IOException {
-        g.writeObjectFieldStart(name);
-        text(g, "variant", serve.variant());
-        Rollout rollout = serve.rollout();
-        if (rollout != null) {
-            g.writeObjectFieldStart("rollout");
-            g.writeArrayFieldStart("variants");
-            for (WeightedVariant wv : rollout.variants()) {
-                g.writeStartObject();
-                g.writeStringField("variant", wv.variant());
-                double w = wv.weight();
-                if (w == Math.rint(w) && Math.abs(w) < 1e15) {
-                    g.writeNumberField("weight", (long) w);
-                } else {
-                    g.writeNumberField("weight", w);
-                }
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            text(g, "bucketBy", rollout.bucketBy());
-            g.writeEndObject();
-        }
-        g.writeEndObject();
-    }
-
-    private static void experiment(JsonGenerator g, Experiment experiment) throws IOException {
-        g.writeObjectFieldStart("experiment");
-        g.writeStringField("control", experiment.control());
-        text(g, "hypothesis", experiment.hypothesis());
-        strings(g, "metrics", experiment.metrics());
-        text(g, "rule", experiment.rule());
-        instant(g, "startAt", experiment.startAt());
-        instant(g, "stopAt", experiment.stopAt());
-        g.writeEndObject();
-    }
-
-    /**
-     * A variant or clause value as the tree writes it. A text, number or boolean writes itself: through
-     * the mapper, each value would make a serializer provider of its own (most of the cost of writing
-     * a flag); objects, arrays and null need one.
-     */
-    private static void value(JsonGenerator g, JsonNode value) throws IOException {
-        if (value.isValueNode() && !value.isNull()) {
-            value.serialize(g, null);
-        } else {
-            g.writeTree(value);
-        }
-    }
-
-    private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-        g.writeArrayFieldStart(name);
-        for (String value : values) {
-            g.writeString(value);
-        }
-        g.writeEndArray();
-    }
-
-    private static void text(JsonGenerator g, String name, String value) throws IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
-        }
-    }
-
-    private static void instant(JsonGenerator g, String name, Instant value) throws IOException {
-        if (value == null) {
-            return;
-        }
-        char[] text = new char[IsoInstant.MAX_LENGTH];
-        int length = IsoInstant.format(value, text);
-        if (length < 0) {
-            g.writeStringField(name, value.toString());
-        } else {
-            g.writeFieldName(name);
-            g.writeString(text, 0, length);
-        }
     }
 
     private static final class CountingStream extends OutputStream {

@@ -7,24 +7,14 @@ import static io.flagstore.core.model.Problems.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.flagstore.core.InvalidFlagException;
-import io.flagstore.core.internal.SemVer;
 import java.math.BigDecimal;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks flag and segment definitions, reporting every problem, each as {@code path: problem} with the
@@ -41,7 +31,7 @@ public final class FlagValidator {
     static final NameSyntax KEY = new NameSyntax("a-z0-9", "a-z0-9._-", 128);
     static final NameSyntax NAME = new NameSyntax("A-Za-z0-9", "A-Za-z0-9._-", 64);
     static final NameSyntax TAG = new NameSyntax("a-z0-9", "a-z0-9._:-", 64);
-    private static final String KEY_SYNTAX =
+    static final String KEY_SYNTAX =
             "expected lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, at most 128 characters";
     private static final String NAME_SYNTAX =
             "expected letters, digits, '.', '_' or '-', starting with a letter or digit, at most 64 characters";
@@ -95,111 +85,7 @@ public final class FlagValidator {
      */
     public static List<String> problemsInSet(Map<String, Flag> flags, Map<String, Segment> segments) {
         Objects.requireNonNull(segments, "segments");
-        List<String> problems = new ArrayList<>();
-        Map<String, Flag> sorted = new TreeMap<>(flags);
-        sorted.forEach((key, flag) -> {
-            String at = "flag " + key + ": ";
-            if (!key.equals(flag.key())) {
-                problems.add(at + "key: " + quote(flag.key()) + " is stored under the key " + quote(key));
-            }
-            for (int i = 0; i < flag.prerequisites().size(); i++) {
-                Prerequisite p = flag.prerequisites().get(i);
-                Flag target = flags.get(p.flagKey());
-                String path = index("prerequisites", i);
-                if (target == null) {
-                    problems.add(at + path + ".flagKey: no flag " + quote(p.flagKey()) + " in the set");
-                } else if (!target.variants().containsKey(p.variant())) {
-                    problems.add(at + path + ".variant: flag " + quote(p.flagKey()) + " has no variant "
-                            + quote(p.variant()) + " (variants: "
-                            + String.join(", ", target.variants().keySet())
-                            + ")");
-                }
-            }
-            for (int r = 0; r < flag.rules().size(); r++) {
-                List<Clause> clauses = flag.rules().get(r).clauses();
-                for (int c = 0; c < clauses.size(); c++) {
-                    Clause clause = clauses.get(c);
-                    if (clause.op() != Operator.IN_SEGMENT) {
-                        continue;
-                    }
-                    for (int v = 0; v < clause.values().size(); v++) {
-                        JsonNode value = clause.values().get(v);
-                        if (value.isTextual() && !segments.containsKey(value.textValue())) {
-                            problems.add(at + index(index(index("rules", r) + ".clauses", c) + ".values", v)
-                                    + ": no segment " + quote(value.textValue()) + " in the set");
-                        }
-                    }
-                }
-            }
-        });
-        new TreeMap<>(segments).forEach((key, segment) -> {
-            if (!key.equals(segment.key())) {
-                problems.add(
-                        "segment " + key + ": key: " + quote(segment.key()) + " is stored under the key " + quote(key));
-            }
-        });
-        for (List<String> cycle : prerequisiteCycles(sorted)) {
-            problems.add("flag " + cycle.get(0) + ": prerequisites: cycle " + String.join(" -> ", cycle));
-        }
-        return problems;
-    }
-
-    /** Cycles found by depth-first search, each once, rotated to start at its smallest key. */
-    private static Set<List<String>> prerequisiteCycles(Map<String, Flag> flags) {
-        Set<List<String>> cycles = new LinkedHashSet<>();
-        Map<String, Integer> state = new HashMap<>(); // absent: new, 1: on the path, 2: done
-        for (String start : flags.keySet()) {
-            if (state.containsKey(start)) {
-                continue;
-            }
-            // iterative, so a long prerequisite chain cannot overflow the stack
-            Deque<String> path = new ArrayDeque<>();
-            Deque<Integer> next = new ArrayDeque<>();
-            path.push(start);
-            next.push(0);
-            state.put(start, 1);
-            while (!path.isEmpty()) {
-                String key = path.peek();
-                int i = next.pop();
-                List<Prerequisite> prerequisites = flags.get(key).prerequisites();
-                if (i >= prerequisites.size()) {
-                    state.put(key, 2);
-                    path.pop();
-                    continue;
-                }
-                next.push(i + 1);
-                String to = prerequisites.get(i).flagKey();
-                Integer s = state.get(to);
-                if (s == null && flags.containsKey(to)) {
-                    state.put(to, 1);
-                    path.push(to);
-                    next.push(0);
-                } else if (s != null && s == 1) {
-                    cycles.add(cycle(path, to));
-                }
-            }
-        }
-        return cycles;
-    }
-
-    private static List<String> cycle(Deque<String> path, String to) {
-        List<String> keys = new ArrayList<>();
-        for (var it = path.descendingIterator(); it.hasNext(); ) {
-            String key = it.next();
-            if (!keys.isEmpty() || key.equals(to)) {
-                keys.add(key);
-            }
-        }
-        int smallest = 0;
-        for (int i = 1; i < keys.size(); i++) {
-            if (keys.get(i).compareTo(keys.get(smallest)) < 0) {
-                smallest = i;
-            }
-        }
-        List<String> cycle = new ArrayList<>(keys.subList(smallest, keys.size()));
-        cycle.addAll(keys.subList(0, smallest));
-        cycle.add(cycle.get(0));
-        return cycle;
+        return SetReferenceCheck.problems(flags, segments);
     }
 
     static void check(Flag flag, String base, Problems p) {
@@ -240,7 +126,7 @@ public final class FlagValidator {
         String rulesPath = field(base, "rules");
         checkCount(segment.rules().size(), Limits.SEGMENT_RULES, "rules", rulesPath, p);
         for (int i = 0; i < segment.rules().size(); i++) {
-            checkClauses(segment.rules().get(i), false, field(index(rulesPath, i), "clauses"), p);
+            ClauseCheck.check(segment.rules().get(i), false, field(index(rulesPath, i), "clauses"), p);
         }
         checkVersion(segment.version(), field(base, "version"), p);
         checkSize(FlagJson.compactSize(segment), Limits.SEGMENT_JSON_BYTES, base, p);
@@ -372,111 +258,8 @@ public final class FlagValidator {
                         "duplicate rule id " + quote(rule.id()) + " (also " + index(path, previous) + ")");
             }
             checkLength(rule.description(), Limits.DESCRIPTION_LENGTH, field(at, "description"), p);
-            checkClauses(rule.clauses(), true, field(at, "clauses"), p);
+            ClauseCheck.check(rule.clauses(), true, field(at, "clauses"), p);
             checkServe(rule.serve(), flag.variants().keySet(), field(at, "serve"), p);
-        }
-    }
-
-    private static void checkClauses(List<Clause> clauses, boolean segmentsAllowed, String path, Problems p) {
-        if (clauses.isEmpty()) {
-            p.add(path, "a rule needs at least one clause");
-            return;
-        }
-        checkCount(clauses.size(), Limits.CLAUSES_PER_RULE, "clauses", path, p);
-        for (int i = 0; i < clauses.size(); i++) {
-            checkClause(clauses.get(i), segmentsAllowed, index(path, i), p);
-        }
-    }
-
-    private static void checkClause(Clause clause, boolean segmentsAllowed, String path, Problems p) {
-        Operator op = clause.op();
-        if (op == Operator.IN_SEGMENT && !segmentsAllowed) {
-            p.add(field(path, "op"), "inSegment cannot be used inside a segment");
-        }
-        if (op != Operator.IN_SEGMENT && clause.attribute().isEmpty()) {
-            p.add(field(path, "attribute"), "empty attribute name");
-        }
-        checkLength(clause.attribute(), Limits.NAME_LENGTH, field(path, "attribute"), p);
-        String valuesPath = field(path, "values");
-        if (clause.values().isEmpty()) {
-            p.add(valuesPath, "a clause needs at least one value");
-            return;
-        }
-        checkCount(clause.values().size(), Limits.VALUES_PER_CLAUSE, "values", valuesPath, p);
-        for (int i = 0; i < clause.values().size(); i++) {
-            JsonNode value = clause.values().get(i);
-            String problem = valueProblem(op, value);
-            if (problem == null && value.isTextual() && value.textValue().length() > Limits.VALUE_LENGTH) {
-                problem = "longer than " + Limits.VALUE_LENGTH + " characters";
-            }
-            if (problem != null) {
-                p.add(index(valuesPath, i), problem);
-            }
-        }
-    }
-
-    /** Why {@code value} cannot be compared with {@code op}, or {@code null} when it can. */
-    private static String valueProblem(Operator op, JsonNode value) {
-        String name = op.jsonName();
-        switch (op) {
-            case IN, NOT_IN -> {
-                boolean scalar = value.isTextual()
-                        || value.isBoolean()
-                        || value.isNumber() && Double.isFinite(value.doubleValue());
-                return scalar
-                        ? null
-                        : name + " compares with strings, numbers or booleans, got " + TreeReader.kind(value);
-            }
-            case STARTS_WITH, ENDS_WITH, CONTAINS -> {
-                return value.isTextual() ? null : name + " compares with strings, got " + TreeReader.kind(value);
-            }
-            case MATCHES -> {
-                if (!value.isTextual()) {
-                    return "matches needs regular expressions as strings, got " + TreeReader.kind(value);
-                }
-                try {
-                    Pattern.compile(value.textValue());
-                    return null;
-                } catch (PatternSyntaxException e) {
-                    return "invalid regular expression " + quote(value.textValue()) + ": " + e.getDescription()
-                            + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "");
-                }
-            }
-            case SEMVER_EQ, SEMVER_LT, SEMVER_GT -> {
-                if (!value.isTextual()) {
-                    return name + " compares with semantic versions as strings, got " + TreeReader.kind(value);
-                }
-                try {
-                    SemVer.parse(value.textValue());
-                    return null;
-                } catch (IllegalArgumentException e) {
-                    return e.getMessage();
-                }
-            }
-            case LT, LTE, GT, GTE -> {
-                return value.isNumber() && Double.isFinite(value.doubleValue())
-                        ? null
-                        : name + " compares with numbers, got " + TreeReader.kind(value);
-            }
-            case BEFORE, AFTER -> {
-                if (value.isTextual()) {
-                    try {
-                        // the parser the evaluator compiles these values with
-                        OffsetDateTime.parse(value.textValue());
-                        return null;
-                    } catch (DateTimeParseException e) {
-                        // reported below
-                    }
-                }
-                return name + " compares with ISO-8601 instants such as \"2027-01-31T00:00:00Z\", got "
-                        + TreeReader.kind(value);
-            }
-            case IN_SEGMENT -> {
-                return value.isTextual() && KEY.matches(value.textValue())
-                        ? null
-                        : "inSegment needs segment keys (" + KEY_SYNTAX + "), got " + TreeReader.kind(value);
-            }
-            default -> throw new AssertionError(op);
         }
     }
 
@@ -637,13 +420,15 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkCount(int count, int max, String what, String path, Problems p) {
+    /** Reports a count of {@code what} over the limit {@code max}. */
+    static void checkCount(int count, int max, String what, String path, Problems p) {
         if (count > max) {
             p.add(path, count + " " + what + ", over the limit of " + max);
         }
     }
 
-    private static void checkLength(String value, int max, String path, Problems p) {
+    /** Reports a text longer than {@code max} characters; {@code null} passes. */
+    static void checkLength(String value, int max, String path, Problems p) {
         if (value != null && value.length() > max) {
             p.add(path, value.length() + " characters, over the limit of " + max);
         }
