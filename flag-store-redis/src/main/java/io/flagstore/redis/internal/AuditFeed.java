@@ -25,7 +25,9 @@ import java.util.Set;
  *
  * <p>The replies are queued for the updater thread ({@link Entries}, or {@link Stopped} when the
  * read failed: a dropped connection, or an ACL without {@code XREAD}); the updater asks for the next
- * ones with {@link #next()}. Opened, advanced and closed by the updater thread only.
+ * ones with {@link #next}. After a failed read the next one waits for a backoff; once Redis refused
+ * {@code XREAD}, the feed is not read again and each change message is confirmed by a read before it
+ * is applied. Opened, advanced and closed by the updater thread only.
  */
 final class AuditFeed {
     /** Entries after the last one read (empty when the block timed out). */
@@ -37,28 +39,41 @@ final class AuditFeed {
     /** A write as its audit entry records it. */
     record Write(long version, String op, FlagUpdate update) {}
 
+    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+
     private final String key;
     private final Queue<Object> events;
     private final long blockMillis;
+    private final Backoff retry;
     private RedisConnections.Commands connection;
     private String lastId = "$";
     private boolean reading;
+    private boolean denied;
+    private long retryAtNanos;
 
-    AuditFeed(String key, Queue<Object> events, Duration commandTimeout) {
+    /** {@code retry} spaces the reads after failed ones. */
+    AuditFeed(String key, Queue<Object> events, Duration commandTimeout, Backoff retry) {
         this.key = key;
         this.events = events;
         this.blockMillis = Math.max(1, commandTimeout.toMillis() / 2); // a blocked read must not time out
+        this.retry = retry;
     }
 
-    /** Whether a read is outstanding. */
-    boolean reading() {
-        return reading;
+    /**
+     * When the next read is due (nanos; {@link Long#MAX_VALUE}: not by time, since one is outstanding
+     * or Redis refused the command).
+     */
+    long dueNanos() {
+        return denied || reading ? Long.MAX_VALUE : retryAtNanos;
     }
 
-    /** Opens the connection if needed and reads from where it left off (at first: entries from now on). */
-    void next(RedisConnections client) {
-        if (reading) {
-            return;
+    /**
+     * Opens the connection if needed and reads from where it left off (at first: entries from now
+     * on), unless a read is outstanding or not due; returns whether it started one.
+     */
+    boolean next(RedisConnections client) {
+        if (denied || reading || System.nanoTime() < retryAtNanos) {
+            return false;
         }
         if (connection == null) {
             connection = client.connect();
@@ -76,6 +91,7 @@ final class AuditFeed {
                                 new Stopped(text, text.startsWith("NOPERM") || text.startsWith("ERR unknown command")));
                     }
                 });
+        return true;
     }
 
     /** Called by the updater for each reply: the next read starts after the last entry. */
@@ -86,8 +102,18 @@ final class AuditFeed {
         }
     }
 
-    void stopped() {
+    /** Called by the updater when a read failed: a refusal is final, anything else is retried later. */
+    void stopped(Stopped stopped) {
         reading = false;
+        if (stopped.denied()) {
+            denied = true;
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Redis refuses XREAD on " + key + " (" + stopped.why() + "): each change message is"
+                            + " confirmed by a read before it is applied (docs/operations.md, \"Access control\")");
+        } else {
+            retryAtNanos = System.nanoTime() + retry.nextNanos();
+        }
     }
 
     void close() {
