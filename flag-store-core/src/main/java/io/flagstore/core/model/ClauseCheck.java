@@ -1,9 +1,9 @@
 package io.flagstore.core.model;
 
+import static io.flagstore.core.model.FieldPath.field;
+import static io.flagstore.core.model.FieldPath.index;
 import static io.flagstore.core.model.FlagValidator.checkCount;
 import static io.flagstore.core.model.FlagValidator.checkLength;
-import static io.flagstore.core.model.Problems.field;
-import static io.flagstore.core.model.Problems.index;
 import static io.flagstore.core.model.Problems.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +28,7 @@ final class ClauseCheck {
      *
      * @param segmentsAllowed whether {@code inSegment} may be used: not inside a segment
      */
-    static void check(List<Clause> clauses, boolean segmentsAllowed, String path, Problems p) {
+    static void check(List<Clause> clauses, boolean segmentsAllowed, FieldPath path, Problems p) {
         if (clauses.isEmpty()) {
             p.add(path, "a rule needs at least one clause");
             return;
@@ -39,7 +39,7 @@ final class ClauseCheck {
         }
     }
 
-    private static void checkClause(Clause clause, boolean segmentsAllowed, String path, Problems p) {
+    private static void checkClause(Clause clause, boolean segmentsAllowed, FieldPath path, Problems p) {
         Operator op = clause.op();
         if (op == Operator.IN_SEGMENT && !segmentsAllowed) {
             p.add(field(path, "op"), "inSegment cannot be used inside a segment");
@@ -48,7 +48,7 @@ final class ClauseCheck {
             p.add(field(path, "attribute"), "empty attribute name");
         }
         checkLength(clause.attribute(), Limits.NAME_LENGTH, field(path, "attribute"), p);
-        String valuesPath = field(path, "values");
+        FieldPath valuesPath = field(path, "values");
         if (clause.values().isEmpty()) {
             p.add(valuesPath, "a clause needs at least one value");
             return;

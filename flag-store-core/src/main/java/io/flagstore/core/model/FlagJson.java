@@ -181,7 +181,7 @@ public final class FlagJson {
         }
         if (!tree.isObject()) {
             problems.parse(
-                    "",
+                    FieldPath.ROOT,
                     "expected an object such as {\"flags\": [...], \"segments\": [...]}, got " + TreeReader.kind(tree));
             problems.throwIfAny();
         }
@@ -195,7 +195,7 @@ public final class FlagJson {
 
     /** Reads one item at a path, reporting to problems; null when it is not even an object. */
     private interface ItemReader<T> {
-        T read(JsonNode node, String path, Problems problems);
+        T read(JsonNode node, FieldPath path, Problems problems);
     }
 
     private interface KeyOf<T> {
@@ -209,12 +209,12 @@ public final class FlagJson {
             return;
         }
         if (!array.isArray()) {
-            problems.parse(name, "expected an array, got " + TreeReader.kind(array));
+            problems.parse(FieldPath.field(FieldPath.ROOT, name), "expected an array, got " + TreeReader.kind(array));
             return;
         }
         Map<String, Integer> firstIndex = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
-            String path = Problems.index(name, i);
+            FieldPath path = FieldPath.index(FieldPath.field(FieldPath.ROOT, name), i);
             T item = reader.read(array.get(i), path, problems);
             if (item == null) {
                 continue;
@@ -222,9 +222,9 @@ public final class FlagJson {
             Integer previous = firstIndex.putIfAbsent(keyOf.key(item), i);
             if (previous != null && !keyOf.key(item).isEmpty()) {
                 problems.add(
-                        Problems.field(path, "key"),
-                        "duplicate key " + Problems.quote(keyOf.key(item)) + " (also " + Problems.index(name, previous)
-                                + ")");
+                        FieldPath.field(path, "key"),
+                        "duplicate key " + Problems.quote(keyOf.key(item)) + " (also "
+                                + FieldPath.index(FieldPath.field(FieldPath.ROOT, name), previous) + ")");
             } else {
                 out.add(item);
             }
@@ -234,7 +234,7 @@ public final class FlagJson {
     private static <T> T readText(String json, int maxBytes, String label, ItemReader<T> reader) {
         Problems problems = new Problems(label);
         JsonNode tree = parse(json, maxBytes, problems);
-        T item = tree == null ? null : reader.read(tree, "", problems);
+        T item = tree == null ? null : reader.read(tree, FieldPath.ROOT, problems);
         problems.throwIfAny();
         return item;
     }
@@ -242,12 +242,12 @@ public final class FlagJson {
     private static <T> T readTree(JsonNode tree, String label, ItemReader<T> reader) {
         Objects.requireNonNull(tree, "tree");
         Problems problems = new Problems(label);
-        T item = reader.read(tree, "", problems);
+        T item = reader.read(tree, FieldPath.ROOT, problems);
         problems.throwIfAny();
         return item;
     }
 
-    private static Flag readFlag(JsonNode tree, String path, Problems problems) {
+    private static Flag readFlag(JsonNode tree, FieldPath path, Problems problems) {
         Flag flag = new TreeReader(problems).flag(tree, path);
         if (flag != null) {
             FlagValidator.check(flag, path, problems);
@@ -255,7 +255,7 @@ public final class FlagJson {
         return flag;
     }
 
-    private static Segment readSegment(JsonNode tree, String path, Problems problems) {
+    private static Segment readSegment(JsonNode tree, FieldPath path, Problems problems) {
         Segment segment = new TreeReader(problems).segment(tree, path);
         if (segment != null) {
             FlagValidator.check(segment, path, problems);
@@ -268,22 +268,24 @@ public final class FlagJson {
         Objects.requireNonNull(json, "json");
         long bytes = json.length() > maxBytes ? json.length() : utf8Length(json);
         if (bytes > maxBytes) {
-            problems.parse("", "the JSON is over the limit of " + maxBytes + " bytes (" + (maxBytes >> 20) + " MiB)");
+            problems.parse(
+                    FieldPath.ROOT,
+                    "the JSON is over the limit of " + maxBytes + " bytes (" + (maxBytes >> 20) + " MiB)");
             return null;
         }
         try {
             JsonNode tree = MAPPER.readTree(json);
             if (tree == null || tree.isMissingNode()) {
-                problems.parse("", "no JSON content");
+                problems.parse(FieldPath.ROOT, "no JSON content");
                 return null;
             }
             return tree;
         } catch (StreamConstraintsException e) {
-            problems.parse("", "input refused: " + e.getOriginalMessage());
+            problems.parse(FieldPath.ROOT, "input refused: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             problems.parse(
-                    "",
+                    FieldPath.ROOT,
                     "malformed JSON"
                             + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                             + ": " + e.getOriginalMessage());

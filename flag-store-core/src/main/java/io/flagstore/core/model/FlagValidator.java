@@ -1,8 +1,8 @@
 package io.flagstore.core.model;
 
-import static io.flagstore.core.model.Problems.field;
-import static io.flagstore.core.model.Problems.index;
-import static io.flagstore.core.model.Problems.member;
+import static io.flagstore.core.model.FieldPath.field;
+import static io.flagstore.core.model.FieldPath.index;
+import static io.flagstore.core.model.FieldPath.member;
 import static io.flagstore.core.model.Problems.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,7 +45,7 @@ public final class FlagValidator {
      */
     public static List<String> problems(Flag flag) {
         Problems problems = new Problems("flag");
-        check(flag, "", problems);
+        check(flag, FieldPath.ROOT, problems);
         return problems.list();
     }
 
@@ -56,7 +56,7 @@ public final class FlagValidator {
      */
     public static List<String> problems(Segment segment) {
         Problems problems = new Problems("segment");
-        check(segment, "", problems);
+        check(segment, FieldPath.ROOT, problems);
         return problems.list();
     }
 
@@ -67,7 +67,7 @@ public final class FlagValidator {
      */
     public static void validate(Flag flag) {
         Problems problems = new Problems("flag");
-        check(flag, "", problems);
+        check(flag, FieldPath.ROOT, problems);
         problems.throwIfAny();
     }
 
@@ -88,7 +88,7 @@ public final class FlagValidator {
         return SetReferenceCheck.problems(flags, segments);
     }
 
-    static void check(Flag flag, String base, Problems p) {
+    static void check(Flag flag, FieldPath base, Problems p) {
         checkKey(flag.key(), field(base, "key"), "flag", p);
         Set<String> variants = flag.variants().keySet();
         checkVariants(flag, field(base, "variants"), p);
@@ -112,7 +112,7 @@ public final class FlagValidator {
         checkSize(FlagJson.compactSize(flag), Limits.FLAG_JSON_BYTES, base, p);
     }
 
-    static void check(Segment segment, String base, Problems p) {
+    static void check(Segment segment, FieldPath base, Problems p) {
         checkKey(segment.key(), field(base, "key"), "segment", p);
         checkLength(segment.description(), Limits.DESCRIPTION_LENGTH, field(base, "description"), p);
         Set<String> included = checkContextKeys(segment.included(), Limits.SEGMENT_KEYS, field(base, "included"), p);
@@ -123,7 +123,7 @@ public final class FlagValidator {
                 p.add(index(field(base, "excluded"), i), quote(excluded.get(i)) + " is also included");
             }
         }
-        String rulesPath = field(base, "rules");
+        FieldPath rulesPath = field(base, "rules");
         checkCount(segment.rules().size(), Limits.SEGMENT_RULES, "rules", rulesPath, p);
         for (int i = 0; i < segment.rules().size(); i++) {
             ClauseCheck.check(segment.rules().get(i), false, field(index(rulesPath, i), "clauses"), p);
@@ -132,7 +132,7 @@ public final class FlagValidator {
         checkSize(FlagJson.compactSize(segment), Limits.SEGMENT_JSON_BYTES, base, p);
     }
 
-    private static void checkKey(String key, String path, String what, Problems p) {
+    private static void checkKey(String key, FieldPath path, String what, Problems p) {
         if (!KEY.matches(key)) {
             p.add(
                     path,
@@ -141,7 +141,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkName(String name, String what, String path, Problems p) {
+    private static void checkName(String name, String what, FieldPath path, Problems p) {
         if (!NAME.matches(name)) {
             p.add(
                     path,
@@ -150,7 +150,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkVariants(Flag flag, String path, Problems p) {
+    private static void checkVariants(Flag flag, FieldPath path, Problems p) {
         if (flag.variants().isEmpty()) {
             p.add(path, "a flag needs at least one variant");
             return;
@@ -158,7 +158,7 @@ public final class FlagValidator {
         checkCount(flag.variants().size(), Limits.VARIANTS, "variants", path, p);
         String type = flag.type().name().toLowerCase(Locale.ROOT);
         flag.variants().forEach((name, value) -> {
-            String at = member(path, name);
+            FieldPath at = member(path, name);
             checkName(name, "variant name", at, p);
             boolean ok =
                     switch (flag.type()) {
@@ -198,17 +198,17 @@ public final class FlagValidator {
     }
 
     /** Checks a variant reference; skipped when the flag has no variants (already reported). */
-    private static void checkReference(String variant, Set<String> variants, String path, Problems p) {
+    private static void checkReference(String variant, Set<String> variants, FieldPath path, Problems p) {
         if (!variants.isEmpty() && !variants.contains(variant)) {
             p.add(path, "unknown variant " + quote(variant) + " (variants: " + String.join(", ", variants) + ")");
         }
     }
 
-    private static void checkTargets(Flag flag, String path, Problems p) {
+    private static void checkTargets(Flag flag, FieldPath path, Problems p) {
         checkCount(flag.targets().size(), Limits.VARIANTS, "target variants", path, p);
         Map<String, String> variantOf = new HashMap<>();
         flag.targets().forEach((variant, keys) -> {
-            String at = member(path, variant);
+            FieldPath at = member(path, variant);
             if (!flag.variants().isEmpty() && !flag.variants().containsKey(variant)) {
                 p.add(
                         at,
@@ -226,12 +226,12 @@ public final class FlagValidator {
     }
 
     /** Checks a list of context keys: count, emptiness, length, duplicates. Returns the distinct keys. */
-    private static Set<String> checkContextKeys(List<String> keys, int max, String path, Problems p) {
+    private static Set<String> checkContextKeys(List<String> keys, int max, FieldPath path, Problems p) {
         checkCount(keys.size(), max, "keys", path, p);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
-            String at = index(path, i);
+            FieldPath at = index(path, i);
             if (key.isEmpty()) {
                 p.add(at, "empty context key");
             } else if (key.length() > Limits.VALUE_LENGTH) {
@@ -244,12 +244,12 @@ public final class FlagValidator {
         return seen;
     }
 
-    private static void checkRules(Flag flag, String path, Problems p) {
+    private static void checkRules(Flag flag, FieldPath path, Problems p) {
         checkCount(flag.rules().size(), Limits.RULES, "rules", path, p);
         Map<String, Integer> ids = new HashMap<>();
         for (int i = 0; i < flag.rules().size(); i++) {
             Rule rule = flag.rules().get(i);
-            String at = index(path, i);
+            FieldPath at = index(path, i);
             checkName(rule.id(), "rule id", field(at, "id"), p);
             Integer previous = ids.putIfAbsent(rule.id(), i);
             if (previous != null) {
@@ -263,7 +263,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkServe(Serve serve, Set<String> variants, String path, Problems p) {
+    private static void checkServe(Serve serve, Set<String> variants, FieldPath path, Problems p) {
         if ((serve.variant() == null) == (serve.rollout() == null)) {
             p.add(path, "expected exactly one of a variant or a rollout");
             return;
@@ -272,9 +272,9 @@ public final class FlagValidator {
             checkReference(serve.variant(), variants, field(path, "variant"), p);
             return;
         }
-        String rolloutPath = field(path, "rollout");
+        FieldPath rolloutPath = field(path, "rollout");
         Rollout rollout = serve.rollout();
-        String slicesPath = field(rolloutPath, "variants");
+        FieldPath slicesPath = field(rolloutPath, "variants");
         if (rollout.variants().isEmpty()) {
             p.add(slicesPath, "a rollout needs at least one variant");
         }
@@ -284,7 +284,7 @@ public final class FlagValidator {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < rollout.variants().size(); i++) {
             WeightedVariant slice = rollout.variants().get(i);
-            String at = index(slicesPath, i);
+            FieldPath at = index(slicesPath, i);
             checkReference(slice.variant(), variants, field(at, "variant"), p);
             if (!seen.add(slice.variant())) {
                 p.add(field(at, "variant"), quote(slice.variant()) + " is listed twice");
@@ -331,12 +331,12 @@ public final class FlagValidator {
         return null;
     }
 
-    private static void checkPrerequisites(Flag flag, String path, Problems p) {
+    private static void checkPrerequisites(Flag flag, FieldPath path, Problems p) {
         checkCount(flag.prerequisites().size(), Limits.PREREQUISITES, "prerequisites", path, p);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < flag.prerequisites().size(); i++) {
             Prerequisite prerequisite = flag.prerequisites().get(i);
-            String at = index(path, i);
+            FieldPath at = index(path, i);
             checkKey(prerequisite.flagKey(), field(at, "flagKey"), "flag", p);
             if (prerequisite.flagKey().equals(flag.key())) {
                 p.add(field(at, "flagKey"), "a flag cannot be its own prerequisite");
@@ -347,7 +347,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkExperiment(Flag flag, String path, Problems p) {
+    private static void checkExperiment(Flag flag, FieldPath path, Problems p) {
         Experiment experiment = flag.experiment();
         if (experiment == null) {
             return;
@@ -386,7 +386,7 @@ public final class FlagValidator {
             }
         }
         checkLength(experiment.hypothesis(), Limits.DESCRIPTION_LENGTH, field(path, "hypothesis"), p);
-        String metricsPath = field(path, "metrics");
+        FieldPath metricsPath = field(path, "metrics");
         if (experiment.metrics().isEmpty()) {
             p.add(metricsPath, "an experiment needs at least one metric (the name passed to track)");
         }
@@ -404,7 +404,7 @@ public final class FlagValidator {
         }
     }
 
-    private static void checkTags(List<String> tags, String path, Problems p) {
+    private static void checkTags(List<String> tags, FieldPath path, Problems p) {
         checkCount(tags.size(), Limits.TAGS, "tags", path, p);
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < tags.size(); i++) {
@@ -421,26 +421,26 @@ public final class FlagValidator {
     }
 
     /** Reports a count of {@code what} over the limit {@code max}. */
-    static void checkCount(int count, int max, String what, String path, Problems p) {
+    static void checkCount(int count, int max, String what, FieldPath path, Problems p) {
         if (count > max) {
             p.add(path, count + " " + what + ", over the limit of " + max);
         }
     }
 
     /** Reports a text longer than {@code max} characters; {@code null} passes. */
-    static void checkLength(String value, int max, String path, Problems p) {
+    static void checkLength(String value, int max, FieldPath path, Problems p) {
         if (value != null && value.length() > max) {
             p.add(path, value.length() + " characters, over the limit of " + max);
         }
     }
 
-    private static void checkVersion(long version, String path, Problems p) {
+    private static void checkVersion(long version, FieldPath path, Problems p) {
         if (version < 0) {
             p.add(path, version + " is negative");
         }
     }
 
-    private static void checkSize(long size, int max, String path, Problems p) {
+    private static void checkSize(long size, int max, FieldPath path, Problems p) {
         if (size > max) {
             p.add(path, "the JSON form is " + size + " bytes, over the limit of " + max + " bytes");
         }

@@ -11,8 +11,6 @@ import java.util.List;
  * build, with placeholders) does not report the same field again.
  */
 final class Problems {
-    private static final NameSyntax SIMPLE_NAME = new NameSyntax("A-Za-z0-9_-", "A-Za-z0-9_-", Integer.MAX_VALUE);
-
     private final String rootLabel;
     private final List<Problem> problems = new ArrayList<>();
     private final List<String> covered = new ArrayList<>();
@@ -23,21 +21,22 @@ final class Problems {
     }
 
     /** A validation problem; dropped when the reader already reported on the path or an ancestor. */
-    void add(String path, String message) {
+    void add(FieldPath path, String message) {
         if (!isCovered(path)) {
-            problems.add(new Problem(path, (path.isEmpty() ? rootLabel : path) + ": " + message));
+            String text = path.toString();
+            problems.add(new Problem(text, (text.isEmpty() ? rootLabel : text) + ": " + message));
         }
     }
 
     /** A reading problem: always reported, and covers the path against validation problems. */
-    void parse(String path, String message) {
+    void parse(FieldPath path, String message) {
         add(path, message);
-        covered.add(path);
+        covered.add(path.toString());
     }
 
     /** Covers a path (a part replaced by a placeholder) without reporting anything. */
-    void suppress(String path) {
-        covered.add(path);
+    void suppress(FieldPath path) {
+        covered.add(path.toString());
     }
 
     /** The problems in document order (see {@link ProblemOrder}). */
@@ -55,7 +54,11 @@ final class Problems {
     }
 
     /** Whether a problem on {@code path} or an ancestor was reported by the reader or suppressed. */
-    boolean isCovered(String path) {
+    boolean isCovered(FieldPath at) {
+        if (covered.isEmpty()) {
+            return false; // the usual case: no text needed
+        }
+        String path = at.toString();
         for (String c : covered) {
             if (c.isEmpty()
                     || path.equals(c)
@@ -67,23 +70,6 @@ final class Problems {
     }
 
     private record Problem(String path, String text) {}
-
-    /** {@code base.name}, or {@code name} at the root. */
-    static String field(String base, String name) {
-        return base.isEmpty() ? name : base + "." + name;
-    }
-
-    /** {@code base[i]}. */
-    static String index(String base, int i) {
-        return base + "[" + i + "]";
-    }
-
-    /** A map member such as a variant name: {@code base.on}, or {@code base["a.b"]} for other names. */
-    static String member(String base, String name) {
-        return SIMPLE_NAME.matches(name)
-                ? field(base, name)
-                : base + "[\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
-    }
 
     /** A value quoted for a message, shortened when long. */
     static String quote(String value) {

@@ -1,6 +1,7 @@
 package io.flagstore.core.model;
 
-import static io.flagstore.core.model.Problems.index;
+import static io.flagstore.core.model.FieldPath.field;
+import static io.flagstore.core.model.FieldPath.index;
 import static io.flagstore.core.model.Problems.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ final class SetReferenceCheck {
             for (int i = 0; i < flag.prerequisites().size(); i++) {
                 Prerequisite p = flag.prerequisites().get(i);
                 Flag target = flags.get(p.flagKey());
-                String path = index("prerequisites", i);
+                FieldPath path = index(field(FieldPath.ROOT, "prerequisites"), i);
                 if (target == null) {
                     problems.add(at + path + ".flagKey: no flag " + quote(p.flagKey()) + " in the set");
                 } else if (!target.variants().containsKey(p.variant())) {
@@ -54,7 +55,14 @@ final class SetReferenceCheck {
                     for (int v = 0; v < clause.values().size(); v++) {
                         JsonNode value = clause.values().get(v);
                         if (value.isTextual() && !segments.containsKey(value.textValue())) {
-                            problems.add(at + index(index(index("rules", r) + ".clauses", c) + ".values", v)
+                            problems.add(at
+                                    + index(
+                                            field(
+                                                    index(
+                                                            field(index(field(FieldPath.ROOT, "rules"), r), "clauses"),
+                                                            c),
+                                                    "values"),
+                                            v)
                                     + ": no segment " + quote(value.textValue()) + " in the set");
                         }
                     }

@@ -1,8 +1,8 @@
 package io.flagstore.core.model;
 
-import static io.flagstore.core.model.Problems.field;
-import static io.flagstore.core.model.Problems.index;
-import static io.flagstore.core.model.Problems.member;
+import static io.flagstore.core.model.FieldPath.field;
+import static io.flagstore.core.model.FieldPath.index;
+import static io.flagstore.core.model.FieldPath.member;
 import static io.flagstore.core.model.Problems.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +38,7 @@ final class TreeReader {
     }
 
     /** Reads a flag, or returns {@code null} (problem reported) when {@code node} is not an object. */
-    Flag flag(JsonNode node, String base) {
+    Flag flag(JsonNode node, FieldPath base) {
         if (!isObject(node, base, "a flag object such as {\"key\": \"my-flag\"}")) {
             return null;
         }
@@ -86,9 +86,9 @@ final class TreeReader {
     }
 
     /** The optional experiment; {@code null} when absent or unreadable (problem reported). */
-    private Experiment experiment(JsonNode node, String base) {
+    private Experiment experiment(JsonNode node, FieldPath base) {
         JsonNode e = node.get("experiment");
-        String path = field(base, "experiment");
+        FieldPath path = field(base, "experiment");
         if (isAbsent(e)) {
             return null;
         }
@@ -114,7 +114,7 @@ final class TreeReader {
     }
 
     /** Reads a segment, or returns {@code null} (problem reported) when {@code node} is not an object. */
-    Segment segment(JsonNode node, String base) {
+    Segment segment(JsonNode node, FieldPath base) {
         if (!isObject(node, base, "a segment object such as {\"key\": \"beta-testers\"}")) {
             return null;
         }
@@ -129,7 +129,7 @@ final class TreeReader {
                 version(node, base));
     }
 
-    private FlagType type(JsonNode node, String base) {
+    private FlagType type(JsonNode node, FieldPath base) {
         String name = text(node, base, "type");
         if (name == null && !has(node, "type")) {
             return FlagType.BOOLEAN;
@@ -147,7 +147,7 @@ final class TreeReader {
         return FlagType.JSON;
     }
 
-    private Map<String, JsonNode> variants(JsonNode node, String base, FlagType type) {
+    private Map<String, JsonNode> variants(JsonNode node, FieldPath base, FlagType type) {
         Map<String, JsonNode> variants = new LinkedHashMap<>();
         JsonNode v = node.get("variants");
         if (isAbsent(v)) {
@@ -166,10 +166,10 @@ final class TreeReader {
         return variants;
     }
 
-    private Map<String, List<String>> targets(JsonNode node, String base) {
+    private Map<String, List<String>> targets(JsonNode node, FieldPath base) {
         Map<String, List<String>> targets = new LinkedHashMap<>();
         JsonNode t = node.get("targets");
-        String path = field(base, "targets");
+        FieldPath path = field(base, "targets");
         if (isAbsent(t)) {
             return targets;
         }
@@ -189,7 +189,7 @@ final class TreeReader {
         return targets;
     }
 
-    private Rule rule(JsonNode node, String base, int i) {
+    private Rule rule(JsonNode node, FieldPath base, int i) {
         if (!isObject(node, base, "a rule object")) {
             return new Rule("", null, List.of(), Serve.variant(""));
         }
@@ -202,14 +202,14 @@ final class TreeReader {
         return new Rule(id == null ? "rule-" + (i + 1) : id, description, clauses, serve);
     }
 
-    private List<Clause> segmentRule(JsonNode node, String base, int i) {
+    private List<Clause> segmentRule(JsonNode node, FieldPath base, int i) {
         if (!isObject(node, base, "a segment rule object such as {\"clauses\": [...]}")) {
             return List.of();
         }
         return list(node, base, "clauses", this::clause);
     }
 
-    private Clause clause(JsonNode node, String base, int i) {
+    private Clause clause(JsonNode node, FieldPath base, int i) {
         if (!isObject(
                 node,
                 base,
@@ -249,7 +249,7 @@ final class TreeReader {
         return new Clause(attribute == null ? "" : attribute, op, values, bool(node, base, "negate"));
     }
 
-    private Prerequisite prerequisite(JsonNode node, String base, int i) {
+    private Prerequisite prerequisite(JsonNode node, FieldPath base, int i) {
         if (!isObject(node, base, "a prerequisite object such as {\"flagKey\": \"other\", \"variant\": \"on\"}")) {
             return new Prerequisite("", "");
         }
@@ -259,7 +259,7 @@ final class TreeReader {
     }
 
     /** A variant name ({@code "on"}), {@code {"variant": "on"}} or {@code {"rollout": {...}}}. */
-    private Serve serve(JsonNode node, String path) {
+    private Serve serve(JsonNode node, FieldPath path) {
         if (node.isTextual()) {
             return Serve.variant(node.textValue());
         }
@@ -275,7 +275,7 @@ final class TreeReader {
             String variant = text(node, path, "variant");
             return Serve.variant(variant == null ? "" : variant);
         }
-        String rolloutPath = field(path, "rollout");
+        FieldPath rolloutPath = field(path, "rollout");
         JsonNode r = node.get("rollout");
         if (!isObject(
                 r,
@@ -291,7 +291,7 @@ final class TreeReader {
         return Serve.rollout(new Rollout(slices, text(r, rolloutPath, "bucketBy")));
     }
 
-    private WeightedVariant weightedVariant(JsonNode node, String base, int i) {
+    private WeightedVariant weightedVariant(JsonNode node, FieldPath base, int i) {
         if (!isObject(node, base, "an object such as {\"variant\": \"on\", \"weight\": 25}")) {
             return new WeightedVariant("", 0);
         }
@@ -308,12 +308,12 @@ final class TreeReader {
         return new WeightedVariant(variant == null ? "" : variant, weight);
     }
 
-    private Serve placeholderServe(String path, String message) {
+    private Serve placeholderServe(FieldPath path, String message) {
         problems.parse(path, message);
         return Serve.variant("");
     }
 
-    private String missing(String base, String name, String message) {
+    private String missing(FieldPath base, String name, String message) {
         problems.parse(field(base, name), message);
         return null;
     }
@@ -322,8 +322,8 @@ final class TreeReader {
      * Reads an optional array, one element at a time. After a problem with the array or any element,
      * the whole array is covered: index-based validation of a partly read array would mislead.
      */
-    private <T> List<T> list(JsonNode node, String base, String name, ElementReader<T> reader) {
-        String path = field(base, name);
+    private <T> List<T> list(JsonNode node, FieldPath base, String name, ElementReader<T> reader) {
+        FieldPath path = field(base, name);
         JsonNode array = node.get(name);
         List<T> result = new ArrayList<>();
         if (isAbsent(array)) {
@@ -339,12 +339,12 @@ final class TreeReader {
         return result;
     }
 
-    private List<String> strings(JsonNode node, String base, String name) {
+    private List<String> strings(JsonNode node, FieldPath base, String name) {
         JsonNode array = node.get(name);
         return isAbsent(array) ? new ArrayList<>() : strings(array, field(base, name));
     }
 
-    private List<String> strings(JsonNode array, String path) {
+    private List<String> strings(JsonNode array, FieldPath path) {
         List<String> result = new ArrayList<>();
         if (!array.isArray()) {
             problems.parse(path, "expected an array of strings, got " + kind(array));
@@ -366,7 +366,7 @@ final class TreeReader {
         return result;
     }
 
-    private boolean isObject(JsonNode node, String path, String expected) {
+    private boolean isObject(JsonNode node, FieldPath path, String expected) {
         if (node != null && node.isObject()) {
             return true;
         }
@@ -374,7 +374,7 @@ final class TreeReader {
         return false;
     }
 
-    private String requiredText(JsonNode node, String base, String name) {
+    private String requiredText(JsonNode node, FieldPath base, String name) {
         String value = text(node, base, name);
         if (value == null && !has(node, name)) {
             problems.parse(field(base, name), "required");
@@ -383,7 +383,7 @@ final class TreeReader {
     }
 
     /** An optional string; {@code null} when absent or not a string (problem reported). */
-    private String text(JsonNode node, String base, String name) {
+    private String text(JsonNode node, FieldPath base, String name) {
         JsonNode v = node.get(name);
         if (isAbsent(v)) {
             return null;
@@ -395,7 +395,7 @@ final class TreeReader {
         return v.textValue();
     }
 
-    private boolean bool(JsonNode node, String base, String name) {
+    private boolean bool(JsonNode node, FieldPath base, String name) {
         JsonNode v = node.get(name);
         if (isAbsent(v)) {
             return false;
@@ -407,7 +407,7 @@ final class TreeReader {
         return v.booleanValue();
     }
 
-    private Instant instant(JsonNode node, String base, String name, boolean allowDate) {
+    private Instant instant(JsonNode node, FieldPath base, String name, boolean allowDate) {
         String text = text(node, base, name);
         if (text == null) {
             return null;
@@ -425,7 +425,7 @@ final class TreeReader {
         }
     }
 
-    private long version(JsonNode node, String base) {
+    private long version(JsonNode node, FieldPath base) {
         JsonNode v = node.get("version");
         if (isAbsent(v)) {
             return 0;
@@ -464,6 +464,6 @@ final class TreeReader {
 
     @FunctionalInterface
     private interface ElementReader<T> {
-        T read(JsonNode node, String path, int index);
+        T read(JsonNode node, FieldPath path, int index);
     }
 }

@@ -34,7 +34,9 @@ class FlagValidatorTest {
             (f, r) -> {
                 String name = f.variants().keySet().iterator().next();
                 return new Mutation(
-                        f.toBuilder().variant(name, wrongValue(f.type())).build(), Problems.member("variants", name));
+                        f.toBuilder().variant(name, wrongValue(f.type())).build(),
+                        FieldPath.member(FieldPath.field(FieldPath.ROOT, "variants"), name)
+                                .toString());
             },
             (f, r) -> new Mutation(
                     f.toBuilder().variant("bad name", sampleValue(f)).build(), "variants[\"bad name\"]"),
