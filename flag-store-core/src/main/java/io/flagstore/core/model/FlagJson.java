@@ -208,13 +208,14 @@ public final class FlagJson {
         if (array == null || array.isNull()) {
             return;
         }
+        FieldPath items = FieldPath.field(FieldPath.ROOT, name);
         if (!array.isArray()) {
-            problems.parse(FieldPath.field(FieldPath.ROOT, name), "expected an array, got " + TreeReader.kind(array));
+            problems.parse(items, "expected an array, got " + TreeReader.kind(array));
             return;
         }
         Map<String, Integer> firstIndex = new HashMap<>();
         for (int i = 0; i < array.size(); i++) {
-            FieldPath path = FieldPath.index(FieldPath.field(FieldPath.ROOT, name), i);
+            FieldPath path = FieldPath.index(items, i);
             T item = reader.read(array.get(i), path, problems);
             if (item == null) {
                 continue;
@@ -224,7 +225,7 @@ public final class FlagJson {
                 problems.add(
                         FieldPath.field(path, "key"),
                         "duplicate key " + Problems.quote(keyOf.key(item)) + " (also "
-                                + FieldPath.index(FieldPath.field(FieldPath.ROOT, name), previous) + ")");
+                                + FieldPath.index(items, previous) + ")");
             } else {
                 out.add(item);
             }

@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * the whole set, while an item is valid on its own whatever else the set holds.
  */
 final class SetReferenceCheck {
+    private static final FieldPath PREREQUISITES = field(FieldPath.ROOT, "prerequisites");
+    private static final FieldPath RULES = field(FieldPath.ROOT, "rules");
+
     private SetReferenceCheck() {}
 
     /** The problems of the set, in flag key order (see {@link FlagValidator#problemsInSet}). */
@@ -35,11 +38,11 @@ final class SetReferenceCheck {
             for (int i = 0; i < flag.prerequisites().size(); i++) {
                 Prerequisite p = flag.prerequisites().get(i);
                 Flag target = flags.get(p.flagKey());
-                FieldPath path = index(field(FieldPath.ROOT, "prerequisites"), i);
+                FieldPath path = index(PREREQUISITES, i);
                 if (target == null) {
-                    problems.add(at + path + ".flagKey: no flag " + quote(p.flagKey()) + " in the set");
+                    problems.add(at + field(path, "flagKey") + ": no flag " + quote(p.flagKey()) + " in the set");
                 } else if (!target.variants().containsKey(p.variant())) {
-                    problems.add(at + path + ".variant: flag " + quote(p.flagKey()) + " has no variant "
+                    problems.add(at + field(path, "variant") + ": flag " + quote(p.flagKey()) + " has no variant "
                             + quote(p.variant()) + " (variants: "
                             + String.join(", ", target.variants().keySet())
                             + ")");
@@ -47,23 +50,18 @@ final class SetReferenceCheck {
             }
             for (int r = 0; r < flag.rules().size(); r++) {
                 List<Clause> clauses = flag.rules().get(r).clauses();
+                FieldPath clausesPath = field(index(RULES, r), "clauses");
                 for (int c = 0; c < clauses.size(); c++) {
                     Clause clause = clauses.get(c);
                     if (clause.op() != Operator.IN_SEGMENT) {
                         continue;
                     }
+                    FieldPath valuesPath = field(index(clausesPath, c), "values");
                     for (int v = 0; v < clause.values().size(); v++) {
                         JsonNode value = clause.values().get(v);
                         if (value.isTextual() && !segments.containsKey(value.textValue())) {
-                            problems.add(at
-                                    + index(
-                                            field(
-                                                    index(
-                                                            field(index(field(FieldPath.ROOT, "rules"), r), "clauses"),
-                                                            c),
-                                                    "values"),
-                                            v)
-                                    + ": no segment " + quote(value.textValue()) + " in the set");
+                            problems.add(at + index(valuesPath, v) + ": no segment " + quote(value.textValue())
+                                    + " in the set");
                         }
                     }
                 }

@@ -39,7 +39,7 @@ final class AuditFeed {
     /** A write as its audit entry records it. */
     record Write(long version, String op, FlagUpdate update) {}
 
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
 
     private final String key;
     private final Queue<Object> events;

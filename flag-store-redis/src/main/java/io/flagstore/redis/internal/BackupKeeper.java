@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe (the updater thread's); the writes run on a single background thread.
  */
 final class BackupKeeper {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
     static final long DEBOUNCE_MILLIS = 500;
 
     private final Path file;

@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>Not thread-safe (the updater thread's).
  */
 final class Deliverer {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
 
     private final FlagSink sink;
     private final HeldSet held;

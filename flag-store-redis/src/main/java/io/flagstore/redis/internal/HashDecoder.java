@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * <p>Not thread-safe (the updater thread's); decoding itself runs in parallel for large reads.
  */
 final class HashDecoder {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
     private static final int PARALLEL_DECODE = 1_000;
     private static final int MAX_REPORTED = 1_000;
 

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe (the updater thread's).
  */
 final class PresenceWriter {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
     static final long GAP_MILLIS = 100;
 
     private final SourceSettings settings;

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * thread, except the event queue.
  */
 public final class SourceLoop {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
     private static final Duration MIN_RETRY = Duration.ofMillis(50);
     private static final Duration MAX_CONNECT_RETRY = Duration.ofSeconds(1);
     /** Failed loads back off further: a fleet overloading Redis must not keep it overloaded (docs/operations.md). */

@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>Not thread-safe (the updater thread's).
  */
 final class StateReporter {
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
 
     private final String namespace;
     private final Subscription subscription;

@@ -32,7 +32,7 @@ final class Subscription {
     /** A message as it arrived on the channel. */
     record Pushed(String payload) {}
 
-    private static final System.Logger LOG = System.getLogger("io.flagstore.redis.RedisFlagSource");
+    private static final System.Logger LOG = SourceLog.LOG;
 
     private final String channel;
     private final Queue<Object> events;
